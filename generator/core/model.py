@@ -1,0 +1,393 @@
+"""Typed records for each content type of the contract (``shared/spec/content-format.md``).
+
+Each class is the front matter of one type. Field docstrings are the
+documentation volunteers see in the JSON Schema for their editor. Rules that
+depend on other keys (``deadline`` is required while an action is open) are in
+each record's :meth:`requirements`, so that all of them are reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .fields import (
+    Bool,
+    Country,
+    DateOrDateTime,
+    DateOrYear,
+    Email,
+    Identifier,
+    IsoDate,
+    IsoDateTime,
+    Lang,
+    Markdown,
+    MediaPath,
+    PlainText,
+    Slug,
+    Text,
+    Timezone,
+    Url,
+)
+from .source import Source
+
+Requirement = tuple[tuple, str]
+
+
+class Private(BaseModel):
+    """Internal notes. Never published anywhere, at any depth."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+
+    real_name: Text | None = None
+    """A name that must never appear in any output: the build fails if it does."""
+
+
+class Record(BaseModel):
+    """Base of every mapping in the contract: strict, closed to unknown keys, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    private: Private | None = None
+    """Internal notes; never published. Allowed in any mapping (a stop, a contact ...)."""
+
+    def requirements(self) -> list[Requirement]:
+        """Rules between keys, as ``(key path, message)`` for every rule broken."""
+        return []
+
+
+class Content(Record):
+    """Keys every type may carry."""
+
+    title: PlainText
+    """The title, as plain text."""
+    summary: Text | None = None
+    """One or two sentences: feeds, cards and the meta description use it."""
+    lang: Lang | None = None
+    """BCP 47 language of this file; defaults to the site language."""
+    country: Country | None = None
+    """ISO 3166-1 alpha-2 country code."""
+    themes: tuple[Slug, ...] = ()
+    """Theme slugs from the site's vocabulary (``accompany.themes`` in mkdocs.yml)."""
+    campaigns: tuple[Slug, ...] = ()
+    """Campaign slugs: each names a file in campaigns/."""
+    draft: Bool = False
+    """true: never published."""
+    publish_on: DateOrDateTime | None = None
+    """Embargo: not published before this date or date-time."""
+    image: MediaPath | None = None
+    """An image inside content/media/, written media/river.jpg."""
+    image_alt: Text | None = None
+    """What the image shows, for people who cannot see it. Required with image."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if self.image and not self.image_alt:
+            out.append((("image_alt",), "required when image is set: describe what the image shows"))
+        return out
+
+
+class Contact(Record):
+    """Someone to write to: a target of an action, or a person to copy."""
+
+    name: Text | None = None
+    """The person's name and title, as on the envelope."""
+    role: Text | None = None
+    """Their office: Attorney General, Minister of the Interior."""
+    organisation: Text | None = None
+    """Their institution."""
+    address: Text | None = None
+    """The postal address, one line per envelope line."""
+    email: Email | None = None
+    """An email address, when letters may be emailed."""
+    salutation: Text | None = None
+    """How to open the letter: Dear Attorney General."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if not (self.name or self.role or self.organisation):
+            out.append(((), "needs a name, a role or an organisation"))
+        if not (self.address or self.email):
+            out.append(((), "needs an address or an email to write to"))
+        return out
+
+
+class Update(Record):
+    """A development in an action's case; each is its own feed entry."""
+
+    date: IsoDate
+    """When it happened."""
+    title: PlainText
+    """A headline."""
+    text: Markdown
+    """What happened, in Markdown."""
+
+
+class Action(Content):
+    """An urgent action: one case, with its updates."""
+
+    summary: Text
+    country: Country
+    id: Identifier
+    """Stable unique id, such as UA-2026-014. Never change it once published."""
+    issued: IsoDate
+    """The date the action was issued."""
+    deadline: IsoDate | None = None
+    """Take action before this date. Required while open."""
+    status: Literal["open", "closed", "resolved"] = "open"
+    """open, closed or resolved (good news). After the deadline an open action shows as closed."""
+    outcome: Markdown | None = None
+    """What happened in the end. Required when resolved."""
+    defenders: tuple[Slug, ...] = ()
+    """Slugs of the defender profiles involved; each must be published."""
+    targets: tuple[Contact, ...] = ()
+    """Who to write to. At least one while open."""
+    copies: tuple[Contact, ...] = ()
+    """Who to send copies to."""
+    appeal_languages: tuple[Lang, ...] = ()
+    """The languages appeals should be written in."""
+    steps: tuple[Markdown, ...] = ()
+    """What to do, in order."""
+    letter: Markdown | None = None
+    """The model letter, in Markdown. Required while open."""
+    updates: tuple[Update, ...] = ()
+    """Developments, each with date, title and text."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if self.status == "open":
+            if self.deadline is None:
+                out.append((("deadline",), "required while status is open"))
+            if not self.targets:
+                out.append((("targets",), "at least one target is required while status is open"))
+            if not self.letter:
+                out.append((("letter",), "required while status is open: the model letter"))
+        if self.status == "resolved" and not self.outcome:
+            out.append((("outcome",), "required when status is resolved: say what happened"))
+        if self.deadline and self.deadline < self.issued:
+            out.append((("deadline",), f"is before issued ({self.issued.isoformat()})"))
+        seen: dict[tuple[date, str], int] = {}
+        for i, update in enumerate(self.updates):
+            key = (update.date, update.title)
+            if key in seen:
+                out.append((("updates", i), f"repeats update {seen[key]} (same date and title)"))
+            seen.setdefault(key, i)
+        return out
+
+
+class Vetting(Record):
+    """Who checked the profile, and until when that check holds."""
+
+    status: Literal["pending", "approved", "rejected", "withdrawn"]
+    """Only approved publishes."""
+    by: Text | None = None
+    """Who approved it; must differ from author. Required when approved."""
+    on: IsoDate | None = None
+    """When it was approved. Required when approved."""
+    review_by: IsoDate | None = None
+    """After this date the profile is withheld until re-vetted. Required when approved."""
+
+
+class Consent(Record):
+    """What the defender agreed may be shown."""
+
+    name: Literal["full", "first", "pseudonym"]
+    """How the name field may be shown: full name, first name or a pseudonym."""
+    photo: Bool = False
+    """false (the default): no photo anywhere, and the file is not copied."""
+    location: Literal["country", "region", "none"] = "country"
+    """How precise a place may be shown: country (the default), region, or none."""
+    organisation: Bool = False
+    """false (the default): the organisation is not shown."""
+    given_on: IsoDate
+    """When consent was given."""
+    withdrawn_on: IsoDate | None = None
+    """Set it, and the profile is withdrawn from every output."""
+
+
+class Defender(Content):
+    """A defender profile: a person, a community or an organisation."""
+
+    summary: Text
+    country: Country
+    name: PlainText
+    """The name as the person agreed to be shown."""
+    kind: Literal["person", "community", "organisation"] = "person"
+    """person (the default), community or organisation."""
+    pronouns: Text | None = None
+    """Optional: she/her."""
+    role: Text | None = None
+    """Their role: community leader, lawyer."""
+    organisation: Text | None = None
+    """Their organisation; shown only with consent.organisation."""
+    region: Text | None = None
+    """Their region; shown only when consent.location is region."""
+    accompanied_since: DateOrYear | None = None
+    """A year or a date."""
+    author: Text | None = None
+    """Who wrote the profile (initials or handle)."""
+    vetting: Vetting
+    consent: Consent
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if self.vetting.status == "approved":
+            for key in ("by", "on", "review_by"):
+                if getattr(self.vetting, key) is None:
+                    out.append((("vetting", key), "required when vetting.status is approved"))
+        return out
+
+
+class Stop(Record):
+    """One event of a speaker tour."""
+
+    id: Identifier | None = None
+    """Keeps the stop's calendar UID stable when its date or city changes."""
+    starts: IsoDateTime
+    """Local date and time, 2026-12-18T19:00, or with an offset."""
+    ends: IsoDateTime | None = None
+    """Local date and time the event ends."""
+    timezone: Timezone | None = None
+    """IANA name, Europe/London; defaults to the site's time zone."""
+    city: Text | None = None
+    country: Country | None = None
+    venue: Text | None = None
+    address: Text | None = None
+    online: Url | None = None
+    """The link for online or hybrid stops."""
+    registration: Url | None = None
+    """Where to register."""
+    accessibility: Text | None = None
+    """Step-free access, captions, interpretation."""
+    status: Literal["scheduled", "postponed", "cancelled"] = "scheduled"
+    """A cancelled stop stays listed, marked, and cancelled in calendars."""
+    actions: tuple[Identifier, ...] = ()
+    """Ids of urgent actions featured at this stop."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if not (self.venue or self.online or self.city):
+            out.append(((), "needs a venue, a city or an online link"))
+        if self.ends is not None and (self.ends.tzinfo is None) != (self.starts.tzinfo is None):
+            out.append((("ends",), "write both starts and ends with an offset, or both without"))
+        elif self.ends is not None and self.ends <= self.starts:
+            out.append((("ends",), "must be after starts"))
+        return out
+
+
+class Tour(Content):
+    """A speaker tour: one or more stops."""
+
+    summary: Text
+    defenders: tuple[Slug, ...] = ()
+    """Slugs of the defenders touring; each must be published."""
+    stops: tuple[Stop, ...] = Field(min_length=1)
+    """The events, at least one."""
+
+
+class Campaign(Content):
+    """A campaign: groups actions, tours and defenders."""
+
+    summary: Text
+    starts: IsoDate
+    """When the campaign starts."""
+    ends: IsoDate | None = None
+    """When it ends, if it does."""
+    countries: tuple[Country, ...] = ()
+    """The countries it concerns."""
+    hashtag: Text | None = None
+    """Optional, with or without #."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if self.ends and self.ends < self.starts:
+            out.append((("ends",), "must not be before starts"))
+        return out
+
+
+class Page(Content):
+    """An ordinary page: home, about, how to help."""
+
+    order: int | None = None
+    """Added by accompany: top-level pages appear in the navigation, sorted by order."""
+
+
+MODELS: dict[str, type[Content]] = {
+    "action": Action,
+    "defender": Defender,
+    "tour": Tour,
+    "campaign": Campaign,
+    "page": Page,
+}
+
+M = TypeVar("M", bound=Content)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[M]):
+    """A validated file: its front matter as a typed record, its body and where it came from.
+
+    Attribute access falls through to the record, so ``entry.title`` works.
+    """
+
+    source: Source
+    meta: M
+    body: str
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def line(self, loc: tuple = ()) -> int:
+        return self.source.line(loc)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: delegate to the record.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.meta, name)
+
+    def replace(self, meta: Any = None, body: str | None = None) -> "Entry[M]":
+        return Entry(self.source, self.meta if meta is None else meta, self.body if body is None else body)
+
+
+class Settings(Record):
+    """The ``accompany:`` block of mkdocs.yml: settings of the site as a whole."""
+
+    organisation: PlainText
+    """The organisation's name: author of feeds, shown on sheets."""
+    language: Lang = "en"
+    """The site's language, the default for every file's lang."""
+    timezone: Timezone = "UTC"
+    """The site's IANA time zone: dates, deadlines and stops without their own zone use it."""
+    themes: dict[Slug, PlainText] = {}
+    """The theme vocabulary: slug: label."""
+    feed_limit: int = Field(default=50, ge=1, le=1000)
+    """How many entries each feed carries, newest first."""
+    contact_email: Email | None = None
+    """Where supporters write to the organisation."""
+    review_warning_days: int = Field(default=14, ge=0, le=365)
+    """accompany check warns this many days before a profile's review_by date."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settings plus what accompany takes from mkdocs.yml itself."""
+
+    settings: Settings
+    site_name: str
+    site_url: str
+    raw: dict
+    """The rest of mkdocs.yml, handed on to the engine."""
+    source: Source

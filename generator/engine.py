@@ -1,0 +1,81 @@
+"""The site engine as an output target: MkDocs with Material, run on the staged project.
+
+This adapter writes nothing of the domain. It derives the engine's config from
+the project's mkdocs.yml (with the keys accompany owns set here), and runs the
+engine in a subprocess with "now" as SOURCE_DATE_EPOCH, so that the sitemap
+and every date the engine prints come from the build's clock, not the wall's.
+A drop-in engine (ProperDocs, Zensical) needs only another command line.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from .core.model import SiteConfig
+
+THEME_CSS = ["assets/stylesheets/accompany.css"]
+THEME_JS = ["assets/javascripts/accompany.js"]
+
+
+class EngineFailed(Exception):
+    """The engine exited with an error; carries what it printed."""
+
+
+def staged_config(config: SiteConfig, nav: list[tuple[str, str]]) -> dict:
+    """The engine's config for the staged project. ``nav`` is ``(title, docs path)`` pairs."""
+    raw = dict(config.raw)
+    raw.pop("site_dir", None)
+    theme = dict(raw.get("theme") or {})
+    theme.update(name="material", custom_dir="theme", font=False)
+    search = next((p for p in raw.get("plugins") or ["search"] if p == "search" or (isinstance(p, dict) and "search" in p)), "search")
+    raw.update(
+        site_name=config.site_name,
+        site_url=config.site_url,
+        docs_dir="docs",
+        use_directory_urls=True,
+        edit_uri="",
+        theme=theme,
+        plugins=[search],
+        nav=[{html.escape(title, quote=False): path} for title, path in nav],
+        extra_css=list(raw.get("extra_css") or []) + THEME_CSS,
+        extra_javascript=list(raw.get("extra_javascript") or []) + THEME_JS,
+        validation={"nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "ignore"},
+                    "links": {"not_found": "warn", "anchors": "ignore", "absolute_links": "ignore", "unrecognized_links": "ignore"}},
+    )
+    return raw
+
+
+def write_config(project: Path, config: dict) -> Path:
+    path = project / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _env(now: datetime) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def build(project: Path, output: Path, now: datetime) -> None:
+    """Run the engine on the staged ``project``, writing the site to ``output``."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(output)]
+    result = subprocess.run(command, env=_env(now), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise EngineFailed((result.stderr or result.stdout).strip())
+
+
+def serve(project: Path, address: str, now: datetime) -> subprocess.Popen:
+    """Start the engine's preview server on the staged ``project``; it reloads when files change."""
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address,
+               "--config-file", str(project / "mkdocs.yml")]
+    return subprocess.Popen(command, env=_env(now))

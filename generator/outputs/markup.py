@@ -1,0 +1,140 @@
+"""Markdown to safe HTML, once per text, for pages, feeds and sheets alike.
+
+Volunteers' Markdown (bodies, letters, steps, updates, outcomes) becomes HTML
+through Python-Markdown, then through an allowlist sanitiser (nh3): no script,
+no frames, no event handlers, no style, no ``javascript:`` or ``data:`` URLs.
+
+Links between files are written by volunteers as paths on disk
+(``../defenders/ana.md``, ``../media/river.jpg``). They come out as
+``site:defenders/ana/`` placeholders; :func:`localize` turns those into
+relative links for a page and :func:`absolutize` into absolute ones for feeds
+and sheets. A link that does not resolve to something public is dropped and
+reported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+from ..core import links
+from ..core.problems import Problem, format_key
+from ..core.site import Site, entry_url, relative_url
+from ..core.source import MEDIA_DIR
+
+TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
+    "sub", "sup", "small", "mark", "code", "pre", "kbd", "blockquote", "q", "cite", "ul", "ol", "li",
+    "dl", "dt", "dd", "a", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "figure", "figcaption", "abbr", "span", "div",
+}
+ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+    "abbr": {"title"},
+    "*": {"lang", "dir"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "site"}
+SITE = "site:"
+
+_EXTENSIONS = ["tables", "fenced_code", "def_list", "abbr", "sane_lists"]
+
+
+class MarkupRenderer:
+    """Renders every Markdown text of the public site once, and remembers the media it uses."""
+
+    def __init__(self, site: Site, media: frozenset[str]):
+        self.site = site
+        self.site_media = media
+        self.problems: list[Problem] = []
+        self.used_media: set[str] = set()
+        self._cache: dict[tuple, str] = {}
+        self._urls = {e.path: entry_url(e.kind, e.slug) for e in site.catalogue.entries()}
+        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        self._current: tuple[str, str, int] = ("", "", 1)
+        self._cleaner = nh3.Cleaner(
+            tags=TAGS,
+            attributes=ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+            clean_content_tags={"script", "style"},
+            attribute_filter=self._filter,
+        )
+
+    # The sanitiser calls this for every attribute it keeps.
+    def _filter(self, tag: str, attr: str, value: str) -> str | None:
+        if attr not in ("href", "src"):
+            return value
+        path, key, line = self._current
+        try:
+            target = links.resolve(path, value)
+        except links.LinkError as exc:
+            self.problems.append(Problem(path, line, key, f"link {value!r}: {exc}"))
+            return None
+        if target.kind in ("external", "anchor"):
+            return value
+        if target.path.startswith(MEDIA_DIR + "/"):
+            if target.path not in self.site_media:
+                self.problems.append(Problem(path, line, key, f"link {value!r}: no such image"))
+                return None
+            self.used_media.add(target.path)
+            return SITE + target.path[len("content/"):]
+        url = self._urls.get(target.path)
+        if url is None:
+            self.problems.append(Problem(path, line, key, f"link {value!r}: not a published file"))
+            return None
+        return SITE + url + (f"#{target.fragment}" if target.fragment else "")
+
+    def html(self, entry, text: str, loc: tuple = ("body",)) -> str:
+        """Sanitised HTML of one Markdown text of ``entry``, with ``site:`` links."""
+        key = (entry.path, loc)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        line = entry.source.body_line if loc == ("body",) else entry.source.text_line(loc)
+        self._current = (entry.path, format_key(loc), line)
+        self._md.reset()
+        out = self._cleaner.clean(self._md.convert(text)).strip()
+        self._cache[key] = out
+        return out
+
+    def inline(self, entry, text: str, loc: tuple) -> str:
+        """Like :meth:`html` for a one-paragraph text, without the ``<p>``."""
+        out = self.html(entry, text, loc)
+        if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+            return out[3:-4]
+        return out
+
+
+_SITE_LINK = re.compile(r'(href|src)="site:([^"]*)"')
+
+
+def localize(html: str, page_url: str) -> Markup:
+    """``site:`` links as links relative to the page at ``page_url``."""
+    return Markup(_SITE_LINK.sub(lambda m: f'{m[1]}="{relative_url(m[2], page_url)}"', html))
+
+
+def absolutize(html: str, site_url: str) -> str:
+    """``site:`` links as absolute URLs under ``site_url``."""
+    return _SITE_LINK.sub(lambda m: f'{m[1]}="{site_url}{m[2]}"', html)
+
+
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment, for summaries and calendar descriptions."""
+    import html as _html
+
+    text = re.sub(r"<(br|/p|/li|/h\d|/blockquote|/tr)\b[^>]*>", "\n", html)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = _html.unescape(text)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in text.splitlines())).strip()
+
+
+Resolver = Callable[[str], str]

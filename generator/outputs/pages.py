@@ -1,0 +1,200 @@
+"""Staged pages: one Markdown file per public page, for the site engine to wrap.
+
+Each page's body is HTML rendered by the generator from a template in
+``theme/accompany/`` (so the domain does not depend on engine plugins); its
+front matter carries only a title and a description, both escaped because the
+engine's templates print them as they are.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from ..core.model import Entry
+from ..core.site import ActionView, Site, entry_url, relative_url
+from .l10n import Formatter
+from .markup import MarkupRenderer, localize
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link another output adds to pages: a feed, a calendar, a print sheet."""
+
+    url: str
+    """Site-relative URL of the target."""
+    label: str
+    type: str = ""
+    """Media type, for feeds and calendars announced in the page head."""
+
+
+class Extras:
+    """What other outputs (feeds, calendars, sheets) add to pages. The default adds nothing."""
+
+    def page_links(self, url: str) -> list[Link]:
+        """Feeds and calendars that belong to the page at ``url``."""
+        return []
+
+    def action_links(self, action: ActionView) -> list[Link]:
+        """Print page and PDF of an action."""
+        return []
+
+    def stop_links(self, stop) -> list[Link]:
+        """Add-to-calendar and letter-writing pack of a stop."""
+        return []
+
+
+@dataclass(frozen=True)
+class StagedPage:
+    """A page to stage: its URL, title, description, template and context."""
+
+    url: str
+    title: str
+    template: str
+    description: str = ""
+    context: dict | None = None
+    lang: str | None = None
+
+    @property
+    def path(self) -> str:
+        """Where the page's Markdown goes in the staged docs: ``actions/x/index.md``."""
+        return self.url + "index.md"
+
+
+def template_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    """The Jinja2 environment for page, sheet and feed templates: autoescaped, strict."""
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def front_matter(title: str, description: str, alternates: list[Link] = ()) -> str:
+    """The staged page's front matter. Values are HTML-escaped: the engine prints them raw."""
+    meta: dict[str, Any] = {"title": html.escape(title, quote=False)}
+    if description:
+        meta["description"] = html.escape(" ".join(description.split()), quote=True)
+    feeds = [link for link in alternates if link.type]
+    if feeds:
+        meta["alternates"] = [
+            {"href": link.url, "type": link.type, "title": html.escape(link.label, quote=True)} for link in feeds
+        ]
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+
+
+class PageRenderer:
+    """Renders every page of the public site to staged Markdown."""
+
+    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = ()):
+        self.site = site
+        self.markup = markup
+        self.env = env
+        self.fmt = Formatter(site.config.settings.language)
+        self.extras = list(extras)
+
+    # ---- which pages exist
+
+    def pages(self) -> list[StagedPage]:
+        site = self.site
+        out: list[StagedPage] = []
+        home = site.home()
+        out.append(StagedPage("", home.meta.title if home else site.config.site_name, "home.html",
+                              (home.meta.summary or "") if home else "", {"page": home}, home.meta.lang if home else None))
+        out.append(StagedPage("actions/", "Urgent actions", "actions.html",
+                              "Urgent actions: write to the authorities to protect human rights defenders at risk."))
+        for action in site.actions.values():
+            out.append(StagedPage(action.url, action.meta.title, "action.html", action.meta.summary,
+                                  {"action": action}, action.meta.lang))
+        out.append(StagedPage("defenders/", "Defenders", "defenders.html", "The human rights defenders we accompany."))
+        for defender in site.defenders:
+            out.append(StagedPage(site.url(defender), defender.meta.name, "defender.html", defender.meta.summary,
+                                  {"defender": defender}, defender.meta.lang))
+        out.append(StagedPage("tours/", "Speaker tours", "tours.html", "Meet the defenders on tour: upcoming and past events."))
+        for tour in site.tours:
+            out.append(StagedPage(site.url(tour), tour.meta.title, "tour.html", tour.meta.summary,
+                                  {"tour": tour, "stops": site.tour_stops(tour)}, tour.meta.lang))
+        out.append(StagedPage("campaigns/", "Campaigns", "campaigns.html", "Our campaigns."))
+        for campaign in site.campaigns:
+            out.append(StagedPage(site.url(campaign), campaign.meta.title, "campaign.html", campaign.meta.summary,
+                                  {"campaign": campaign}, campaign.meta.lang))
+        out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
+        for code, items in site.countries.items():
+            out.append(StagedPage(f"countries/{code.lower()}/", self.fmt.country(code), "country.html",
+                                  f"Urgent actions, defenders and events: {self.fmt.country(code)}.",
+                                  {"code": code, "items": items}))
+        if site.themes:
+            out.append(StagedPage("themes/", "Themes", "themes.html", "Actions, tours and defenders by theme."))
+        for slug, items in site.themes.items():
+            label = site.config.settings.themes[slug]
+            out.append(StagedPage(f"themes/{slug}/", label, "theme.html", f"{label}: actions, tours and defenders.",
+                                  {"theme": slug, "label": label, "items": items}))
+        for slug, page in site.pages.items():
+            if slug != "index":
+                out.append(StagedPage(entry_url("page", slug), page.meta.title, "page.html",
+                                      page.meta.summary or "", {"page": page}, page.meta.lang))
+        return out
+
+    # ---- rendering
+
+    def render(self, page: StagedPage) -> str:
+        template = self.env.get_template(page.template)
+        body = template.render(self._context(page))
+        links = [link for extra in self.extras for link in extra.page_links(page.url)]
+        return front_matter(page.title, page.description, links) + body.strip() + "\n"
+
+    def render_all(self) -> dict[str, bytes]:
+        return {page.path: self.render(page).encode() for page in self.pages()}
+
+    def _context(self, page: StagedPage) -> dict[str, Any]:
+        site, fmt, here = self.site, self.fmt, page.url
+
+        def url(target: Any) -> str:
+            """A relative link from this page to an entry, an action view, a stop or a URL."""
+            if isinstance(target, ActionView):
+                target = target.url
+            elif isinstance(target, Entry):
+                target = site.url(target)
+            elif hasattr(target, "url") and hasattr(target, "uid"):
+                target = target.url
+            return relative_url(target, here)
+
+        def md(entry: Entry, text: str | None, *loc: Any) -> Markup:
+            if not text:
+                return Markup("")
+            return localize(self.markup.html(entry, text, tuple(loc) or ("body",)), here)
+
+        def md_inline(entry: Entry, text: str | None, *loc: Any) -> Markup:
+            if not text:
+                return Markup("")
+            return localize(self.markup.inline(entry, text, tuple(loc)), here)
+
+        def media(path: str) -> str:
+            self.markup.used_media.add("content/" + path)
+            return relative_url(path, here)
+
+        return {
+            **(page.context or {}),
+            "site": site,
+            "settings": site.config.settings,
+            "here": here,
+            "page_lang": page.lang,
+            "site_lang": site.config.settings.language,
+            "url": url,
+            "md": md,
+            "md_inline": md_inline,
+            "media": media,
+            "fmt": fmt,
+            "today": site.today,
+            "feeds": [link for extra in self.extras for link in extra.page_links(here)],
+            "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
+            "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
+        }

@@ -1,0 +1,341 @@
+"""Files in: walk content/ and campaigns/, split front matter, load YAML with line marks.
+
+YAML is loaded node by node with our own rules instead of PyYAML's YAML 1.1
+ones: ``NO`` stays the text "NO" (Norway), only ``true`` and ``false`` are
+booleans, and the values YAML 1.1 would silently turn into numbers (``19:30``,
+``01234``) are reported with advice to quote them. Tags (``!!python/object``),
+anchors and aliases (the "billion laughs"), and duplicate keys are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .core.problems import Problem, format_key
+from .core.source import KINDS, MEDIA_DIR, Project, Source
+
+#: Largest Markdown file accepted; a larger one is almost certainly a mistake.
+MAX_FILE_BYTES = 1_000_000
+#: Largest image accepted.
+MAX_MEDIA_BYTES = 20_000_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Composer(_Loader):  # type: ignore[misc, valid-type]
+    """Composes nodes only; every plain scalar stays text until we resolve it."""
+
+    yaml_implicit_resolvers: dict = {}
+    yaml_path_resolvers: dict = {}
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+@dataclass
+class _Build:
+    path: str
+    offset: int
+    lines: dict = field(default_factory=dict)
+    text_lines: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    seen: set = field(default_factory=set)
+
+    def problem(self, loc: tuple, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, format_key(loc), message))
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + self.offset
+
+
+def _sexagesimal(text: str) -> int | float:
+    sign = -1 if text.startswith("-") else 1
+    value: float = 0
+    for part in text.lstrip("+-").replace("_", "").split(":"):
+        value = value * 60 + float(part)
+    value *= sign
+    return int(value) if value == int(value) else value
+
+
+def _scalar(node: yaml.ScalarNode, loc: tuple, b: _Build) -> Any:
+    text = node.value
+    if node.style:  # quoted or block: always text (plain is None, or "" from libyaml)
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if _SEXAGESIMAL.match(text):
+        b.problem(loc, b.line(node), (
+            f"{text} is read by YAML 1.1 as the number {_sexagesimal(text)} (base 60): put it in quotes, "
+            f"'{text}', and write a date and time as 2026-12-18T{text if len(text) == 5 else '19:30'}"
+        ))
+        return text
+    if _LEADING_ZERO.match(text):
+        digits = text.lstrip("+-").replace("_", "")
+        as_number = f"the octal number {int(digits, 8)}" if set(digits) <= set("01234567") else "a number"
+        b.problem(loc, b.line(node), f"{text} is read by YAML 1.1 as {as_number}: put it in quotes, '{text}'")
+        return text
+    return text
+
+
+def _construct(node: yaml.Node, loc: tuple, b: _Build) -> Any:
+    if id(node) in b.seen:
+        b.problem(loc, b.line(node), "anchors and aliases (& and *) are not supported: write the value out")
+        return None
+    b.seen.add(id(node))
+    if node.tag not in (_STR, _SEQ, _MAP):
+        b.problem(loc, b.line(node), f"YAML tags such as {node.tag.replace('tag:yaml.org,2002:', '!!')} are not allowed")
+        return None
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                b.problem(loc, b.line(key_node), "keys must be plain words")
+                continue
+            key = key_node.value
+            if key == "<<":
+                b.problem(loc, b.line(key_node), "merge keys (<<) are not supported: write the keys out")
+                continue
+            here = loc + (key,)
+            if key in out or here in b.lines:
+                b.problem(here, b.line(key_node), f"duplicate key: {key!r} is already on line {b.lines[here]}")
+                continue
+            b.lines[here] = b.line(key_node)
+            if isinstance(value_node, yaml.ScalarNode):
+                b.text_lines[here] = b.line(value_node) + (1 if value_node.style and value_node.style in "|>" else 0)
+            out[key] = _construct(value_node, here, b)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            b.lines[loc + (i,)] = b.line(item)
+            if isinstance(item, yaml.ScalarNode):
+                b.text_lines[loc + (i,)] = b.line(item) + (1 if item.style and item.style in "|>" else 0)
+            items.append(_construct(item, loc + (i,), b))
+        return tuple(items)
+    return _scalar(node, loc, b)
+
+
+def _yaml_hint(problem: str) -> str:
+    if "'\\t'" in problem or "tab" in problem:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "; a value that contains ': ' must be in quotes"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "; put the value in quotes"
+    if "did not find expected key" in problem or "did not find expected '-'" in problem:
+        return "; a value that contains ': ' or ' #', or starts with [ { * & ! | > ' \" % @ or `, must be in quotes"
+    if "could not find expected ':'" in problem:
+        return "; every line needs 'key: value', or continues a quoted value"
+    return ""
+
+
+def load_yaml(text: str, path: str, offset: int) -> tuple[Any, dict, dict, list[Problem]]:
+    """Parse one YAML document: ``(data, key lines, text lines, problems)``.
+
+    ``offset`` is the file line of the YAML text's first line.
+    """
+    b = _Build(path, offset)
+    try:
+        loader = _Composer(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + offset) if mark else offset
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        return None, {}, {}, [Problem(path, line, "front matter" if offset > 1 else "yaml",
+                                      f"invalid YAML: {problem}{context}{_yaml_hint(problem)}")]
+    except yaml.YAMLError as exc:
+        return None, {}, {}, [Problem(path, offset, "front matter", f"invalid YAML: {exc}")]
+    if node is None:
+        return {}, {(): offset}, {}, []
+    b.lines[()] = b.line(node)
+    data = _construct(node, (), b)
+    return data, b.lines, b.text_lines, b.problems
+
+
+# ---------------------------------------------------------------- files
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text with a BOM removed and line ends normalised, or a problem naming the line."""
+    if b"\x00" in raw[:8192]:
+        return None, [Problem(path, 1, "encoding", "this is a binary file, not Markdown text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, "encoding",
+                              f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8")]
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int] | Problem:
+    """``(yaml text, body, body's first line)``, or the problem with the file's shape."""
+    if not re.match(r"---[ \t]*\n", text):
+        return Problem(path, 1, "front matter",
+                       "the file must start with a front matter block: a line '---', the keys, then '---'")
+    end = _FENCE.search(text, text.index("\n") + 1)
+    if end is None:
+        return Problem(path, 1, "front matter", "the front matter block is never closed: add a line '---' after the keys")
+    yaml_text = text[text.index("\n") + 1 : end.start()]
+    body_start = end.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return yaml_text, text[body_start:], body_line
+
+
+def parse_source(raw: bytes, path: str, kind: str, slug: str) -> tuple[Source | None, list[Problem]]:
+    """One content file's bytes to a :class:`Source`, or the problems that prevent it."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(path, 1, "file", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
+    split = split_front_matter(text, path)
+    if isinstance(split, Problem):
+        return None, [split]
+    yaml_text, body, body_line = split
+    data, lines, text_lines, problems = load_yaml(yaml_text, path, offset=2)
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, problems + [Problem(path, 2, "front matter", "must be keys and values (key: value), not a list or a single value")]
+    lines.setdefault((), 1)
+    return Source(path, kind, slug, data, lines, body, body_line, text_lines), problems
+
+
+def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None, list[Problem]]:
+    """mkdocs.yml to a :class:`Source` holding the whole mapping."""
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
+    data, lines, text_lines, problems = load_yaml(text, path, offset=1)
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, problems + [Problem(path, 1, "yaml", "must be a mapping of settings")]
+    return Source(path, "settings", "mkdocs", data, lines, "", 1, text_lines), problems
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What :func:`read_project` found."""
+
+    project: Project | None
+    problems: list[Problem]
+    broken: frozenset[str]
+    """Paths of files that exist but could not be read (their problems are reported)."""
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _walk(folder: Path, recursive: bool):
+    """Files under ``folder`` in a stable order; hidden files and folders are skipped."""
+    if not recursive:
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        for p in entries:
+            if not p.name.startswith("."):
+                yield p
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+        for name in dirnames:  # symlinked folders are reported, not followed
+            if (Path(dirpath) / name).is_symlink():
+                yield Path(dirpath) / name
+
+
+def read_project(root: Path) -> ReadResult:
+    """Read mkdocs.yml, every content file and the list of media files under ``root``."""
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    settings_path = root / "mkdocs.yml"
+    if not settings_path.is_file():
+        return ReadResult(None, [Problem("mkdocs.yml", 1, "file", "not found: accompany needs mkdocs.yml in the project folder")], frozenset())
+    settings, more = parse_settings(settings_path.read_bytes())
+    problems += more
+    content_root = root / "content"
+    sources: list[Source] = []
+
+    def rel(p: Path) -> str:
+        return p.relative_to(root).as_posix()
+
+    if not content_root.is_dir():
+        problems.append(Problem("content", 1, "folder", "not found: create content/ with actions/, defenders/, tours/ and pages/"))
+    else:
+        known = {Path(f).parts[1] for f in list(KINDS.values()) + [MEDIA_DIR] if f.startswith("content/")}
+        for child in _walk(content_root, recursive=False):
+            if child.name not in known or not child.is_dir() or child.is_symlink():
+                problems.append(Problem(rel(child), 1, "file",
+                                        "accompany reads only content/actions, defenders, tours, pages and media: move or remove this"))
+    for kind, folder in KINDS.items():
+        base = root / folder
+        for file in _walk(base, recursive=(kind == "page")):
+            path = rel(file)
+            if file.is_symlink() and not _inside(file, base):
+                problems.append(Problem(path, 1, "file", "a symbolic link to outside its folder: copy the file in instead"))
+                continue
+            if file.is_dir() or not file.is_file():
+                problems.append(Problem(path, 1, "file", f"not a folder accompany reads: {folder}/ holds Markdown files only"
+                                        if kind != "page" else "not a regular file"))
+                continue
+            if file.suffix != ".md":
+                problems.append(Problem(path, 1, "file", f"not a Markdown file (.md): move it out of {folder}/"
+                                        + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
+                continue
+            slug = file.relative_to(base).with_suffix("").as_posix()
+            source, more = parse_source(file.read_bytes(), path, kind, slug)
+            problems += more
+            if source is None:
+                broken.add(path)
+            else:
+                sources.append(source)
+    media: set[str] = set()
+    media_root = root / MEDIA_DIR
+    for file in _walk(media_root, recursive=True):
+        path = rel(file)
+        if not _inside(file, media_root):
+            problems.append(Problem(path, 1, "file", "a symbolic link to outside content/media/: copy the file in instead"))
+        elif file.is_file():
+            if file.stat().st_size > MAX_MEDIA_BYTES:
+                problems.append(Problem(path, 1, "file", f"image larger than {MAX_MEDIA_BYTES // 1_000_000} MB: make it smaller"))
+            else:
+                media.add(path)
+    if settings is None:
+        return ReadResult(None, problems, frozenset(broken))
+    return ReadResult(Project(tuple(sources), settings, frozenset(media)), problems, frozenset(broken))

@@ -1,0 +1,113 @@
+"""``accompany new``: start a file from a template that passes ``accompany check`` once filled in."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .cli import resolve_as_of
+from .core.source import KINDS
+
+_TEMPLATES = {
+    "action": """---
+title: TITLE
+summary: One or two sentences: who is at risk, and what we ask.
+id: UA-{year}-000
+issued: {today}
+deadline: {deadline}
+status: open
+country: CO
+draft: true            # remove this line when the action has been checked
+defenders: []
+targets:
+  - name: Name of the official
+    role: Their office
+    address: |
+      Street and number
+      City, postcode
+      Country
+    salutation: Dear ...
+steps:
+  - Write a polite letter in your own words, or adapt the model letter.
+  - Send it before the deadline.
+letter: |
+  Dear ...,
+
+  ...
+
+  Yours sincerely,
+---
+
+What happened, in a few paragraphs.
+""",
+    "defender": """---
+title: NAME
+name: NAME
+summary: One or two sentences about their work.
+country: CO
+kind: person
+author: YOUR-INITIALS
+vetting:
+  status: pending
+consent:
+  name: first
+  photo: false
+  location: country
+  organisation: false
+  given_on: {today}
+draft: true
+---
+
+Their story, as they agreed to tell it.
+""",
+    "tour": """---
+title: TITLE
+summary: One or two sentences.
+defenders: []
+draft: true
+stops:
+  - starts: {deadline}T19:00
+    timezone: Europe/London
+    city: London
+    country: GB
+    venue: Venue name
+---
+
+About the tour.
+""",
+    "campaign": """---
+title: TITLE
+summary: One or two sentences.
+starts: {today}
+draft: true
+---
+
+The campaign's story.
+""",
+    "page": """---
+title: TITLE
+---
+
+The page's text.
+""",
+}
+
+
+def new(root: Path, kind: str, slug: str) -> int:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug):
+        print(f"accompany: {slug!r}: use lowercase letters, digits, '-' and '_'", file=sys.stderr)
+        return 2
+    path = root / KINDS[kind] / f"{slug}.md"
+    if path.exists():
+        print(f"accompany: {path.relative_to(root)} already exists", file=sys.stderr)
+        return 2
+    now = resolve_as_of(None)
+    today = now.date() if isinstance(now, datetime) else now
+    text = _TEMPLATES[kind].format(today=today.isoformat(), year=today.year,
+                                   deadline=(today + timedelta(days=21)).isoformat())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"created {path.relative_to(root)}: fill it in, then run 'accompany check'")
+    return 0
