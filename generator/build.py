@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
+import yaml
 
 from . import engine, read
 from .core.model import SiteConfig
@@ -23,9 +24,11 @@ from .core.site import Site, build_site
 from .core.source import Project
 from .core.validate import validate, validate_settings
 from .leakscan import scan_tree
+from .outputs import Cache, Context, outputs
+from .outputs.l10n import Formatter
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
-from .outputs.pages import Extras, PageRenderer, template_environment
+from .outputs.pages import PageRenderer, template_environment
 from .write import Staging, Tree, WriteRefused, read_tree, site_dir_problems
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
@@ -105,20 +108,26 @@ def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:
     return first + [p for p in then if (p.path, p.key) not in seen]
 
 
-def render(loaded: Loaded, timings: Timings | None = None, extras: list[Extras] = ()) -> Tree:
-    """Every file of the staged engine project: pages, media, theme, config."""
+def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None = None) -> Tree:
+    """Every file of the staged engine project: pages, feeds, calendars, sheets, media, theme, config."""
     timings = timings or Timings()
     root, site = loaded.root, loaded.site
     tree = Tree()
+    markup = MarkupRenderer(site, loaded.project.media)
+    env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES))
+    ctx = Context(site, markup, env, Formatter(site.config.settings.language), cache)
+    others = outputs(ctx)
     with timings.phase("pages"):
-        markup = MarkupRenderer(site, loaded.project.media)
-        env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES))
-        pages = PageRenderer(site, markup, env, list(extras))
+        pages = PageRenderer(site, markup, env, others)
         tree.update({"docs/" + path: data for path, data in pages.render_all().items()}, "pages")
         nav = [("Home", "index.md"), ("Urgent actions", "actions/index.md"), ("Tours", "tours/index.md"),
                ("Defenders", "defenders/index.md"), ("Campaigns", "campaigns/index.md"),
                ("Countries", "countries/index.md")]
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
+    for output in others:
+        with timings.phase(output.name):
+            tree.update({"docs/" + path: data for path, data in output.render().items()}, output.name)
+        nav += output.nav()
     with timings.phase("media"):
         media, problems = clean_media({path: (root / path).read_bytes() for path in sorted(markup.used_media)})
         tree.update({"docs/" + path: data for path, data in media.items()}, "media")
@@ -126,8 +135,6 @@ def render(loaded: Loaded, timings: Timings | None = None, extras: list[Extras] 
         raise ProblemsFound(markup.problems + problems)
     theme = read_tree(root / "theme", skip=(TEMPLATES + "/",))
     tree.update({"theme/" + path: data for path, data in theme.items()}, "theme")
-    import yaml
-
     tree.add("mkdocs.yml", yaml.safe_dump(engine.staged_config(loaded.config, nav), allow_unicode=True,
                                           sort_keys=False), "engine config")
     return tree
@@ -164,4 +171,3 @@ def build(root: Path, site_dir: Path, as_of: date | datetime) -> BuildReport:
     return BuildReport(loaded, site_dir, files, timings)
 
 
-__all__ = ["build", "load", "render", "resolve_now", "ProblemsFound", "WriteRefused", "engine"]

@@ -1,0 +1,70 @@
+"""Renderers of the public site. Each takes the public site and returns ``{path: bytes}``.
+
+Paths are relative to the staged docs folder: the engine copies every file
+that is not Markdown into the site as it is, and renders the Markdown ones as
+pages. No renderer writes to disk; :mod:`generator.write` does.
+
+Pages are rendered by :mod:`.pages`. The other outputs (feeds, calendars,
+sheets) are :class:`Output` objects listed in :func:`outputs`: besides their
+files, they tell the pages which links to show (a feed on an index, a print
+sheet on an action) and which sections to add to the navigation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import jinja2
+
+from ..core.site import Site
+from .l10n import Formatter
+from .markup import MarkupRenderer
+from .pages import Extras
+
+
+@dataclass
+class Context:
+    """What every output renderer may use."""
+
+    site: Site
+    markup: MarkupRenderer
+    """The shared Markdown renderer: each text is rendered once for all outputs."""
+    env: jinja2.Environment
+    """Templates from theme/accompany/."""
+    fmt: Formatter
+    cache: "Cache | None" = None
+    """Content-addressed store for expensive results (PDFs), kept between builds."""
+
+
+class Cache:
+    """A content-addressed store: ``get(key)``/``put(key, bytes)`` where key is a hash of the inputs."""
+
+    def __init__(self, get: Callable[[str], bytes | None], put: Callable[[str, bytes], None]):
+        self.get = get
+        self.put = put
+
+
+class Output(Extras):
+    """An output besides pages. Subclasses implement :meth:`render` and may override the link hooks."""
+
+    name = "output"
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def nav(self) -> list[tuple[str, str]]:
+        """Extra navigation sections: ``(title, docs path of a Markdown page)``."""
+        return []
+
+    def render(self) -> dict[str, bytes]:
+        raise NotImplementedError
+
+
+def outputs(ctx: Context) -> list[Output]:
+    """Every output besides pages, in the order they are rendered."""
+    from .calendars import Calendars
+    from .feeds import Feeds
+    from .sheets import Sheets
+
+    return [Feeds(ctx), Calendars(ctx), Sheets(ctx)]
