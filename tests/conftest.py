@@ -1,0 +1,135 @@
+"""Shared fixtures: the sample site built once, and tiny projects built in temp folders."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+#: The sample content is written to show every state as of this date.
+SAMPLE_AS_OF = date(2026, 12, 1)
+
+MINIMAL_SETTINGS = """\
+site_name: Test Network
+site_url: https://example.org/
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+accompany:
+  organisation: Test Network
+  language: en
+  timezone: Europe/London
+  themes:
+    land-rights: Land rights
+    press-freedom: Press freedom
+"""
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The bundled sample content, built as of SAMPLE_AS_OF. Returns the site folder."""
+    from generator.build import build
+
+    site = tmp_path_factory.mktemp("sample") / "site"
+    build(REPO, site, SAMPLE_AS_OF)
+    return site
+
+
+class Project:
+    """A throwaway project: write files into it, then check or build it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(REPO / "theme", root / "theme")
+        for folder in ("content/actions", "content/defenders", "content/tours", "content/pages", "content/media", "campaigns"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        self.write("mkdocs.yml", MINIMAL_SETTINGS)
+
+    def write(self, path: str, text: str | bytes) -> Path:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return target
+
+    def copy_sample(self, *paths: str) -> None:
+        """Copy files or folders of the bundled sample into this project."""
+        for path in paths:
+            source = REPO / path
+            if source.is_dir():
+                shutil.copytree(source, self.root / path, dirs_exist_ok=True)
+            else:
+                (self.root / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, self.root / path)
+
+    def cli(self, *args: str) -> tuple[int, str, str]:
+        """Run ``accompany --project ROOT ARGS``: (exit code, stdout, stderr)."""
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["--project", str(self.root), *args])
+        return code, out.getvalue(), err.getvalue()
+
+    def problems(self, as_of: str = "2026-12-01") -> list[str]:
+        """The problem lines of ``accompany check``, without the count line."""
+        code, _, err = self.cli("check", "--as-of", as_of)
+        return [line for line in err.splitlines() if not line.endswith("nothing was built or changed.")]
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project(tmp_path / "project")
+
+
+VALID_ACTION = """\
+---
+title: A valid action
+id: UA-TEST-001
+issued: 2026-11-01
+deadline: 2026-12-20
+status: open
+country: CO
+summary: A test action.
+targets:
+  - name: The Minister
+    address: |
+      1 Street
+      City
+    salutation: Dear Minister
+letter: |
+  Dear Minister, please act.
+---
+
+Body.
+"""
+
+VALID_DEFENDER = """\
+---
+title: Ana
+name: Ana
+summary: A defender.
+country: CO
+author: AB
+vetting:
+  status: approved
+  by: CD
+  on: 2026-10-01
+  review_by: 2027-04-01
+consent:
+  name: first
+  given_on: 2026-09-01
+---
+
+Body.
+"""
