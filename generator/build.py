@@ -148,14 +148,30 @@ class BuildReport:
     timings: Timings
 
 
-def build(root: Path, site_dir: Path, as_of: date | datetime) -> BuildReport:
+def disk_cache(folder: Path) -> Cache:
+    """A :class:`Cache` in ``folder`` (``.accompany/cache`` by default); files are named by their key."""
+
+    def get(key: str) -> bytes | None:
+        path = folder / key
+        return path.read_bytes() if path.is_file() else None
+
+    def put(key: str, data: bytes) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.tmp"
+        temporary.write_bytes(data)
+        temporary.replace(folder / key)
+
+    return Cache(get, put)
+
+
+def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing."""
     timings = Timings()
     problems = site_dir_problems(site_dir, root)
     if problems:
         raise ProblemsFound(problems)
     loaded = load(root, as_of, timings)
-    staged = render(loaded, timings)
+    staged = render(loaded, timings, disk_cache(cache_dir or root / ".accompany" / "cache"))
     with Staging(site_dir) as staging:
         with timings.phase("write"):
             staged.write(staging.project)

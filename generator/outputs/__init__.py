@@ -38,11 +38,20 @@ class Context:
 
 
 class Cache:
-    """A content-addressed store: ``get(key)``/``put(key, bytes)`` where key is a hash of the inputs."""
+    """A content-addressed store: ``get(key)``/``put(key, bytes)`` where key is a hash of the inputs.
+
+    The renderer computes the key from everything its result depends on; the
+    store (a folder, given by the build) never decides what is fresh.
+    """
 
     def __init__(self, get: Callable[[str], bytes | None], put: Callable[[str, bytes], None]):
         self.get = get
         self.put = put
+
+    @classmethod
+    def memory(cls) -> "Cache":
+        store: dict[str, bytes] = {}
+        return cls(store.get, store.__setitem__)
 
 
 class Output(Extras):
