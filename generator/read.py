@@ -166,7 +166,10 @@ def load_yaml(text: str, path: str, offset: int) -> tuple[Any, dict, dict, list[
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + offset) if mark else offset
         problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            started = exc.context_mark.line + offset if exc.context_mark else line
+            context = f" ({exc.context} that starts on line {started})" if started != line else f" ({exc.context})"
         return None, {}, {}, [Problem(path, line, "front matter" if offset > 1 else "yaml",
                                       f"invalid YAML: {problem}{context}{_yaml_hint(problem)}")]
     except yaml.YAMLError as exc:

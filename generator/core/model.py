@@ -34,7 +34,8 @@ from .fields import (
 )
 from .source import Source
 
-Requirement = tuple[tuple, str]
+Requirement = tuple[tuple, str] | tuple[tuple, str, tuple]
+"""A broken rule: (key path, message), optionally with the key whose line to report."""
 
 
 class Private(BaseModel):
@@ -86,7 +87,7 @@ class Content(Record):
     def requirements(self) -> list[Requirement]:
         out = super().requirements()
         if self.image and not self.image_alt:
-            out.append((("image_alt",), "required when image is set: describe what the image shows"))
+            out.append((("image_alt",), "required when image is set: describe what the image shows", ("image",)))
         return out
 
 
@@ -160,13 +161,13 @@ class Action(Content):
         out = super().requirements()
         if self.status == "open":
             if self.deadline is None:
-                out.append((("deadline",), "required while status is open"))
+                out.append((("deadline",), "required while status is open", ("status",)))
             if not self.targets:
-                out.append((("targets",), "at least one target is required while status is open"))
+                out.append((("targets",), "at least one target is required while status is open", ("targets",)))
             if not self.letter:
-                out.append((("letter",), "required while status is open: the model letter"))
+                out.append((("letter",), "required while status is open: the model letter", ("status",)))
         if self.status == "resolved" and not self.outcome:
-            out.append((("outcome",), "required when status is resolved: say what happened"))
+            out.append((("outcome",), "required when status is resolved: say what happened", ("status",)))
         if self.deadline and self.deadline < self.issued:
             out.append((("deadline",), f"is before issued ({self.issued.isoformat()})"))
         seen: dict[tuple[date, str], int] = {}
@@ -237,7 +238,7 @@ class Defender(Content):
         if self.vetting.status == "approved":
             for key in ("by", "on", "review_by"):
                 if getattr(self.vetting, key) is None:
-                    out.append((("vetting", key), "required when vetting.status is approved"))
+                    out.append((("vetting", key), "required when vetting.status is approved", ("vetting", "status")))
         return out
 
 

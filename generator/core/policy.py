@@ -344,10 +344,18 @@ def find_secrets(public: Catalogue, secrets: dict[str, tuple[str, int]]) -> list
             match = pattern.search(normalise(text))
             if match:
                 origin = origins[match.group(0)]
-                line = entry.source.body_line if loc == ("body",) else entry.line(loc)
-                problems.append(Problem(entry.path, line, format_key(loc),
+                first = entry.source.body_line if loc == ("body",) else entry.source.text_line(loc)
+                problems.append(Problem(entry.path, first + _line_of(pattern, text), format_key(loc),
                                         f"contains the private real name from {origin}: remove it"))
     return problems
+
+
+def _line_of(pattern: re.Pattern, text: str) -> int:
+    """Lines before the first line that contains a match (0 if it spans lines)."""
+    for i, line in enumerate(text.splitlines()):
+        if pattern.search(normalise(line)):
+            return i
+    return 0
 
 
 def secret_pattern(secrets) -> re.Pattern:

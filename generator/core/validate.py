@@ -122,8 +122,13 @@ def _message(model: type[BaseModel], error: dict) -> str:
 def schema_problems(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:
     """Turn a pydantic error into problems on the lines of the offending keys."""
     out = []
-    for err in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    failing = {tuple(e["loc"]) for e in errors}
+    for err in errors:
         loc = tuple(err["loc"])
+        # A list whose items failed is "too short" only in pydantic's eyes.
+        if err["type"] == "too_short" and any(other[: len(loc)] == loc and other != loc for other in failing):
+            continue
         # A missing key is reported on the line of the mapping that lacks it.
         line = source.line(loc[:-1] if err["type"] == "missing" else loc)
         out.append(Problem(source.path, line, format_key(loc), _message(model, err)))
@@ -137,14 +142,18 @@ def validate_record(source: Source, model: type[BaseModel], data: Any) -> tuple[
     except ValidationError as error:
         return None, schema_problems(source, model, error)
     problems = [
-        Problem(source.path, source.line(loc), format_key(loc), message)
-        for loc, message in _requirements(record, ())
+        Problem(source.path, source.line(at), format_key(loc), message)
+        for loc, message, at in _requirements(record, ())
     ]
     return record, problems
 
 
-def _requirements(record: BaseModel, prefix: tuple) -> list[tuple[tuple, str]]:
-    out = [(prefix + loc, msg) for loc, msg in getattr(record, "requirements", lambda: [])()]
+def _requirements(record: BaseModel, prefix: tuple) -> list[tuple[tuple, str, tuple]]:
+    """Broken rules as (key path, message, key path whose line to report)."""
+    out = []
+    for rule in getattr(record, "requirements", lambda: [])():
+        loc, message, at = rule if len(rule) == 3 else (*rule, rule[0])
+        out.append((prefix + loc, message, prefix + at))
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, Private):
