@@ -1,0 +1,203 @@
+"""The publication policy as tables over "now": pure functions, no files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.core.model import Action, Defender, Entry, Tour
+from generator.core.policy import (
+    Clock,
+    action_status,
+    days_left,
+    defender_withheld_reason,
+    publish,
+    redact_defender,
+    strip_comments,
+    strip_private,
+    withheld_reason,
+)
+from generator.core.source import Source
+from generator.core.validate import Catalogue
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def clock(text: str) -> Clock:
+    value = datetime.fromisoformat(text)
+    return Clock(value if value.tzinfo else value.replace(tzinfo=LONDON), LONDON)
+
+
+def defender(**changes) -> Defender:
+    data = {
+        "title": "Ana", "name": "Ana", "summary": "S", "country": "CO", "author": "AB",
+        "region": "North", "organisation": "Org", "image": "media/a.jpg", "image_alt": "Ana",
+        "vetting": {"status": "approved", "by": "CD", "on": "2026-10-01", "review_by": "2027-04-01"},
+        "consent": {"name": "first", "given_on": "2026-09-01", "photo": True, "location": "region", "organisation": True},
+    }
+    for key, value in changes.items():
+        if "." in key:
+            outer, inner = key.split(".")
+            data[outer] = {**data[outer], inner: value}
+        else:
+            data[key] = value
+    return Defender.model_validate(data)
+
+
+def action(**changes) -> Action:
+    data = {"title": "T", "summary": "S", "country": "CO", "id": "UA-1", "issued": "2026-11-01",
+            "deadline": "2026-12-03", "status": "open", "letter": "L",
+            "targets": ({"name": "M", "address": "A"},)}
+    data.update(changes)
+    return Action.model_validate(data)
+
+
+def entry(meta, kind: str, slug: str) -> Entry:
+    return Entry(Source(f"content/{kind}s/{slug}.md", kind, slug, {}), meta, "")
+
+
+@pytest.mark.parametrize("now, expected", [
+    ("2026-12-09T23:59:59", "embargoed until 2026-12-10"),
+    ("2026-12-10T00:00:00", None),                 # midnight in the site's zone
+    ("2026-12-09T23:30:00-01:00", None),           # already 10 December in London
+    ("2026-12-11T12:00:00", None),
+])
+def test_embargo_by_date_lifts_at_midnight_site_time(now, expected):
+    e = entry(action(publish_on="2026-12-10"), "action", "a")
+    assert withheld_reason(e, clock(now)) == expected
+
+
+@pytest.mark.parametrize("now, expected", [
+    ("2026-12-10T08:59:00+01:00", "embargoed until 2026-12-10T09:00:00+01:00"),
+    ("2026-12-10T09:00:00+01:00", None),
+])
+def test_embargo_by_date_time_with_offset(now, expected):
+    e = entry(action(publish_on="2026-12-10T09:00:00+01:00"), "action", "a")
+    assert withheld_reason(e, clock(now)) == expected
+
+
+def test_draft_is_withheld_whatever_the_date():
+    e = entry(action(draft=True, publish_on="2020-01-01"), "action", "a")
+    assert withheld_reason(e, clock("2030-01-01T00:00")) == "draft: true"
+
+
+@pytest.mark.parametrize("status, today, shown, left", [
+    ("open", date(2026, 12, 1), "open", 2),
+    ("open", date(2026, 12, 3), "open", 0),        # the deadline day is still open
+    ("open", date(2026, 12, 4), "closed", None),   # after it: shown closed, never deleted
+    ("closed", date(2026, 12, 1), "closed", None),
+    ("resolved", date(2026, 12, 1), "resolved", None),
+    ("resolved", date(2027, 1, 1), "resolved", None),
+])
+def test_action_status_over_time(status, today, shown, left):
+    extra = {"outcome": "Released."} if status == "resolved" else {}
+    a = action(status=status, **extra)
+    assert action_status(a, today) == shown
+    assert days_left(a, today) == left
+
+
+@pytest.mark.parametrize("changes, today, reason", [
+    ({}, date(2026, 12, 1), None),
+    ({"vetting.status": "pending"}, date(2026, 12, 1), "vetting.status is pending"),
+    ({"vetting.status": "rejected"}, date(2026, 12, 1), "vetting.status is rejected"),
+    ({"vetting.status": "withdrawn"}, date(2026, 12, 1), "vetting.status is withdrawn"),
+    ({"vetting.by": "AB"}, date(2026, 12, 1), "vetting.by is the author: a second person must vet it"),
+    ({"vetting.by": " ab "}, date(2026, 12, 1), "vetting.by is the author: a second person must vet it"),
+    ({}, date(2027, 4, 1), None),                  # review day itself still valid
+    ({}, date(2027, 4, 2), "review overdue since 2027-04-01"),
+    ({"consent.withdrawn_on": "2026-11-15"}, date(2026, 12, 1), "consent withdrawn on 2026-11-15"),
+    ({"consent.withdrawn_on": "2027-01-01"}, date(2026, 12, 1), "consent withdrawn on 2027-01-01"),
+    ({"consent.given_on": "2026-12-05"}, date(2026, 12, 1), "consent.given_on is in the future"),
+])
+def test_defender_is_public_only_when_vetted_current_and_consented(changes, today, reason):
+    assert defender_withheld_reason(defender(**changes), today) == reason
+
+
+@pytest.mark.parametrize("consent, shown", [
+    ({"location": "region", "organisation": True, "photo": True}, ("North", "CO", "Org", "media/a.jpg")),
+    ({"location": "country", "organisation": True, "photo": True}, (None, "CO", "Org", "media/a.jpg")),
+    ({"location": "none", "organisation": True, "photo": True}, (None, None, "Org", "media/a.jpg")),
+    ({"location": "region", "organisation": False, "photo": True}, ("North", "CO", None, "media/a.jpg")),
+    ({"location": "region", "organisation": True, "photo": False}, ("North", "CO", "Org", None)),
+])
+def test_consent_redacts(consent, shown):
+    d = redact_defender(defender(**{f"consent.{k}": v for k, v in consent.items()}))
+    assert (d.region, d.country, d.organisation, d.image) == shown
+    if d.image is None:
+        assert d.image_alt is None
+
+
+def test_consent_defaults_fail_closed():
+    d = Defender.model_validate({
+        "title": "A", "name": "A", "summary": "S", "country": "CO", "organisation": "Org", "region": "R",
+        "image": "media/a.jpg", "image_alt": "A",
+        "vetting": {"status": "approved", "by": "X", "on": "2026-01-01", "review_by": "2027-01-01"},
+        "consent": {"name": "full", "given_on": "2026-01-01"},
+    })
+    shown = redact_defender(d)
+    assert (shown.organisation, shown.image, shown.region, shown.country) == (None, None, None, "CO")
+
+
+def test_private_is_dropped_at_every_depth():
+    a = action(private={"note": "p1"}, targets=({"name": "M", "address": "A", "private": {"note": "p2"}},))
+    t = Tour.model_validate({"title": "T", "summary": "S", "stops": (
+        {"starts": "2026-12-01T19:00", "city": "Oslo", "private": {"reason": "p3"}},)})
+    for record in (strip_private(a), strip_private(t)):
+        assert "p1" not in repr(record) and "p2" not in repr(record) and "p3" not in repr(record)
+    assert strip_private(a).targets[0].name == "M"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a <!-- secret --> b", "a  b"),
+    ("a <!--\nmulti\nline\n--> b", "a  b"),
+    ("<!-- one --> x <!-- two -->", " x "),
+    ("unclosed <!-- rest of file", "unclosed "),
+    ("no comment", "no comment"),
+])
+def test_html_comments_are_dropped(text, expected):
+    assert strip_comments(text) == expected
+
+
+def _catalogue(*entries) -> Catalogue:
+    cat = Catalogue()
+    for e in entries:
+        cat.of(e.kind)[e.slug] = e
+    return cat
+
+
+def test_publish_withholds_and_reports_references_to_withheld_items():
+    ana = entry(defender(**{"vetting.status": "pending"}), "defender", "ana")
+    ok = entry(action(defenders=("ana",)), "action", "a")
+    draft = entry(action(id="UA-2", draft=True, defenders=("ana",)), "action", "b")
+    result = publish(_catalogue(ana, ok, draft), clock("2026-12-01T00:00"))
+    assert [(w.path, w.reason) for w in result.withheld] == [
+        ("content/actions/b.md", "draft: true"),
+        ("content/defenders/ana.md", "vetting.status is pending"),
+    ]
+    assert list(result.public.actions) == ["a"] and result.public.defenders == {}
+    assert [(p.path, p.key) for p in result.problems] == [("content/actions/a.md", "defenders[0]")]
+
+
+def test_publish_refuses_a_defenders_photo_elsewhere_without_consent():
+    ana = entry(defender(**{"consent.photo": False}), "defender", "ana")
+    a = entry(action(image="media/a.jpg", image_alt="x"), "action", "a")
+    result = publish(_catalogue(ana, a), clock("2026-12-01T00:00"))
+    assert [str(p) for p in result.problems] == [
+        "content/actions/a.md:1: image: content/media/a.jpg is the photo of a profile that may not show it "
+        "(content/defenders/ana.md): use another image"
+    ]
+
+
+def test_review_warning_before_the_date():
+    d = entry(defender(**{"vetting.review_by": "2026-12-10"}), "defender", "ana")
+    result = publish(_catalogue(d), clock("2026-12-01T00:00"), warn_days=14)
+    assert [p.message for p in result.warnings] == ["review due on 2026-12-10: after it the profile is withheld"]
+    assert publish(_catalogue(d), clock("2026-12-01T00:00"), warn_days=5).warnings == []
+
+
+def test_clock_needs_a_time_zone():
+    with pytest.raises(ValueError):
+        Clock(datetime(2026, 12, 1), LONDON)
+    assert Clock(datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc), ZoneInfo("Asia/Tokyo")).today == date(2026, 12, 1)
