@@ -40,9 +40,14 @@ def sample_site(tmp_path_factory) -> Path:
     """The bundled sample content, built as of SAMPLE_AS_OF. Returns the site folder."""
     from generator.build import build
 
-    site = tmp_path_factory.mktemp("sample") / "site"
-    build(REPO, site, SAMPLE_AS_OF)
-    return site
+    base = tmp_path_factory.mktemp("sample")
+    build(REPO, base / "site", SAMPLE_AS_OF, cache_dir=base / "cache")
+    return base / "site"
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site: ``{relative path: bytes}``."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 class Project:

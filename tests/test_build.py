@@ -1,0 +1,280 @@
+"""End to end: the sample content built into a real site, read back as a reader and an attacker would."""
+
+from __future__ import annotations
+
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE_AS_OF, Project, site_files
+from conftest import VALID_ACTION
+from generator import build as pipeline
+from generator import engine
+from generator.core.problems import ProblemsFound
+from generator.leakscan import texts_of
+
+EXPECTED_PAGES = [
+    "index.html", "404.html", "about-accompaniment/index.html", "how-to-help/index.html",
+    "actions/index.html", "actions/river-guardians/index.html", "actions/union-leader-guatemala/index.html",
+    "actions/journalist-detained/index.html", "actions/land-defenders-released/index.html",
+    "defenders/index.html", "defenders/lucia/index.html", "defenders/san-ignacio-river-community/index.html",
+    "defenders/tierra-viva/index.html", "defenders/wanjiru/index.html",
+    "tours/index.html", "tours/voices-of-the-river/index.html", "tours/americas-listening-tour/index.html",
+    "campaigns/index.html", "campaigns/rivers-not-bullets/index.html", "campaigns/free-to-report/index.html",
+    "countries/index.html", "countries/co/index.html", "countries/gt/index.html", "countries/ke/index.html",
+    "countries/no/index.html", "themes/index.html", "themes/land-rights/index.html",
+    "search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "media/river.jpg", "media/tour-banner.jpg",
+]
+
+#: What each withholding rule hides in the sample, and strings that must not appear anywhere.
+WITHHELD = {
+    "draft": ["CANARY-DRAFT", "draft-action", "UA-2026-037"],
+    "embargo": ["CANARY-EMBARGO", "embargoed-action", "UA-2026-036"],
+    "vetting pending": ["CANARY-PENDING-VETTING", "tomas-pending"],
+    "review overdue": ["CANARY-OVERDUE-REVIEW", "overdue-review"],
+    "consent withdrawn": ["CANARY-WITHDRAWN-CONSENT", "withdrawn-consent"],
+    "four eyes": ["CANARY-FOUR-EYES", "four-eyes"],
+    "html comment": ["CANARY-HTML-COMMENT", "Internal: the pamphlet photo"],
+    "private at top level": ["Meeting point with the community council", "+57 300 000 0000"],
+    "private in a contact": ["Direct line of her chief of staff"],
+    "private in a stop": ["The venue received threats"],
+    "real name": ["Marisol Quintero Vargas"],
+    "organisation without consent": ["San Ignacio Community Council", "The Coast Observer"],
+    "photo without consent": ["wanjiru.jpg", "Portrait of Wanjiru"],
+}
+
+
+def test_every_expected_page_exists(sample_site):
+    missing = [p for p in EXPECTED_PAGES if not (sample_site / p).is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("rule", sorted(WITHHELD))
+def test_withheld_items_leave_no_trace_in_any_output(sample_site, rule):
+    files = site_files(sample_site)
+    assert len(files) > 50
+    leaks = []
+    for path, data in files.items():
+        haystack = "\n".join(texts_of(path, data)).casefold()
+        leaks += [(path, needle) for needle in WITHHELD[rule] if needle.casefold() in haystack]
+    assert leaks == []
+
+
+def test_region_shown_only_with_consent(sample_site):
+    lucia = (sample_site / "defenders/lucia/index.html").read_text()
+    community = (sample_site / "defenders/san-ignacio-river-community/index.html").read_text()
+    assert "Magdalena Medio" not in _article(lucia)       # consent.location: country
+    assert "Magdalena Medio, Colombia" in _article(community)  # consent.location: region
+    assert "pseudonym" in _article(lucia)
+
+
+def test_photo_copied_only_with_consent_and_cleaned(sample_site):
+    from PIL import Image
+
+    assert sorted(p.name for p in (sample_site / "media").iterdir()) == ["river.jpg", "tour-banner.jpg"]
+    with Image.open(sample_site / "media/river.jpg") as image:
+        assert dict(image.getexif()) == {}
+        assert image.size == (320, 480)  # the EXIF orientation (rotate 90) was applied before stripping
+    assert b"CanaryCam" not in (sample_site / "media/river.jpg").read_bytes()
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.links, self.skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _article(html: str) -> str:
+    start = html.index('<article class="ac-')
+    parser = _Text()
+    parser.feed(html[start: html.index("</article>", start)])
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_open_action_page_reads_as_a_supporter_expects(sample_site):
+    text = _article((sample_site / "actions/river-guardians/index.html").read_text())
+    for expected in [
+        "UA-2026-031", "Protect the river guardians of San Ignacio", "Take action before December 22, 2026",
+        "21 days left", "What to do", "Model letter", "Dear Attorney General,", "Send your appeal to",
+        "Avenida Calle 24 No. 52-01", "Salutation: Dear Attorney General", "Send copies to", "Your Excellency",
+        "Write in: Spanish, English", "Defenders", "Rivers, not bullets", "Colombia",
+    ]:
+        assert expected in text, expected
+    assert text.index("Meeting with the ombudsman") < text.index("A second threat, by phone")  # newest first
+
+
+def test_closed_and_resolved_actions_hide_the_letter_and_addresses(sample_site):
+    closed = _article((sample_site / "actions/journalist-detained/index.html").read_text())
+    resolved = _article((sample_site / "actions/land-defenders-released/index.html").read_text())
+    assert "This action is closed" in closed and "late appeals can do harm" in closed
+    assert "Resolved: good news" in resolved and "a judge dropped all charges" in resolved
+    for text in (closed, resolved):
+        assert "Model letter" not in text and "Send your appeal to" not in text and "PO Box" not in text
+
+
+def test_near_deadline_and_index_order(sample_site):
+    index = _article((sample_site / "actions/index.html").read_text())
+    assert index.index("UA-2026-034") < index.index("UA-2026-031")   # soonest deadline first
+    assert index.index("UA-2026-031") < index.index("UA-2026-019")   # open before closed
+    assert "2 days left" in index
+
+
+def test_tour_schedule_with_local_times_and_cancelled_stop(sample_site):
+    text = _article((sample_site / "tours/voices-of-the-river/index.html").read_text())
+    assert "Saturday, December 5, 2026, 7:00 PM" in text and "(GMT)" in text
+    assert "Tuesday, December 8, 2026, 6:30 PM" in text and "Norway" in text
+    assert "Cancelled" in text and "This event is cancelled." in text
+    assert "Online" in text and "https://meet.example.org/voices-of-the-river" in text
+    glasgow = _article((sample_site / "tours/americas-listening-tour/index.html").read_text())
+    assert "Sunday, March 28, 2027, 7:00 PM" in glasgow and "(BST)" in glasgow
+    assert "Postponed" in glasgow
+
+
+def test_nav_holds_sections_not_items(sample_site):
+    html = (sample_site / "actions/river-guardians/index.html").read_text()
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'): html.index("</nav>", html.index('<nav class="md-nav md-nav--primary"'))]
+    parser = _Text()
+    parser.feed(nav)
+    assert not any(link and ("river-guardians" in link or "defenders/" in link.strip("./")[10:]) for link in parser.links)
+    assert len(parser.links) < 20
+
+
+def test_no_web_fonts_or_other_hosts_in_pages(sample_site):
+    for path, data in site_files(sample_site).items():
+        if path.endswith(".html"):
+            assert b"fonts.googleapis" not in data and b"fonts.gstatic" not in data, path
+
+
+# ------------------------------------------------------------ all or nothing
+
+
+def _snapshot(site: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(site).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path):
+    project = Project(tmp_path / "project")
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    site = tmp_path / "site"
+    code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
+    assert (code, err) == (0, "")
+    return project, site
+
+
+def _leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}-"))
+
+
+def test_failed_validation_leaves_the_previous_site_intact(built):
+    project, site = built
+    before = _snapshot(site)
+    project.write("content/actions/new.md", VALID_ACTION.replace("country: CO", "country: XX"))
+    code, _, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
+    assert code == 1 and "country" in err
+    assert _snapshot(site) == before and _leftovers(site) == []
+
+
+def test_engine_failure_leaves_the_previous_site_intact(built, monkeypatch):
+    project, site = built
+    before = _snapshot(site)
+
+    def explode(project_dir, output, now):
+        output.mkdir(parents=True)
+        (output / "index.html").write_text("half a site")
+        raise engine.EngineFailed("engine crashed halfway")
+
+    monkeypatch.setattr(engine, "build", explode)
+    with pytest.raises(engine.EngineFailed):
+        pipeline.build(project.root, site, SAMPLE_AS_OF)
+    assert _snapshot(site) == before and _leftovers(site) == []
+
+
+def test_leak_found_after_the_engine_fails_the_build_and_keeps_the_old_site(built, monkeypatch):
+    project, site = built
+    before = _snapshot(site)
+    real_build = engine.build
+
+    def leaky(project_dir, output, now):
+        real_build(project_dir, output, now)
+        (output / "extra.txt").write_text("notes: marisol  QUINTERO vargas")
+
+    monkeypatch.setattr(engine, "build", leaky)
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF)
+    assert [str(p) for p in found.value.problems] == [
+        "content/defenders/lucia.md:30: private.real_name: this real name would be published in site/extra.txt: find and remove it"
+    ]
+    assert _snapshot(site) == before and _leftovers(site) == []
+
+
+def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
+    project, site = built
+    assert (site / "defenders/wanjiru/index.html").exists()
+    path = project.root / "content/defenders/wanjiru.md"
+    path.write_text(path.read_text().replace("given_on: 2026-06-20", "given_on: 2026-06-20\n  withdrawn_on: 2026-11-30"))
+    journalist = project.root / "content/actions/journalist-detained.md"
+    journalist.write_text(journalist.read_text().replace("defenders: [wanjiru]\n", ""))
+    tour = project.root / "content/tours/americas-listening-tour.md"
+    tour.write_text(tour.read_text().replace("defenders: [wanjiru]\n", ""))
+    code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
+    assert (code, err) == (0, "")
+    assert not (site / "defenders/wanjiru").exists()
+    for rel, data in site_files(site).items():
+        assert b"defenders/wanjiru" not in data, rel
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a" / "site", tmp_path / "b" / "site"
+    pipeline.build(REPO, first, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-a")
+    pipeline.build(REPO, second, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-b")
+    one, two = site_files(first), site_files(second)
+    assert sorted(one) == sorted(two)
+    assert [p for p in one if one[p] != two[p]] == []
+
+
+def test_source_date_epoch_is_now_when_as_of_is_absent(tmp_path, monkeypatch):
+    project = Project(tmp_path / "project")
+    project.write("content/actions/a.md", VALID_ACTION)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01T00:00:00Z
+    code, out, err = project.cli("check")
+    assert code == 0 and "ok as of 2026-12-01T00:00:00+00:00" in out
+
+
+@pytest.mark.parametrize("layout, message", [
+    ({".git": None}, "contains .git: it does not look like a built site, and would be replaced"),
+    ({"notes.txt": "x"}, "exists and does not look like a site built by accompany (no index.html and sitemap.xml): "
+                         "empty it or choose another folder"),
+])
+def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path, layout, message):
+    project = Project(tmp_path / "project")
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    for name, text in layout.items():
+        (target / name).mkdir() if text is None else (target / name).write_text(text)
+    code, _, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(target))
+    assert code == 1
+    assert err.splitlines()[0] == f"{target}:1: site_dir: {message}"
+    assert sorted(os.listdir(target)) == sorted(layout)
+
+
+def test_refuses_the_project_folder_as_site_dir(tmp_path):
+    project = Project(tmp_path / "project")
+    code, _, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(project.root / "content"))
+    assert code == 1 and "is inside content/" in err
