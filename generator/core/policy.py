@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time as time_of_day, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,7 +51,7 @@ class Clock:
         """A date (its midnight, site time) or date-time (site time if it has no offset) as an instant."""
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=self.timezone)
-        return datetime.combine(value, time(0), tzinfo=self.timezone)
+        return datetime.combine(value, time_of_day(0), tzinfo=self.timezone)
 
 
 # ---------------------------------------------------------------- 1. published now?
