@@ -131,7 +131,9 @@ class Action(Content):
     """An urgent action: one case, with its updates."""
 
     summary: Text
+    """Required: one or two sentences; feeds, cards and the meta description use it."""
     country: Country
+    """Required: the country of the case (ISO 3166-1 alpha-2)."""
     id: Identifier
     """Stable unique id, such as UA-2026-014. Never change it once published."""
     issued: IsoDate
@@ -213,7 +215,9 @@ class Defender(Content):
     """A defender profile: a person, a community or an organisation."""
 
     summary: Text
+    """Required: one or two sentences about their work."""
     country: Country
+    """Required: ISO 3166-1 alpha-2. Shown only as consent.location allows."""
     name: PlainText
     """The name as the person agreed to be shown."""
     kind: Literal["person", "community", "organisation"] = "person"
@@ -231,7 +235,9 @@ class Defender(Content):
     author: Text | None = None
     """Who wrote the profile (initials or handle)."""
     vetting: Vetting
+    """Required: who checked the profile (see vetting.*)."""
     consent: Consent
+    """Required: what the defender agreed may be shown (see consent.*)."""
 
     def requirements(self) -> list[Requirement]:
         out = super().requirements()
@@ -254,9 +260,13 @@ class Stop(Record):
     timezone: Timezone | None = None
     """IANA name, Europe/London; defaults to the site's time zone."""
     city: Text | None = None
+    """The city, shown in the schedule and calendars."""
     country: Country | None = None
+    """ISO 3166-1 alpha-2: the stop appears on that country's page."""
     venue: Text | None = None
+    """The venue's name."""
     address: Text | None = None
+    """The venue's address, one line per line."""
     online: Url | None = None
     """The link for online or hybrid stops."""
     registration: Url | None = None
@@ -283,6 +293,7 @@ class Tour(Content):
     """A speaker tour: one or more stops."""
 
     summary: Text
+    """Required: one or two sentences."""
     defenders: tuple[Slug, ...] = ()
     """Slugs of the defenders touring; each must be published."""
     stops: tuple[Stop, ...] = Field(min_length=1)
@@ -293,6 +304,7 @@ class Campaign(Content):
     """A campaign: groups actions, tours and defenders."""
 
     summary: Text
+    """Required: one or two sentences."""
     starts: IsoDate
     """When the campaign starts."""
     ends: IsoDate | None = None
