@@ -44,7 +44,8 @@ class Formatter:
             where = get_timezone_location(value, locale=self.locale, return_city=True)
         except LookupError:
             where = zone
-        return f"{where} ({value.tzname()})" if value.tzname() else where
+        abbreviation = value.tzname()
+        return f"{where} ({abbreviation})" if abbreviation and abbreviation != where else where
 
     def country(self, code: str | None) -> str:
         if not code:
