@@ -242,3 +242,13 @@ def test_bad_as_of_is_a_usage_error(project, capsys):
     with pytest.raises(SystemExit) as exit_:
         project.cli("check", "--as-of", "tomorrow")
     assert exit_.value.code == 2
+
+
+def test_one_mistake_is_reported_once_not_at_every_reference(project):
+    project.write("content/actions/a.md", A.replace("country: CO", "country: XX"))
+    project.write("content/tours/t.md", TOUR.format(starts="2026-12-08T18:30", tz="Europe/Oslo",
+                                                     extra="    actions: [UA-TEST-001]\n"))
+    project.write("content/pages/p.md", "---\ntitle: P\n---\n\nSee [the action](../actions/a.md).\n")
+    assert project.problems() == [
+        "content/actions/a.md:7: country: 'XX' is not an ISO 3166-1 alpha-2 country code (CO, GT, KE, NO ...)"
+    ]

@@ -331,6 +331,10 @@ def validate(project: Project, config: SiteConfig, broken: frozenset[str] = froz
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
+    # Files that exist but failed are still "there" for references: one
+    # mistake is reported once, not again at every file that names it.
+    broken = set(broken)
+    broken_ids: set[str] = set()
     for source in project.sources:
         slug_problem = _slug_problem(source)
         if slug_problem:
@@ -340,12 +344,15 @@ def validate(project: Project, config: SiteConfig, broken: frozenset[str] = froz
         record, more = validate_record(source, model, source.data)
         problems += more
         if record is None:
+            broken.add(source.path)
+            if source.kind == "action" and isinstance(source.data.get("id"), str):
+                broken_ids.add(source.data["id"])
             continue
         if record.image and f"content/{record.image}" not in project.media:
             problems.append(Problem(source.path, source.line(("image",)), "image", f"{record.image!r}: no such file in content/media/"))
         catalogue.of(source.kind)[source.slug] = Entry(source, record, source.body)
 
-    problems += _cross_references(catalogue, config, broken)
+    problems += _cross_references(catalogue, config, frozenset(broken), broken_ids)
     known = catalogue.by_path()
     known.update({p: None for p in broken})  # type: ignore[misc]
     for entry in catalogue.entries():
@@ -364,7 +371,7 @@ def _slug_of(path: str) -> tuple[str, str] | None:
 RESERVED_PAGES = {"actions", "defenders", "tours", "campaigns", "countries", "themes", "media", "subscribe", "feeds", "calendars", "sheets", "assets", "search", "404"}
 
 
-def _cross_references(cat: Catalogue, config: SiteConfig, broken: frozenset[str]) -> list[Problem]:
+def _cross_references(cat: Catalogue, config: SiteConfig, broken: frozenset[str], broken_ids: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     broken_slugs = {s for s in (_slug_of(p) for p in broken) if s}
 
@@ -419,7 +426,7 @@ def _cross_references(cat: Catalogue, config: SiteConfig, broken: frozenset[str]
                     bad(tour, ("stops", i, "id"), f"{stop.id!r} is already the id of a stop in {stop_ids[stop.id]}")
                 stop_ids.setdefault(stop.id, tour.path)
             for j, action_id in enumerate(stop.actions):
-                if action_id not in action_ids:
+                if action_id not in action_ids and action_id not in broken_ids:
                     bad(tour, ("stops", i, "actions", j), f"unknown action id {action_id!r}")
     for slug, page in cat.pages.items():
         if slug.split("/")[0] in RESERVED_PAGES:
