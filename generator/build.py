@@ -25,6 +25,7 @@ from .core.source import Project
 from .core.validate import validate, validate_settings
 from .leakscan import scan_tree
 from .outputs import Cache, Context, outputs
+from .outputs.headers import headers_file
 from .outputs.l10n import Formatter
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
@@ -133,6 +134,7 @@ def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None =
         tree.update({"docs/" + path: data for path, data in media.items()}, "media")
     if markup.problems or problems:
         raise ProblemsFound(markup.problems + problems)
+    tree.update({"docs/" + path: data for path, data in headers_file().items()}, "headers")
     theme = read_tree(root / "theme", skip=(TEMPLATES + "/",))
     tree.update({"theme/" + path: data for path, data in theme.items()}, "theme")
     tree.add("mkdocs.yml", yaml.safe_dump(engine.staged_config(loaded.config, nav), allow_unicode=True,

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .core.model import SiteConfig
+from .outputs.headers import CSP
 
 THEME_CSS = ["assets/stylesheets/accompany.css"]
 THEME_JS = ["assets/javascripts/accompany.js"]
@@ -35,7 +36,11 @@ def staged_config(config: SiteConfig, nav: list[tuple[str, str]]) -> dict:
     theme = dict(raw.get("theme") or {})
     theme.update(name="material", custom_dir="theme", font=False)
     search = next((p for p in raw.get("plugins") or ["search"] if p == "search" or (isinstance(p, dict) and "search" in p)), "search")
+    extra = dict(raw.get("extra") or {})
+    # csp: printed first in every page's head; generator: false drops Material's "Made with" link.
+    extra.update(csp=CSP, generator=False)
     raw.update(
+        extra=extra,
         site_name=config.site_name,
         site_url=config.site_url,
         docs_dir="docs",
