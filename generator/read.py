@@ -53,6 +53,7 @@ class _Build:
     text_lines: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     seen: set = field(default_factory=set)
+    alias_reported: bool = False
 
     def problem(self, loc: tuple, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, format_key(loc), message))
@@ -100,7 +101,11 @@ def _scalar(node: yaml.ScalarNode, loc: tuple, b: _Build) -> Any:
 
 def _construct(node: yaml.Node, loc: tuple, b: _Build) -> Any:
     if id(node) in b.seen:
-        b.problem(loc, b.line(node), "anchors and aliases (& and *) are not supported: write the value out")
+        # An alias is the anchored node itself: report it at the key that uses
+        # it, once per file (a "billion laughs" file has thousands).
+        if not b.alias_reported:
+            b.problem(loc, b.lines.get(loc, b.line(node)), "anchors and aliases (& and *) are not supported: write the value out")
+            b.alias_reported = True
         return None
     b.seen.add(id(node))
     if node.tag not in (_STR, _SEQ, _MAP):
@@ -128,7 +133,7 @@ def _construct(node: yaml.Node, loc: tuple, b: _Build) -> Any:
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
-            b.lines[loc + (i,)] = b.line(item)
+            b.lines[loc + (i,)] = b.line(item) if id(item) not in b.seen else b.lines.get(loc, b.line(node))
             if isinstance(item, yaml.ScalarNode):
                 b.text_lines[loc + (i,)] = b.line(item) + (1 if item.style and item.style in "|>" else 0)
             items.append(_construct(item, loc + (i,), b))

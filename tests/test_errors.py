@@ -143,7 +143,7 @@ CASES = [
     ("YAML tag", action("country: CO", "country: !!python/object:os.system CO"),
      [f"{P}:7: country: YAML tags such as !!python/object:os.system are not allowed"]),
     ("anchors and aliases", action("country: CO", "country: &c CO\nsummary2: *c"),
-     [f"{P}:7: summary2: anchors and aliases (& and *) are not supported: write the value out"]),
+     [f"{P}:8: summary2: anchors and aliases (& and *) are not supported: write the value out"]),
     ("invalid YAML", action("title: A valid action", 'title: "unclosed'),
      [f"{P}:17: front matter: invalid YAML: found unexpected end of stream "
       "(while scanning a quoted scalar that starts on line 2)"]),

@@ -20,7 +20,7 @@ from .fields import _SLUG, _url, is_markdown
 from .model import MODELS, Content, Entry, Private, Settings, SiteConfig
 from .problems import Problem, format_key
 from .source import KINDS, MEDIA_DIR, Project, Source
-from .stops import stop_times, stop_uid, time_problem
+from .stops import slugify, stop_times, stop_uid, time_problem
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def _slug_problem(source: Source) -> Problem | None:
     parts = source.slug.split("/") if source.kind == "page" else [source.slug]
     if all(_SLUG.match(p) for p in parts):
         return None
-    suggestion = "/".join(re.sub(r"[^a-z0-9_-]+", "-", p.lower()).strip("-") for p in parts)
+    suggestion = "/".join(slugify(p) for p in parts)
     return Problem(
         source.path, 1, "file name",
         f"use lowercase letters, digits, '-' and '_' in file names: rename it to {suggestion}.md",
