@@ -177,8 +177,12 @@ def load_yaml(text: str, path: str, offset: int) -> tuple[Any, dict, dict, list[
             context = f" ({exc.context} that starts on line {started})" if started != line else f" ({exc.context})"
         return None, {}, {}, [Problem(path, line, "front matter" if offset > 1 else "yaml",
                                       f"invalid YAML: {problem}{context}{_yaml_hint(problem)}")]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + offset
+        return None, {}, {}, [Problem(path, line, "front matter" if offset > 1 else "yaml",
+                                      f"contains the control character U+{exc.character:04X}, which YAML does not allow: remove it")]
     except yaml.YAMLError as exc:
-        return None, {}, {}, [Problem(path, offset, "front matter", f"invalid YAML: {exc}")]
+        return None, {}, {}, [Problem(path, offset, "front matter", "invalid YAML: " + " ".join(str(exc).split()))]
     if node is None:
         return {}, {(): offset}, {}, []
     b.lines[()] = b.line(node)
