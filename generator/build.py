@@ -7,106 +7,27 @@ one and the leak scan has passed.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock_time
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jinja2
 import yaml
 
-from . import engine, read
-from .core.model import SiteConfig
-from .core.policy import Clock, Publication, publish
-from .core.problems import Problem, ProblemsFound
-from .core.site import Site, build_site
-from .core.source import Project
-from .core.validate import validate, validate_settings
+from . import engine
+from .core.problems import ProblemsFound
 from .leakscan import scan_tree
+from .load import Loaded, Timings, load
 from .outputs import Cache, Context, outputs
 from .outputs.headers import headers_file
 from .outputs.l10n import Formatter
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
 from .outputs.pages import PageRenderer, template_environment
-from .write import Staging, Tree, WriteRefused, read_tree, site_dir_problems
+from .write import Staging, Tree, read_tree, site_dir_problems
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
-
-
-@dataclass
-class Timings:
-    """Seconds spent in each phase, for the benchmark and the build summary."""
-
-    phases: dict[str, float] = field(default_factory=dict)
-
-    def phase(self, name: str):
-        timings = self
-
-        class _Phase:
-            def __enter__(self):
-                self.start = time.perf_counter()
-
-            def __exit__(self, *exc):
-                timings.phases[name] = timings.phases.get(name, 0.0) + time.perf_counter() - self.start
-
-        return _Phase()
-
-
-@dataclass
-class Loaded:
-    """A project read, validated and published as of one moment."""
-
-    root: Path
-    project: Project
-    config: SiteConfig
-    publication: Publication
-    site: Site
-
-
-def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
-    """``--as-of`` as an instant: a date means its midnight in the site's time zone."""
-    if isinstance(as_of, datetime):
-        return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone)
-    return datetime.combine(as_of, clock_time(0), tzinfo=timezone)
-
-
-def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> Loaded:
-    """Read and validate everything, then apply the policy as of ``as_of``.
-
-    Raises :class:`ProblemsFound` with every problem in every file.
-    """
-    timings = timings or Timings()
-    with timings.phase("read"):
-        result = read.read_project(root)
-    problems = list(result.problems)
-    if result.project is None:
-        raise ProblemsFound(problems)
-    project = result.project
-    with timings.phase("validate"):
-        config, more = validate_settings(project.settings)
-        problems += more
-        if config is None:
-            raise ProblemsFound(problems)
-        catalogue, more = validate(project, config, result.broken)
-        problems = _merge(problems, more)
-    if problems:
-        raise ProblemsFound(problems)
-    with timings.phase("policy"):
-        clock = Clock(resolve_now(as_of, ZoneInfo(config.settings.timezone)), ZoneInfo(config.settings.timezone))
-        publication = publish(catalogue, clock, config.settings.review_warning_days)
-        if publication.problems:
-            raise ProblemsFound(publication.problems)
-        site = build_site(publication.public, config, clock)
-    return Loaded(root, project, config, publication, site)
-
-
-def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:
-    """Problems from a later stage, minus those already reported for the same key."""
-    seen = {(p.path, p.key) for p in first}
-    return first + [p for p in then if (p.path, p.key) not in seen]
 
 
 def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None = None) -> Tree:
@@ -173,7 +94,10 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     if problems:
         raise ProblemsFound(problems)
     loaded = load(root, as_of, timings)
-    staged = render(loaded, timings, disk_cache(cache_dir or root / ".accompany" / "cache"))
+    disk = disk_cache(cache_dir or root / ".accompany" / "cache")
+    # New results reach the disk cache only once the site is in place: a failed build writes nothing.
+    fresh: dict[str, bytes] = {}
+    staged = render(loaded, timings, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__))
     with Staging(site_dir) as staging:
         with timings.phase("write"):
             staged.write(staging.project)
@@ -186,6 +110,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         files = sum(1 for p in staging.output.rglob("*") if p.is_file())
         with timings.phase("swap"):
             staging.swap_in()
+    for key, data in fresh.items():
+        disk.put(key, data)
     return BuildReport(loaded, site_dir, files, timings)
 
 

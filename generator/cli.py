@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(root: Path, as_of) -> int:
-    from .build import Timings, load
+    from .load import Timings, load
 
     started = time.perf_counter()
     loaded = load(root, as_of, Timings())

@@ -252,3 +252,13 @@ def test_one_mistake_is_reported_once_not_at_every_reference(project):
     assert project.problems() == [
         "content/actions/a.md:7: country: 'XX' is not an ISO 3166-1 alpha-2 country code (CO, GT, KE, NO ...)"
     ]
+
+
+def test_an_unreadable_action_is_reported_once(project):
+    project.write("content/actions/a.md", A.replace("title: A valid action", "title: Bad: value"))
+    project.write("content/tours/t.md", TOUR.format(starts="2026-12-08T18:30", tz="Europe/Oslo",
+                                                     extra="    actions: [UA-TEST-001]\n"))
+    assert project.problems() == [
+        "content/actions/a.md:2: front matter: invalid YAML: mapping values are not allowed in this context; "
+        "a value that contains ': ' must be in quotes"
+    ]

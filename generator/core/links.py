@@ -47,9 +47,21 @@ def _blank(match: re.Match) -> str:
     return "\n" * match.group(0).count("\n")
 
 
+def may_have_links(text: str) -> bool:
+    """A cheap test: False means :func:`find_links` would find nothing.
+
+    Markdown links need ``](`` or ``]:``, HTML attributes need a tag.
+    """
+    return "](" in text or "]:" in text or "<" in text
+
+
 def find_links(text: str) -> list[Link]:
     """Every link target in a Markdown text, outside code, in order."""
-    scrubbed = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
+    scrubbed = text
+    if "```" in text or "~~~" in text:
+        scrubbed = _FENCE.sub(_blank, scrubbed)
+    if "`" in scrubbed:
+        scrubbed = _CODE_SPAN.sub(_blank, scrubbed)
     found: list[tuple[int, str]] = []
     for pattern in (_INLINE, _REFDEF, _ATTR):
         for m in pattern.finditer(scrubbed):

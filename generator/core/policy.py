@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from .model import Action, Content, Defender, Entry, Private
 from .problems import Problem, format_key
 from .source import MEDIA_DIR
-from .validate import Catalogue, markdown_texts
+from .validate import Catalogue
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class Publication:
 
 def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14) -> Publication:
     """Apply the policy to every file and check what the published files point at."""
-    public = Catalogue()
+    public = Catalogue(links=catalogue.links)
     withheld: list[Withheld] = []
     warnings: list[Problem] = []
     for entry in catalogue.entries():
@@ -253,26 +253,11 @@ def _references_to_withheld(catalogue: Catalogue, public: Catalogue) -> list[Pro
             for j, action_id in enumerate(stop.actions):
                 if action_id in all_action_ids and action_id not in public_action_ids:
                     bad(entry, ("stops", i, "actions", j), f"action {action_id!r} is not published: remove it from this stop")
-        for loc, first_line, text in markdown_texts(entry):
-            for target in _linked_paths(entry.path, text):
-                linked = by_path.get(target)
-                if linked is not None and linked.slug not in public.of(linked.kind):
-                    bad(entry, loc, f"links to {target}, which is not published: remove the link")
+        for loc, target in catalogue.links.get(entry.path, ()):
+            linked = by_path.get(target)
+            if linked is not None and linked.slug not in public.of(linked.kind):
+                bad(entry, loc, f"links to {target}, which is not published: remove the link")
     return problems
-
-
-def _linked_paths(source_path: str, text: str) -> list[str]:
-    from . import links
-
-    out = []
-    for link in links.find_links(text):
-        try:
-            target = links.resolve(source_path, link.target)
-        except links.LinkError:
-            continue
-        if target.kind == "file":
-            out.append(target.path)
-    return out
 
 
 def _photo_consent(catalogue: Catalogue, public: Catalogue) -> list[Problem]:
@@ -292,8 +277,7 @@ def _photo_consent(catalogue: Catalogue, public: Catalogue) -> list[Problem]:
         uses = []
         if entry.meta.image and not isinstance(entry.meta, Defender):
             uses.append((("image",), f"content/{entry.meta.image}"))
-        for loc, _, text in markdown_texts(entry):
-            uses += [(loc, p) for p in _linked_paths(entry.path, text) if p.startswith(MEDIA_DIR + "/")]
+        uses += [(loc, p) for loc, p in catalogue.links.get(entry.path, ()) if p.startswith(MEDIA_DIR + "/")]
         for loc, path in uses:
             if path in guarded and path not in allowed:
                 problems.append(Problem(

@@ -11,6 +11,8 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
@@ -32,6 +34,8 @@ class Catalogue:
     tours: dict[str, Entry] = field(default_factory=dict)
     campaigns: dict[str, Entry] = field(default_factory=dict)
     pages: dict[str, Entry] = field(default_factory=dict)
+    links: dict[str, list[tuple[tuple, str]]] = field(default_factory=dict)
+    """For each file, the files its Markdown links to: ``(key path, linked source path)``."""
 
     def of(self, kind: str) -> dict[str, Entry]:
         return getattr(self, kind + "s")
@@ -266,12 +270,17 @@ def _markdown_texts(entry_source: Source, record: Content, body: str) -> list[tu
     return out
 
 
+@lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """Each field of a model, and whether it holds Markdown (worked out once per model)."""
+    return tuple((name, is_markdown(info.annotation, info.metadata)) for name, info in model.model_fields.items())
+
+
 def _markdown_fields(record: BaseModel, prefix: tuple) -> Iterable[tuple[tuple, str]]:
-    for name, info in type(record).model_fields.items():
+    for name, is_md in _fields(type(record)):
         value = getattr(record, name)
-        if isinstance(value, Private) or value is None:
+        if value is None or isinstance(value, (Private, int, date)):
             continue
-        is_md = is_markdown(info.annotation, info.metadata)
         if isinstance(value, str) and is_md:
             yield prefix + (name,), value
         elif isinstance(value, BaseModel):
@@ -289,7 +298,9 @@ def markdown_texts(entry: Entry) -> list[tuple[tuple, int, str]]:
     return _markdown_texts(entry.source, entry.meta, entry.body)
 
 
-def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry]) -> list[Problem]:
+def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry],
+                   linked: list[tuple[tuple, str]]) -> list[Problem]:
+    """Unclosed comments and bad links in every Markdown text; fills ``linked`` with the files linked to."""
     problems = []
     for loc, first_line, text in markdown_texts(entry):
         key = format_key(loc)
@@ -302,6 +313,8 @@ def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry])
                 problems.append(Problem(entry.path, line, key, "an HTML comment '<!--' is never closed: add '-->'"))
                 break
             start = text.find(_COMMENT_OPEN, end + 3)
+        if not links.may_have_links(text):
+            continue
         for link in links.find_links(text):
             line = base + link.line - 1
             try:
@@ -311,6 +324,7 @@ def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry])
                 continue
             if target.kind != "file":
                 continue
+            linked.append((loc, target.path))
             if target.path.startswith(MEDIA_DIR + "/"):
                 if target.path not in media:
                     problems.append(Problem(entry.path, line, key, f"link {link.target!r}: no such file in content/media/"))
@@ -356,7 +370,9 @@ def validate(project: Project, config: SiteConfig, broken: frozenset[str] = froz
     known = catalogue.by_path()
     known.update({p: None for p in broken})  # type: ignore[misc]
     for entry in catalogue.entries():
-        problems += _text_problems(entry, project.media, known)
+        linked: list[tuple[tuple, str]] = []
+        problems += _text_problems(entry, project.media, known, linked)
+        catalogue.links[entry.path] = linked
     return catalogue, problems
 
 
@@ -408,6 +424,7 @@ def _cross_references(cat: Catalogue, config: SiteConfig, broken: frozenset[str]
             action_ids[action.meta.id] = action
     stop_ids: dict[str, str] = {}
     uids: dict[str, tuple] = {}
+    unreadable_actions = any(path.startswith(KINDS["action"] + "/") and path not in cat.by_path() for path in broken)
     for tour in cat.tours.values():
         for i, stop in enumerate(tour.meta.stops):
             zone = stop.timezone or config.settings.timezone
@@ -426,7 +443,9 @@ def _cross_references(cat: Catalogue, config: SiteConfig, broken: frozenset[str]
                     bad(tour, ("stops", i, "id"), f"{stop.id!r} is already the id of a stop in {stop_ids[stop.id]}")
                 stop_ids.setdefault(stop.id, tour.path)
             for j, action_id in enumerate(stop.actions):
-                if action_id not in action_ids and action_id not in broken_ids:
+                # An action file that could not be read has an id we cannot know:
+                # its own error is reported, and stops may well point at it.
+                if action_id not in action_ids and action_id not in broken_ids and not unreadable_actions:
                     bad(tour, ("stops", i, "actions", j), f"unknown action id {action_id!r}")
     for slug, page in cat.pages.items():
         if slug.split("/")[0] in RESERVED_PAGES:

@@ -1,0 +1,94 @@
+"""Read, validate and publish: everything ``accompany check`` needs, and the first half of a build.
+
+This module imports no output library (no templates, Markdown, PDF or site
+engine), so that checking a large project starts fast.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as clock_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import read
+from .core.model import SiteConfig
+from .core.policy import Clock, Publication, publish
+from .core.problems import Problem, ProblemsFound
+from .core.site import Site, build_site
+from .core.source import Project
+from .core.validate import validate, validate_settings
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each phase, for the benchmark and the build summary."""
+
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def phase(self, name: str):
+        timings = self
+
+        class _Phase:
+            def __enter__(self):
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timings.phases[name] = timings.phases.get(name, 0.0) + time.perf_counter() - self.start
+
+        return _Phase()
+
+
+@dataclass
+class Loaded:
+    """A project read, validated and published as of one moment."""
+
+    root: Path
+    project: Project
+    config: SiteConfig
+    publication: Publication
+    site: Site
+
+
+def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
+    """``--as-of`` as an instant: a date means its midnight in the site's time zone."""
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone)
+    return datetime.combine(as_of, clock_time(0), tzinfo=timezone)
+
+
+def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> Loaded:
+    """Read and validate everything, then apply the policy as of ``as_of``.
+
+    Raises :class:`ProblemsFound` with every problem in every file.
+    """
+    timings = timings or Timings()
+    with timings.phase("read"):
+        result = read.read_project(root)
+    problems = list(result.problems)
+    if result.project is None:
+        raise ProblemsFound(problems)
+    project = result.project
+    with timings.phase("validate"):
+        config, more = validate_settings(project.settings)
+        problems += more
+        if config is None:
+            raise ProblemsFound(problems)
+        catalogue, more = validate(project, config, result.broken)
+        problems = _merge(problems, more)
+    if problems:
+        raise ProblemsFound(problems)
+    with timings.phase("policy"):
+        clock = Clock(resolve_now(as_of, ZoneInfo(config.settings.timezone)), ZoneInfo(config.settings.timezone))
+        publication = publish(catalogue, clock, config.settings.review_warning_days)
+        if publication.problems:
+            raise ProblemsFound(publication.problems)
+        site = build_site(publication.public, config, clock)
+    return Loaded(root, project, config, publication, site)
+
+
+def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:
+    """Problems from a later stage, minus those already reported for the same key."""
+    seen = {(p.path, p.key) for p in first}
+    return first + [p for p in then if (p.path, p.key) not in seen]
