@@ -3,17 +3,23 @@
 The policy removes private data and the validator rejects public text that
 contains a real name; this scan checks the finished site anyway, in every form
 a name could take there: plain, HTML-escaped, JSON-escaped (the search index),
-URL-encoded, and inside gzip files. PDFs are scanned by the sheet renderer's
-own guard, which can read their text.
+URL-encoded, inside gzip files, and inside PDFs (their text as a reader would
+copy it, their metadata, and every string and stream they hold). A PDF that
+cannot be read is reported as a leak: what cannot be checked is not published.
 """
 
 from __future__ import annotations
 
 import gzip
 import html
+import io
 import re
 from pathlib import Path
 from urllib.parse import unquote
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, StreamObject, TextStringObject
 
 from .core.policy import normalise, secret_pattern
 from .core.problems import Problem
@@ -39,7 +45,55 @@ def texts_of(path: str, data: bytes) -> list[str]:
         except (OSError, EOFError):
             pass
     texts += _variants(data.decode("utf-8", errors="ignore"))
+    if path.endswith(".pdf"):
+        texts += pdf_texts(data)
     return texts
+
+
+class UnreadablePdf(ValueError):
+    """A PDF the scan cannot read, and so cannot vouch for."""
+
+
+def pdf_texts(data: bytes) -> list[str]:
+    """Everything a PDF could show or give away: page text, metadata, and every string and stream in it.
+
+    Page text comes from pypdf's extraction (font glyphs mapped back to
+    characters); the rest from walking every object, so that the outline,
+    link targets, XMP metadata and anything else a viewer may show are covered.
+    """
+    out: list[str] = []
+
+    def collect(value, depth: int = 0) -> None:
+        if depth > 32:
+            return
+        if isinstance(value, StreamObject):
+            try:
+                out.append(value.get_data().decode("utf-8", errors="ignore"))
+            except Exception as exc:  # pypdf raises many kinds for filters it cannot undo
+                raise UnreadablePdf(f"a stream it cannot decode: {exc}") from exc
+        if isinstance(value, DictionaryObject):
+            for item in value.values():
+                collect(item, depth + 1)
+        elif isinstance(value, ArrayObject):
+            for item in value:
+                collect(item, depth + 1)
+        elif isinstance(value, TextStringObject):
+            out.append(str(value))
+        elif isinstance(value, ByteStringObject):
+            out.append(bytes(value).decode("utf-8", errors="ignore"))
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        out += [page.extract_text() or "" for page in reader.pages]
+        if reader.metadata:
+            out += [str(value) for value in reader.metadata.values()]
+        for number in range(1, int(reader.trailer.get("/Size", 0))):
+            collect(reader.get_object(number))
+    except UnreadablePdf:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
+        raise UnreadablePdf(str(exc)) from exc
+    return out
 
 
 def scan_files(files: dict[str, bytes], secrets: dict[str, tuple[str, int]], where: str = "") -> list[Problem]:
@@ -50,7 +104,12 @@ def scan_files(files: dict[str, bytes], secrets: dict[str, tuple[str, int]], whe
     by_norm = {normalise(name): origin for name, origin in secrets.items()}
     problems = []
     for path in sorted(files):
-        for text in texts_of(path, files[path]):
+        try:
+            texts = texts_of(path, files[path])
+        except UnreadablePdf as exc:
+            problems.append(Problem(path, 0, "pdf", f"cannot be read to check it for real names ({exc}): not published"))
+            continue
+        for text in texts:
             match = pattern.search(normalise(text))
             if match:
                 origin_path, line = by_norm[match.group(0)]
