@@ -205,6 +205,24 @@ def _media_path(value: Any) -> str:
     return text
 
 
+_TAG_AUTHORITY = re.compile(
+    r"(?P<host>[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+),(?P<date>\d{4}(-\d{2}(-\d{2})?)?)\Z"
+)
+
+
+def _tag_authority(value: Any) -> str:
+    text = _text(value).strip()
+    match = _TAG_AUTHORITY.match(text)
+    if not match:
+        raise fail(f"{text!r} is not a tag authority: write a domain name you control, a comma and a date "
+                   "it was yours, in lowercase, such as example.org,2026")
+    try:
+        date.fromisoformat((match["date"] + "-01-01")[:10])
+    except ValueError:
+        raise fail(f"{match['date']!r} is not a real date: write a year (2026) or a date (2026-05-01)") from None
+    return text
+
+
 def _strict_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -252,3 +270,4 @@ Email = Annotated[str, *_field(_email, {"type": "string", "format": "email"})]
 Timezone = Annotated[str, *_field(_timezone, {"type": "string", "description": "IANA time zone name"})]
 MediaPath = Annotated[str, *_field(_media_path, {"type": "string", "pattern": "^media/"})]
 Bool = Annotated[bool, *_field(_strict_bool, {"type": "boolean"})]
+TagAuthority = Annotated[str, *_field(_tag_authority, {"type": "string", "pattern": "^[a-z0-9.-]+,[0-9]{4}(-[0-9]{2}){0,2}$"})]

@@ -28,6 +28,7 @@ from .fields import (
     MediaPath,
     PlainText,
     Slug,
+    TagAuthority,
     Text,
     Timezone,
     Url,
@@ -392,6 +393,12 @@ class Settings(Record):
     """Where supporters write to the organisation."""
     review_warning_days: int = Field(default=14, ge=0, le=365)
     """accompany check warns this many days before a profile's review_by date."""
+    tag_authority: TagAuthority = "accompany.invalid,2026"
+    """Who names feed entries and calendar events: a domain you control and a date it was yours
+    (example.org,2026). Feed entry ids (tag: URIs) and event UIDs are made from it, not from
+    site_url, so they survive a move to a new domain. Set it once, before the site is first
+    published, and never change it: readers and calendars would show everything again, twice.
+    The default works, but it is the same for every site that keeps it."""
 
 
 @dataclass(frozen=True)
