@@ -1,12 +1,268 @@
-"""Placeholder: the calendars output is being built (see the open issue). It renders nothing yet."""
+"""Calendars: the public tour stops as iCalendar files (RFC 5545, with RFC 7986 names).
+
+Files, under ``calendars/`` in the site:
+
+* ``calendars/tours.ics``: every stop of every public tour, to subscribe to;
+* ``calendars/tours/<tour slug>.ics``: the stops of one tour, to subscribe to;
+* ``calendars/stops/<stop>.ics``: one stop, for "add to calendar".
+
+Each event keeps its UID for as long as the stop keeps its ``id`` (or, without
+one, its tour, city and date), whatever happens to the site's domain: the UID
+is the stop's UID from the site graph, ``@`` the host of the tag authority
+(``accompany.tag_authority``). Times carry their IANA zone (TZID) and a
+matching VTIMEZONE, so that 19:00 in London stays 19:00 in London on the day
+the clocks change. A cancelled stop stays in the calendar, cancelled, with its
+summary prefixed, because some clients hide cancelled events and others strike
+them through; a postponed stop stays, tentative, until it has a new date.
+
+The only time read is the build's "now", for DTSTAMP. VTIMEZONE rules are
+computed for the years the events span, never for "today".
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
+
+from icalendar import Calendar, Event, Timezone, vDuration, vText
+
+from ..core.site import StopView
+from ..core.stops import slugify
 from . import Output
+from .pages import Link
+
+#: Events written without ``ends`` last this long: an evening talk with questions.
+DEFAULT_DURATION = timedelta(hours=2)
+#: How often subscribed clients should fetch a calendar again (RFC 7986 REFRESH-INTERVAL).
+REFRESH = timedelta(hours=6)
+PRODID = "-//accompany//accompany calendars//EN"
+MEDIA_TYPE = "text/calendar"
+
+ALL_PATH = "calendars/tours.ics"
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """One subscribable calendar: where it is, what it carries, and the page it belongs to."""
+
+    path: str
+    """Site-relative path of the .ics file."""
+    title: str
+    carries: str
+    """What a subscriber gets, in plain words."""
+    page: str
+    """Site-relative URL of the page that offers it."""
+    stops: tuple[StopView, ...]
+
+
+def uid_domain(tag_authority: str) -> str:
+    """The domain part of ``example.org,2026``: the fixed right-hand side of every event UID."""
+    return tag_authority.split(",", 1)[0]
+
+
+def webcal(url: str) -> str:
+    """An absolute http(s) URL as a ``webcal://`` URL: calendar apps subscribe when it is opened."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def stop_place(stop: StopView, country_name) -> str:
+    """Where a stop happens in one line: venue, address, city, country (any that are given)."""
+    s = stop.stop
+    parts = [s.venue] + [line.strip() for line in (s.address or "").splitlines()] + [s.city]
+    parts.append(country_name(s.country) if s.country else None)
+    seen: list[str] = []
+    for part in parts:
+        if part and part not in seen:
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def tour_calendar_path(slug: str) -> str:
+    """Where the calendar of the tour ``slug`` is."""
+    return f"calendars/tours/{slug}.ics"
+
+
+def stop_when(stop: StopView, fmt) -> str:
+    """``Sunday, March 28, 2027, 7:00 PM (London (BST))``: local time, and the zone it is in."""
+    zone = "UTC" if stop.zone == "UTC" else fmt.zone(stop.starts, stop.zone)
+    return f"{fmt.weekday_date(stop.starts.date())}, {fmt.time(stop.starts)} ({zone})"
+
+
+def stop_end(stop: StopView) -> datetime:
+    """The stop's end, or its start plus :data:`DEFAULT_DURATION` (elapsed time, across a clock change)."""
+    if stop.ends is not None:
+        return stop.ends
+    return (stop.starts.astimezone(timezone.utc) + DEFAULT_DURATION).astimezone(stop.starts.tzinfo)
+
+
+def status_prefix(stop: StopView) -> str:
+    """``Cancelled: ``, ``Postponed: `` or nothing: shown before the stop's title everywhere."""
+    return {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(stop.status, "")
 
 
 class Calendars(Output):
+    """Renders the calendars, and offers them on the tours pages and on each stop."""
+
     name = "calendars"
 
+    # ---- what exists
+
+    @cached_property
+    def calendars(self) -> list[CalendarFile]:
+        """Every subscribable calendar: all stops first, then one per tour (newest tour first)."""
+        site = self.ctx.site
+        name = site.config.site_name
+        out = [CalendarFile(ALL_PATH, f"{name}: all speaker tour events",
+                            "Every event of every speaker tour: new events appear, and changes, "
+                            "cancellations and postponements update your calendar by themselves.",
+                            "tours/", tuple(site.stops))]
+        for tour in site.tours:
+            out.append(CalendarFile(tour_calendar_path(tour.slug), f"{name}: {tour.meta.title}",
+                                    f"The events of the speaker tour \u201c{tour.meta.title}\u201d.",
+                                    site.url(tour), tuple(site.tour_stops(tour))))
+        return out
+
+    @cached_property
+    def stop_files(self) -> dict[str, str]:
+        """Stop UID to the path of its single-event file (names made unique in time order)."""
+        out: dict[str, str] = {}
+        taken: set[str] = set()
+        for stop in self.ctx.site.stops:
+            base = f"calendars/stops/{slugify(stop.uid)}"
+            path, n = base + ".ics", 1
+            while path in taken:
+                n += 1
+                path = f"{base}-{n}.ics"
+            taken.add(path)
+            out[stop.uid] = path
+        return out
+
+    # ---- links for pages
+
+    def page_links(self, url: str) -> list[Link]:
+        """Subscribe (webcal) and download links for the calendars that belong to the page at ``url``."""
+        links: list[Link] = []
+        for cal in self.calendars:
+            if cal.page == url:
+                what = "all events" if cal.path == ALL_PATH else "this tour's events"
+                links.append(Link(webcal(self.ctx.site.absolute(cal.path)), f"Subscribe to {what} in your calendar"))
+                links.append(Link(cal.path, f"Download {what} (.ics)", MEDIA_TYPE))
+        return links
+
+    def stop_links(self, stop: StopView) -> list[Link]:
+        """An "add to calendar" file for each stop that has not been cancelled."""
+        if stop.status == "cancelled" or stop.uid not in self.stop_files:
+            return []
+        return [Link(self.stop_files[stop.uid], "Add to your calendar (.ics)")]
+
+    # ---- rendering
+
     def render(self) -> dict[str, bytes]:
-        return {}
+        out: dict[str, bytes] = {}
+        for cal in self.calendars:
+            out[cal.path] = self.calendar(cal.title, cal.carries, cal.page, cal.path, cal.stops, subscribed=True)
+        for stop in self.ctx.site.stops:
+            title = status_prefix(stop) + self.event_title(stop)
+            out[self.stop_files[stop.uid]] = self.calendar(title, stop.tour.meta.summary, stop.url,
+                                                           self.stop_files[stop.uid], (stop,), subscribed=False)
+        return out
+
+    def calendar(self, title: str, description: str, page: str, path: str, stops, subscribed: bool) -> bytes:
+        """One VCALENDAR with an event per stop and a VTIMEZONE per zone they use."""
+        site = self.ctx.site
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("name", title)
+        cal.add("x-wr-calname", vText(title))  # X- properties are text only when told
+        cal.add("description", description)
+        cal.add("x-wr-caldesc", vText(description))
+        cal.add("url", site.absolute(page), parameters={"VALUE": "URI"})
+        if subscribed:
+            cal.add("source", site.absolute(path), parameters={"VALUE": "URI"})
+            cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+            cal.add("x-published-ttl", vDuration(REFRESH))
+        for zone in self.timezones(stops):
+            cal.add_component(zone)
+        for stop in stops:
+            cal.add_component(self.event(stop))
+        return cal.to_ical()
+
+    def timezones(self, stops) -> list[Timezone]:
+        """A VTIMEZONE for each zone the events use (UTC needs none), sorted, for the years they span.
+
+        An empty calendar gets the site's zone for the current year: RFC 5545
+        wants at least one component.
+        """
+        zones = sorted({s.zone for s in stops} - {"UTC"})
+        if stops:
+            first = date(min(s.starts for s in stops).year, 1, 1)
+            last = date(max(stop_end(s) for s in stops).year + 1, 1, 1)
+        else:
+            zones = sorted({self.ctx.site.clock.timezone.key} - {"UTC"}) or []
+            first = date(self.ctx.site.today.year, 1, 1)
+            last = date(first.year + 1, 1, 1)
+        return [Timezone.from_tzid(zone, first_date=first, last_date=last) for zone in zones]
+
+    def event_title(self, stop: StopView) -> str:
+        """``Voices of the River – London`` (the status prefix is added by the caller)."""
+        place = stop.stop.city or ("Online" if stop.mode == "online" else stop.stop.venue or "")
+        return f"{stop.tour.meta.title} – {place}" if place else stop.tour.meta.title
+
+    def event(self, stop: StopView) -> Event:
+        """The VEVENT of one stop."""
+        site, fmt, s = self.ctx.site, self.ctx.fmt, stop.stop
+        live = stop.status != "cancelled"
+        event = Event()
+        event.add("uid", f"{stop.uid}@{uid_domain(site.config.settings.tag_authority)}")
+        event.add("dtstamp", site.clock.now.astimezone(timezone.utc))
+        event.add("dtstart", stop.starts)
+        event.add("dtend", stop_end(stop))
+        event.add("summary", status_prefix(stop) + self.event_title(stop))
+        event.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(stop.status, "CONFIRMED"))
+        place = stop_place(stop, fmt.country)
+        if place:
+            event.add("location", place + (" and online" if stop.mode == "hybrid" and live else ""))
+        elif live and s.online:
+            event.add("location", s.online)
+        else:
+            event.add("location", "Online")
+        event.add("url", site.absolute(stop.url), parameters={"VALUE": "URI"})
+        if live and s.online:
+            event.add("conference", s.online, parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"})
+        event.add("description", self.description(stop))
+        return event
+
+    def description(self, stop: StopView) -> str:
+        """The event's plain-text description: status, when, where, how to join, what to bring."""
+        site, fmt, s = self.ctx.site, self.ctx.fmt, stop.stop
+        live = stop.status != "cancelled"
+        lines = []
+        if stop.status == "cancelled":
+            lines += ["This event is cancelled.", ""]
+        elif stop.status == "postponed":
+            lines += ["This event is postponed: a new date will follow. Check the tour page before you go.", ""]
+        lines.append(stop.tour.meta.title)
+        lines.append(stop.tour.meta.summary.strip())
+        lines.append("")
+        lines.append(f"When: {stop_when(stop, fmt)}")
+        place = stop_place(stop, fmt.country)
+        if place:
+            lines.append(f"Where: {place}")
+        if live and s.online:
+            lines.append(f"Online: {s.online}")
+        if live and s.registration:
+            lines.append(f"Register: {s.registration}")
+        if s.accessibility:
+            lines.append(f"Accessibility: {s.accessibility}")
+        speakers = site.defenders_of(stop.tour.meta.defenders)
+        if speakers:
+            lines.append("Speaking: " + ", ".join(d.meta.name for d in speakers))
+        if stop.actions:
+            lines += ["", "Urgent actions featured:"]
+            lines += [f"- {a.meta.title}: {site.absolute(a.url)}" for a in stop.actions]
+        lines += ["", f"More: {site.absolute(stop.url)}"]
+        return "\n".join(lines)
