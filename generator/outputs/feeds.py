@@ -1,12 +1,643 @@
-"""Placeholder: the feeds output is being built (see the open issue). It renders nothing yet."""
+"""Feeds: the public urgent actions and tours as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+Files, under ``feeds/`` in the site, each in three formats (``.rss.xml``,
+``.atom.xml``, ``.json``):
+
+* ``feeds/all``: everything below;
+* ``feeds/actions``: every urgent action; ``feeds/actions-open``: open ones only;
+* ``feeds/tours``: speaker tours and each of their stops;
+* ``feeds/campaigns/<slug>``, ``feeds/countries/<cc>``, ``feeds/themes/<slug>``.
+
+``feeds/opml.xml`` lists them all, and ``subscribe/`` explains them to people.
+
+What is an entry. An action is an entry when issued; each of its updates is
+its own entry; so is its closure (closed, or open past its deadline: dated
+the deadline's day) or its resolution (good news: dated the newest update).
+A tour is an entry, and so is each of its stops (dated when it starts).
+
+Ids are tag: URIs (RFC 4151) made from the tag authority setting and the
+action's ``id`` (and an update's date), a tour's slug, a stop's UID: never
+from the title or the domain, so that readers never show an entry twice.
+Every date comes from the content, never from the clock. Feeds carry what the
+public site shows, nothing more: they are built from the public graph only.
+"""
 
 from __future__ import annotations
 
-from . import Output
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from functools import cached_property
+from xml.etree import ElementTree
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+from markupsafe import Markup
+
+from ..core.model import Contact, Entry
+from ..core.site import ActionView, StopView
+from . import Context, Output
+from .calendars import Calendars, status_prefix, stop_place, stop_when, tour_calendar_path, webcal
+from .markup import absolutize, plain_text
+from .pages import Link, PageRenderer, StagedPage
+from .sheets import Sheets
+
+SUMMARY_LENGTH = 300
+GENERATOR = "accompany"
+OPML_PATH = "feeds/opml.xml"
+#: A feed with no entry yet, on a site with no dated content at all, is dated this.
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A feed format: file suffix, media type and the name people know it by."""
+
+    suffix: str
+    media_type: str
+    label: str
+
+
+FORMATS = {
+    "rss": Format("rss.xml", "application/rss+xml", "RSS"),
+    "atom": Format("atom.xml", "application/atom+xml", "Atom"),
+    "json": Format("json", "application/feed+json", "JSON Feed"),
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    term: str
+    label: str
+    scheme: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One feed entry, the same in every format."""
+
+    id: str
+    """A tag: URI that never changes."""
+    title: str
+    url: str
+    """Absolute URL of the page it is about."""
+    published: datetime
+    updated: datetime
+    summary: str
+    """Plain text."""
+    content: str
+    """Sanitised HTML; every link absolute."""
+    categories: tuple[Category, ...] = ()
+    related: tuple[Link, ...] = ()
+    """Absolute links to the action's print sheet and PDF."""
+    rank: int = 0
+    """Orders entries of the same moment: an action before its update before its closure."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: what it is called, what it carries, which pages announce it, and its entries."""
+
+    key: str
+    """Its path under feeds/, without suffix: ``actions``, ``countries/co``."""
+    title: str
+    carries: str
+    group: str
+    pages: tuple[str, ...]
+    """Site URLs of the pages it belongs to; the first is its home."""
+    items: tuple[Item, ...]
+
+    def path(self, fmt: str) -> str:
+        return f"feeds/{self.key}.{FORMATS[fmt].suffix}"
+
+    def entries(self, limit: int) -> list[Item]:
+        """At most ``limit`` entries, newest first."""
+        return sorted(self.items, key=lambda i: (i.published, i.rank, i.id), reverse=True)[:limit]
+
+
+class RelatedLinks(BaseEntryExtension):
+    """Atom ``rel="related"`` links of an entry.
+
+    feedgen 1.0 writes an entry's links without their rel, type and title, which
+    would make a print sheet a second "alternate" link: invalid Atom.
+    """
+
+    def __init__(self):
+        self.links: list[Link] = []
+
+    def extend_atom(self, entry):
+        for link in self.links:
+            attributes = {"rel": "related", "href": link.url, "title": link.label}
+            if link.type:
+                attributes["type"] = link.type
+            xml_elem("link", entry, **attributes)
+        return entry
+
+
+def tag_uri(authority: str, specific: str) -> str:
+    """``tag:example.org,2026:action/UA-2026-014``."""
+    return f"tag:{authority}:{specific}"
+
+
+def closure_date(action: ActionView) -> date | None:
+    """The day an action was closed or resolved, from its content alone; None while it is open.
+
+    An open action past its deadline closed on the deadline's day. An action
+    marked closed closed on its deadline, or on its newest update when that is
+    earlier (it was closed early) or when it has no deadline. A resolved action
+    was resolved on its newest update (the news), else on the day it was issued.
+    """
+    meta = action.meta
+    if action.status == "open":
+        return None
+    if action.status == "resolved" or meta.deadline is None:
+        return action.updated
+    if meta.status == "open":
+        return meta.deadline
+    return min(meta.deadline, action.updated)
+
+
+def update_keys(updates) -> list[str]:
+    """Each update's id part, in file order: its date, with ``-2``, ``-3`` for more on the same day."""
+    seen: Counter = Counter()
+    keys = []
+    for update in updates:
+        seen[update.date] += 1
+        n = seen[update.date]
+        keys.append(update.date.isoformat() + (f"-{n}" if n > 1 else ""))
+    return keys
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _p(text) -> Markup:
+    return Markup("<p>{}</p>").format(text)
+
+
+def _a(href: str, text) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def _join(parts, sep: str = "\n") -> Markup:
+    return Markup(sep).join(p for p in parts if p)
+
+
+class FeedItems:
+    """Turns public actions, tours and stops into feed entries."""
+
+    def __init__(self, ctx: Context, calendars: Calendars, sheets: Sheets):
+        self.ctx = ctx
+        self.site = ctx.site
+        self.fmt = ctx.fmt
+        self.calendars = calendars
+        self.sheets = sheets
+        settings = ctx.site.config.settings
+        self.authority = settings.tag_authority
+        self.organisation = settings.organisation
+
+    # ---- shared pieces
+
+    def absolute(self, url: str) -> str:
+        return self.site.absolute(url)
+
+    def day(self, value: date) -> datetime:
+        """A content date as its midnight in the site's time zone."""
+        return datetime.combine(value, time(0), tzinfo=self.site.timezone)
+
+    def rich(self, entry: Entry, text: str | None, loc: tuple, page: str) -> Markup:
+        """A Markdown text of ``entry`` as sanitised HTML with absolute links (``#x`` points into ``page``)."""
+        if not text:
+            return Markup("")
+        html = absolutize(self.ctx.markup.html(entry, text, loc), self.site.config.site_url)
+        return Markup(re.sub(r'(href|src)="#', lambda m: f'{m[1]}="{page}#', html))
+
+    def inline(self, entry: Entry, text: str, loc: tuple, page: str) -> Markup:
+        html = absolutize(self.ctx.markup.inline(entry, text, loc), self.site.config.site_url)
+        return Markup(re.sub(r'(href|src)="#', lambda m: f'{m[1]}="{page}#', html))
+
+    def image(self, meta) -> Markup:
+        if not meta.image:
+            return Markup("")
+        self.ctx.markup.used_media.add("content/" + meta.image)
+        return Markup('<p><img src="{}" alt="{}"></p>').format(self.absolute(meta.image), meta.image_alt or "")
+
+    def categories(self, country: str | None, themes, campaigns) -> tuple[Category, ...]:
+        """Country, themes and campaigns, each labelled as on the site."""
+        out = []
+        if country:
+            out.append(Category(country.lower(), self.fmt.country(country), self.absolute("countries/")))
+        for slug in themes:
+            out.append(Category(slug, self.site.config.settings.themes[slug], self.absolute("themes/")))
+        for campaign in self.site.campaigns_of(campaigns):
+            out.append(Category(campaign.slug, campaign.meta.title, self.absolute("campaigns/")))
+        return tuple(out)
+
+    def print_links(self, action: ActionView) -> tuple[Link, ...]:
+        """The action's print sheet and PDF, as the sheets output offers them, made absolute.
+
+        The hook between feeds and sheets: sheets owns those files and their
+        addresses (:meth:`Sheets.action_links`); until it offers some, there are none.
+        """
+        return tuple(Link(self.absolute(link.url), link.label, link.type) for link in self.sheets.action_links(action))
+
+    def status_line(self, action: ActionView) -> str:
+        if action.status == "open":
+            return f"Open: take action before {self.fmt.date(action.meta.deadline)}."
+        if action.status == "resolved":
+            return "Resolved: good news. Please do not send further letters on this action."
+        return "This action is closed. Please do not send letters now: late appeals can do harm."
+
+    # ---- actions
+
+    def action(self, action: ActionView) -> list[Item]:
+        """The action itself, each update, and its closure or resolution."""
+        meta, entry = action.meta, action.entry
+        page = self.absolute(action.url)
+        cats = self.categories(meta.country, meta.themes, meta.campaigns)
+        related = self.print_links(action)
+        issued = self.day(meta.issued)
+        closed = closure_date(action)
+        items = [Item(tag_uri(self.authority, f"action/{meta.id}"), f"Urgent action: {meta.title}", page, issued,
+                      self.day(closed) if closed else issued, " ".join(meta.summary.split()),
+                      str(self.action_html(action, page, related)), cats, related, 0)]
+        for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
+            text = self.rich(entry, update.text, ("updates", i, "text"), page)
+            html = _join([
+                _p(Markup("<strong>{}: {}</strong>").format(self.fmt.date(update.date), update.title)),
+                text,
+                _p(self.status_line(action)),
+                _p(_a(page, f"Read the whole action: {meta.title}")),
+            ])
+            items.append(Item(tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
+                              f"Update: {update.title} ({meta.title})", page + "#updates",
+                              self.day(update.date), self.day(update.date), shorten(plain_text(str(text))),
+                              str(html), cats, (), 1))
+        if action.status == "closed":
+            deadline = meta.deadline if meta.status == "open" else None
+            why = f"This urgent action is closed: its deadline, {self.fmt.date(deadline)}, has passed." if deadline \
+                else "This urgent action is closed."
+            html = _join([
+                _p(why),
+                _p("Thank you to everyone who wrote. Please do not send letters now: late appeals can do harm."),
+                _p(_a(self.absolute("actions/"), "See the actions that are open now")),
+                _p(_a(page, f"Read the action: {meta.title}")),
+            ])
+            items.append(Item(tag_uri(self.authority, f"action/{meta.id}/closed"), f"Closed: {meta.title}", page,
+                              self.day(closed), self.day(closed), why, str(html), cats, (), 2))
+        elif action.status == "resolved":
+            outcome = self.rich(entry, meta.outcome, ("outcome",), page)
+            html = _join([
+                _p(Markup("<strong>Good news.</strong>")),
+                outcome,
+                _p("Thank you to everyone who wrote. Please do not send further letters on this action."),
+                _p(_a(page, f"Read the action: {meta.title}")),
+            ])
+            items.append(Item(tag_uri(self.authority, f"action/{meta.id}/resolved"), f"Resolved: {meta.title}",
+                              page, self.day(closed), self.day(closed), shorten(plain_text(str(outcome))),
+                              str(html), cats, (), 2))
+        return items
+
+    def action_html(self, action: ActionView, page: str, related: tuple[Link, ...]) -> Markup:
+        """The action as its page shows it today: what to do and the letter only while it is open."""
+        meta, entry, fmt = action.meta, action.entry, self.fmt
+        parts = [_p(Markup("<strong>{}</strong>").format(self.status_line(action)))]
+        if action.status == "resolved":
+            parts.append(self.rich(entry, meta.outcome, ("outcome",), page))
+        parts += [_p(" ".join(meta.summary.split())), self.image(meta), self.rich(entry, entry.body, ("body",), page)]
+        if action.status == "open":
+            if meta.steps:
+                steps = [Markup("<li>{}</li>").format(self.inline(entry, step, ("steps", i), page))
+                         for i, step in enumerate(meta.steps)]
+                parts += [Markup("<h2>What to do</h2>"), Markup("<ol>{}</ol>").format(_join(steps))]
+            if meta.appeal_languages:
+                parts.append(_p("Write in: " + ", ".join(fmt.language_name(lang) for lang in meta.appeal_languages)))
+            if meta.letter:
+                parts += [Markup("<h2>Model letter</h2>"), self.rich(entry, meta.letter, ("letter",), page)]
+            if meta.targets:
+                parts += [Markup("<h2>Send your appeal to</h2>"), _join(self.contact(c) for c in meta.targets)]
+            if meta.copies:
+                parts += [Markup("<h2>Send copies to</h2>"), _join(self.contact(c) for c in meta.copies)]
+        defenders = self.site.defenders_of(meta.defenders)
+        if defenders:
+            parts.append(_p(Markup("Defenders: ") + _join((_a(self.absolute(self.site.url(d)), d.meta.name)
+                                                            for d in defenders), ", ")))
+        if related:
+            parts.append(_p(_join((_a(link.url, link.label) for link in related), " · ")))
+        parts.append(_p(_a(page, f"Read this action on our site: {meta.title}")))
+        return _join(parts)
+
+    @staticmethod
+    def contact(c: Contact) -> Markup:
+        lines = [Markup("<strong>{}</strong>").format(c.name) if c.name else None, c.role, c.organisation]
+        lines += [line.strip() for line in (c.address or "").strip().splitlines()]
+        if c.email:
+            lines.append(_a(f"mailto:{c.email}", c.email))
+        out = Markup("<address>{}</address>").format(_join(lines, Markup("<br>")))
+        if c.salutation:
+            out += _p(Markup("Salutation: <em>{}</em>").format(c.salutation))
+        return out
+
+    # ---- tours and stops
+
+    def tour(self, tour: Entry) -> list[Item]:
+        """The tour itself, and each of its stops."""
+        meta = tour.meta
+        stops = self.site.tour_stops(tour)
+        page = self.absolute(self.site.url(tour))
+        published = self.site.clock.instant(meta.publish_on) if meta.publish_on else stops[0].starts
+        schedule = [Markup("<li>{}</li>").format(_join([status_prefix(s), self.when(s), " · ",
+                                                         _a(self.absolute(s.url), self.where(s))], ""))
+                    for s in stops]
+        calendar_path = tour_calendar_path(tour.slug)
+        html = _join([
+            _p(" ".join(meta.summary.split())),
+            self.image(meta),
+            self.speakers(tour),
+            Markup("<h2>Schedule</h2>"),
+            Markup("<ul>{}</ul>").format(_join(schedule)),
+            self.rich(tour, tour.body, ("body",), page),
+            # Readers strip webcal: links from entries; the Subscribe page has them.
+            _p(_join([_a(self.absolute(calendar_path), "Add the tour's events to your calendar (.ics)"),
+                      _a(self.absolute("subscribe/#calendars"), "how to subscribe")], " · ")),
+            _p(_a(page, f"See the tour on our site: {meta.title}")),
+        ])
+        cats = self.categories(meta.country, meta.themes, meta.campaigns)
+        item = Item(tag_uri(self.authority, f"tour/{tour.slug}"), f"Speaker tour: {meta.title}", page, published,
+                    published, " ".join(meta.summary.split()), str(html), cats, (), 0)
+        return [item] + [self.stop(s) for s in stops]
+
+    def stop(self, stop: StopView) -> Item:
+        """One event of a tour, dated when it starts; a cancelled or postponed one says so first."""
+        s, meta = stop.stop, stop.tour.meta
+        live = stop.status != "cancelled"
+        page = self.absolute(stop.url)
+        notes = {"cancelled": "This event is cancelled.",
+                 "postponed": "This event is postponed: a new date will follow."}
+        details = [
+            _p(Markup("<strong>{}</strong>").format(notes[stop.status])) if stop.status in notes else None,
+            _p(Markup("When: ") + self.when(stop)),
+            _p(f"Where: {self.where(stop)}"),
+            _p(_join([Markup("Online: "), _a(s.online, s.online)], "")) if live and s.online else None,
+            _p(_a(s.registration, "Register")) if live and s.registration else None,
+            _p(f"Accessibility: {s.accessibility}") if s.accessibility else None,
+            self.speakers(stop.tour),
+        ]
+        if stop.actions:
+            details.append(_p(Markup("Urgent actions featured: ") + _join(
+                (_a(self.absolute(a.url), a.meta.title) for a in stop.actions), ", ")))
+        details += [_p(_a(self.absolute(link.url), link.label)) for link in self.calendars.stop_links(stop)]
+        details.append(_p(_a(page, f"See the tour on our site: {meta.title}")))
+        place = s.city or ("Online" if stop.mode == "online" else s.venue or "")
+        title = f"{status_prefix(stop)}{meta.title} – {place + ', ' if place else ''}{self.fmt.date(stop.starts.date())}"
+        summary = " ".join(filter(None, [notes.get(stop.status), self.fmt.weekday_date(stop.starts.date()) + ",",
+                                         self.fmt.time(stop.starts), "·", self.where(stop)]))
+        cats = self.categories(s.country, meta.themes, meta.campaigns)
+        return Item(tag_uri(self.authority, f"stop/{stop.uid}"), title, page, stop.starts, stop.starts, summary,
+                    str(_join(details)), cats, (), 1)
+
+    def when(self, stop: StopView) -> str:
+        return stop_when(stop, self.fmt)
+
+    def where(self, stop: StopView) -> str:
+        place = stop_place(stop, self.fmt.country)
+        if stop.mode == "online":
+            return "Online"
+        return place + (" and online" if stop.mode == "hybrid" else "")
+
+    def speakers(self, tour: Entry) -> Markup:
+        defenders = self.site.defenders_of(tour.meta.defenders)
+        if not defenders:
+            return Markup("")
+        return _p(Markup("Speaking: ") + _join((_a(self.absolute(self.site.url(d)), d.meta.name) for d in defenders), ", "))
 
 
 class Feeds(Output):
+    """Renders every feed, the OPML list and the Subscribe page, and announces feeds on their pages."""
+
     name = "feeds"
 
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.calendars = Calendars(ctx)
+        self.entries = FeedItems(ctx, self.calendars, Sheets(ctx))
+
+    # ---- what exists
+
+    @cached_property
+    def feeds(self) -> list[Feed]:
+        """Every feed, in the order the Subscribe page lists them."""
+        site, fmt, entries = self.ctx.site, self.ctx.fmt, self.entries
+        by_action = {a.meta.id: entries.action(a) for a in site.actions_ordered}
+        by_tour = {t.slug: entries.tour(t) for t in site.tours}
+
+        def actions(views) -> list[Item]:
+            return [item for a in views for item in by_action[a.meta.id]]
+
+        def tours(tour_entries) -> list[Item]:
+            return [item for t in tour_entries for item in by_tour[t.slug]]
+
+        action_pages = tuple(a.url for a in site.actions_ordered)
+        tour_pages = tuple(site.url(t) for t in site.tours)
+        out = [
+            Feed("all", "Everything", "Every urgent action with its updates, closure or good news, and every "
+                 "speaker tour and event.", "Everything", ("", "subscribe/"), actions(site.actions_ordered) + tours(site.tours)),
+            Feed("actions", "Urgent actions", "Each new urgent action, each update, and the news when an action "
+                 "closes or ends well.", "Urgent actions", ("actions/", *action_pages), actions(site.actions_ordered)),
+            Feed("actions-open", "Open urgent actions", "Only the actions you can still act on: each new action and "
+                 "its updates, while it is open.", "Urgent actions", ("actions/", *action_pages), actions(site.open_actions)),
+            Feed("tours", "Speaker tours and events", "Each new tour and each of its events; cancelled and postponed "
+                 "events stay, marked.", "Tours and events", ("tours/", *tour_pages), tours(site.tours)),
+        ]
+        for campaign in site.campaigns:
+            out.append(Feed(f"campaigns/{campaign.slug}", campaign.meta.title,
+                            f"Urgent actions, tours and events of the campaign \u201c{campaign.meta.title}\u201d.",
+                            "Campaigns", (site.url(campaign),),
+                            actions(site.campaign_actions(campaign)) + tours(site.campaign_tours(campaign))))
+        for code, bucket in site.countries.items():
+            name = fmt.country(code)
+            stops = [entries.stop(s) for s in bucket["stops"]]
+            own_tours = [by_tour[t.slug][0] for t in bucket["tours"]]
+            out.append(Feed(f"countries/{code.lower()}", name, f"Urgent actions, tours and events: {name}.",
+                            "Countries", (f"countries/{code.lower()}/",), actions(bucket["actions"]) + own_tours + stops))
+        for slug, bucket in site.themes.items():
+            label = site.config.settings.themes[slug]
+            out.append(Feed(f"themes/{slug}", label, f"Urgent actions, tours and events about {label.lower()}.",
+                            "Themes", (f"themes/{slug}/",), actions(bucket["actions"]) + tours(bucket["tours"])))
+        return [Feed(f.key, f.title, f.carries, f.group, f.pages, _unique(f.items)) for f in out]
+
+    @cached_property
+    def _by_page(self) -> dict[str, list[Feed]]:
+        out: dict[str, list[Feed]] = {}
+        for feed in self.feeds:
+            for page in feed.pages:
+                out.setdefault(page, []).append(feed)
+        return out
+
+    @cached_property
+    def _newest(self) -> datetime:
+        """The newest content date of the site: the date of a feed that has no entry yet."""
+        return max((i.updated for f in self.feeds for i in f.items), default=EPOCH)
+
+    # ---- links and navigation
+
+    def page_links(self, url: str) -> list[Link]:
+        """RSS and Atom of each feed that belongs to the page at ``url``, after a link to the Subscribe page."""
+        feeds = self._by_page.get(url, [])
+        links = [Link("subscribe/", "How to subscribe")] if feeds and url != "subscribe/" else []
+        for feed in feeds:
+            for fmt in ("rss", "atom"):
+                links.append(Link(feed.path(fmt), f"{feed.title} ({FORMATS[fmt].label})", FORMATS[fmt].media_type))
+        return links
+
+    def nav(self) -> list[tuple[str, str]]:
+        return [("Subscribe", "subscribe/index.md")]
+
+    # ---- rendering
+
     def render(self) -> dict[str, bytes]:
-        return {}
+        files: dict[str, bytes] = {}
+        limit = self.ctx.site.config.settings.feed_limit
+        for feed in self.feeds:
+            entries = feed.entries(limit)
+            updated = max((i.updated for i in entries), default=self._newest)
+            files[feed.path("rss")] = self.xml(feed, entries, updated, "rss")
+            files[feed.path("atom")] = self.xml(feed, entries, updated, "atom")
+            files[feed.path("json")] = self.json(feed, entries)
+        files[OPML_PATH] = self.opml()
+        files["subscribe/index.md"] = self.subscribe_page().encode()
+        return files
+
+    def xml(self, feed: Feed, entries: list[Item], updated: datetime, fmt: str) -> bytes:
+        """The feed as RSS 2.0 or Atom 1.0."""
+        site = self.ctx.site
+        settings = site.config.settings
+        author = {"name": settings.organisation, "uri": site.config.site_url}
+        fg = FeedGenerator()
+        fg.load_extension("dc", atom=False, rss=True)
+        fg.register_extension("related", BaseExtension, RelatedLinks, atom=True, rss=False)
+        fg.id(tag_uri(settings.tag_authority, f"feed/{feed.key}"))
+        fg.title(f"{site.config.site_name}: {feed.title}")
+        fg.subtitle(feed.carries)
+        fg.author(author)
+        fg.link(href=site.absolute(feed.path(fmt)), rel="self", type=FORMATS[fmt].media_type)
+        fg.link(href=site.absolute(feed.pages[0]), rel="alternate", type="text/html")  # last: RSS's <link>
+        fg.language(settings.language)
+        fg.generator(GENERATOR)
+        fg.updated(updated)
+        for item in entries:
+            fe = fg.add_entry(order="append")
+            fe.id(item.id)
+            fe.title(item.title)
+            fe.link(href=item.url)
+            fe.related.links = list(item.related)
+            fe.published(item.published)
+            fe.updated(item.updated)
+            fe.author(author)
+            fe.dc.dc_creator(settings.organisation)
+            fe.summary(item.summary)
+            fe.content(item.content, type="html")
+            for cat in item.categories:
+                fe.category(term=cat.term, label=cat.label, scheme=cat.scheme)
+        return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+
+    def json(self, feed: Feed, entries: list[Item]) -> bytes:
+        """The feed as JSON Feed 1.1."""
+        site = self.ctx.site
+        settings = site.config.settings
+        author = {"name": settings.organisation, "url": site.config.site_url}
+        items = []
+        for item in entries:
+            data = {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.content,
+                "summary": item.summary,
+                "date_published": item.published.isoformat(),
+                "date_modified": item.updated.isoformat(),
+                "authors": [author],
+                "tags": [c.label for c in item.categories],
+            }
+            if item.related:
+                data["attachments"] = [{"url": link.url, "mime_type": link.type or "text/html", "title": link.label}
+                                       for link in item.related]
+            items.append(data)
+        doc = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": f"{site.config.site_name}: {feed.title}",
+            "home_page_url": site.absolute(feed.pages[0]),
+            "feed_url": site.absolute(feed.path("json")),
+            "description": feed.carries,
+            "language": settings.language,
+            "authors": [author],
+            "items": items,
+        }
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+    def opml(self) -> bytes:
+        """Every feed (its RSS) in one OPML 2.0 file, grouped as on the Subscribe page."""
+        site = self.ctx.site
+        root = ElementTree.Element("opml", version="2.0")
+        head = ElementTree.SubElement(root, "head")
+        ElementTree.SubElement(head, "title").text = f"{site.config.site_name}: all feeds"
+        ElementTree.SubElement(head, "ownerName").text = site.config.settings.organisation
+        body = ElementTree.SubElement(root, "body")
+        for group, feeds in self.groups():
+            outline = ElementTree.SubElement(body, "outline", text=group, title=group)
+            for feed in feeds:
+                ElementTree.SubElement(outline, "outline", type="rss", text=feed.title, title=feed.title,
+                                       description=feed.carries, xmlUrl=site.absolute(feed.path("rss")),
+                                       htmlUrl=site.absolute(feed.pages[0]), language=site.config.settings.language)
+        ElementTree.indent(root)
+        return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    def groups(self) -> list[tuple[str, list[Feed]]]:
+        out: dict[str, list[Feed]] = {}
+        for feed in self.feeds:
+            out.setdefault(feed.group, []).append(feed)
+        return list(out.items())
+
+    def subscribe_page(self) -> str:
+        """The Subscribe page, staged like every other page (template ``subscribe.html``)."""
+        site = self.ctx.site
+        groups = [(group, [{
+            "title": feed.title,
+            "carries": feed.carries,
+            "page": feed.pages[0],
+            "address": site.absolute(feed.path("rss")),
+            "formats": [(FORMATS[fmt].label, feed.path(fmt)) for fmt in FORMATS],
+        } for feed in feeds]) for group, feeds in self.groups()]
+        calendars = [{
+            "title": cal.title,
+            "carries": cal.carries,
+            "page": cal.page,
+            "events": len(cal.stops),
+            "address": site.absolute(cal.path),
+            "webcal": webcal(site.absolute(cal.path)),
+            "path": cal.path,
+        } for cal in self.calendars.calendars]
+        page = StagedPage("subscribe/", "Subscribe", "subscribe.html",
+                          "Follow urgent actions and speaker tours in your feed reader or your calendar.",
+                          {"feed_groups": groups, "calendars": calendars, "opml": OPML_PATH})
+        renderer = PageRenderer(site, self.ctx.markup, self.ctx.env, [self, self.calendars])
+        return renderer.render(page)
+
+
+def _unique(items: list[Item]) -> tuple[Item, ...]:
+    """Items without repeats (a stop can reach a feed twice: through its tour and its country)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return tuple(out)
