@@ -14,6 +14,7 @@ import gzip
 import html
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -54,7 +55,8 @@ class UnreadablePdf(ValueError):
     """A PDF the scan cannot read, and so cannot vouch for."""
 
 
-def pdf_texts(data: bytes) -> list[str]:
+@lru_cache(maxsize=32)  # by content: tests and tools scan the same PDF once per name they look for
+def pdf_texts(data: bytes) -> tuple[str, ...]:
     """Everything a PDF could show or give away: page text, metadata, and every string and stream in it.
 
     Page text comes from pypdf's extraction (font glyphs mapped back to
@@ -93,7 +95,7 @@ def pdf_texts(data: bytes) -> list[str]:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
         raise UnreadablePdf(str(exc)) from exc
-    return out
+    return tuple(out)
 
 
 def scan_files(files: dict[str, bytes], secrets: dict[str, tuple[str, int]], where: str = "") -> list[Problem]:

@@ -24,6 +24,7 @@ import json
 import mimetypes
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -173,8 +174,9 @@ class PdfMaker:
         return [render_pdf(job.html, job.base_url, self.assets) for job in jobs]
 
     def _render_in_pool(self, jobs: list[PdfJob]) -> list[bytes]:
-        # spawn, not fork: the build may hold threads or locks that a forked child would inherit.
-        context = multiprocessing.get_context("spawn")
+        # On Linux, fork: workers start at once with WeasyPrint loaded, and do not re-run the
+        # main script (the build is single-threaded here). Elsewhere fork is unsafe or absent.
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
             futures = [pool.submit(render_pdf, job.html, job.base_url, self.assets) for job in jobs]
             return [future.result() for future in futures]
