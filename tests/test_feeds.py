@@ -99,11 +99,23 @@ def test_rss_has_what_the_validator_asks_for(sample):
         guid = item.find("guid")
         assert guid.get("isPermaLink") == "false" and guid.text.startswith(TAG)
         pub = item.find("pubDate").text
-        assert re.fullmatch(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}", pub)  # RFC 822
+        assert re.fullmatch(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000", pub)  # RFC 822, UTC
         assert item.find("{http://purl.org/dc/elements/1.1/}creator").text == "Accompany Sample Network"
         assert item.find("link").text.startswith(SITE)
-    assert re.fullmatch(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}",
-                        channel.find("lastBuildDate").text)
+    assert channel.find("lastBuildDate").text == "Thu, 26 Nov 2026 00:00:00 +0000"
+    assert items[0].find("pubDate").text == "Thu, 26 Nov 2026 00:00:00 +0000"
+
+
+def test_rss_dates_are_in_utc_and_atom_dates_in_site_time(project):
+    # RFC 822 as validators read it allows no +0545 offset (Nepal): RSS says the same instant in UTC.
+    project.write("mkdocs.yml", MINIMAL_SETTINGS.replace("timezone: Europe/London", "timezone: Asia/Kathmandu"))
+    project.write("content/actions/a.md", VALID_ACTION)
+    files = render(project.root, date(2026, 12, 1))
+    rss = ElementTree.fromstring(files["feeds/actions.rss.xml"])
+    assert rss.find("channel/item/pubDate").text == "Sat, 31 Oct 2026 18:15:00 +0000"
+    assert rss.find("channel/lastBuildDate").text == "Sat, 31 Oct 2026 18:15:00 +0000"
+    atom = ElementTree.fromstring(files["feeds/actions.atom.xml"])
+    assert atom.find(f"{ATOM}entry/{ATOM}published").text == "2026-11-01T00:00:00+05:45"
 
 
 def test_atom_entries_have_one_alternate_link_and_print_sheets_as_related(sample, monkeypatch):

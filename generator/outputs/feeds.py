@@ -521,6 +521,11 @@ class Feeds(Output):
         site = self.ctx.site
         settings = site.config.settings
         author = {"name": settings.organisation, "uri": site.config.site_url}
+
+        def when(value: datetime) -> datetime:
+            # RSS dates in UTC: validators reject offsets such as Nepal's +0545 in RFC 822 dates.
+            return value.astimezone(timezone.utc) if fmt == "rss" else value
+
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
         fg.register_extension("related", BaseExtension, RelatedLinks, atom=True, rss=False)
@@ -532,15 +537,15 @@ class Feeds(Output):
         fg.link(href=site.absolute(feed.pages[0]), rel="alternate", type="text/html")  # last: RSS's <link>
         fg.language(settings.language)
         fg.generator(GENERATOR)
-        fg.updated(updated)
+        fg.updated(when(updated))
         for item in entries:
             fe = fg.add_entry(order="append")
             fe.id(item.id)
             fe.title(item.title)
             fe.link(href=item.url)
             fe.related.links = list(item.related)
-            fe.published(item.published)
-            fe.updated(item.updated)
+            fe.published(when(item.published))
+            fe.updated(when(item.updated))
             fe.author(author)
             fe.dc.dc_creator(settings.organisation)
             fe.summary(item.summary)
