@@ -200,9 +200,7 @@ class FeedItems:
         self.fmt = ctx.fmt
         self.calendars = calendars
         self.sheets = sheets
-        settings = ctx.site.config.settings
-        self.authority = settings.tag_authority
-        self.organisation = settings.organisation
+        self.authority = ctx.site.config.settings.tag_authority
 
     # ---- shared pieces
 
@@ -217,11 +215,15 @@ class FeedItems:
         """A Markdown text of ``entry`` as sanitised HTML with absolute links (``#x`` points into ``page``)."""
         if not text:
             return Markup("")
-        html = absolutize(self.ctx.markup.html(entry, text, loc), self.site.config.site_url)
-        return Markup(re.sub(r'(href|src)="#', lambda m: f'{m[1]}="{page}#', html))
+        return self.absolute_links(self.ctx.markup.html(entry, text, loc), page)
 
     def inline(self, entry: Entry, text: str, loc: tuple, page: str) -> Markup:
-        html = absolutize(self.ctx.markup.inline(entry, text, loc), self.site.config.site_url)
+        """Like :meth:`rich` for a one-paragraph text, without the ``<p>``."""
+        return self.absolute_links(self.ctx.markup.inline(entry, text, loc), page)
+
+    def absolute_links(self, html: str, page: str) -> Markup:
+        # A feed entry has no base address: site links and #anchors must be absolute.
+        html = absolutize(html, self.site.config.site_url)
         return Markup(re.sub(r'(href|src)="#', lambda m: f'{m[1]}="{page}#', html))
 
     def image(self, meta) -> Markup:
@@ -266,9 +268,10 @@ class FeedItems:
         related = self.print_links(action)
         issued = self.day(meta.issued)
         closed = closure_date(action)
-        items = [Item(tag_uri(self.authority, f"action/{meta.id}"), f"Urgent action: {meta.title}", page, issued,
-                      self.day(closed) if closed else issued, " ".join(meta.summary.split()),
-                      str(self.action_html(action, page, related)), cats, related, 0)]
+        items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"), title=f"Urgent action: {meta.title}", url=page,
+                      published=issued, updated=self.day(closed) if closed else issued,
+                      summary=" ".join(meta.summary.split()), content=str(self.action_html(action, page, related)),
+                      categories=cats, related=related, rank=0)]
         for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
             text = self.rich(entry, update.text, ("updates", i, "text"), page)
             html = _join([
@@ -277,10 +280,10 @@ class FeedItems:
                 _p(self.status_line(action)),
                 _p(_a(page, f"Read the whole action: {meta.title}")),
             ])
-            items.append(Item(tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
-                              f"Update: {update.title} ({meta.title})", page + "#updates",
-                              self.day(update.date), self.day(update.date), shorten(plain_text(str(text))),
-                              str(html), cats, (), 1))
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
+                              title=f"Update: {update.title} ({meta.title})", url=page + "#updates",
+                              published=self.day(update.date), updated=self.day(update.date),
+                              summary=shorten(plain_text(str(text))), content=str(html), categories=cats, rank=1))
         if action.status == "closed":
             deadline = meta.deadline if meta.status == "open" else None
             why = f"This urgent action is closed: its deadline, {self.fmt.date(deadline)}, has passed." if deadline \
@@ -291,8 +294,9 @@ class FeedItems:
                 _p(_a(self.absolute("actions/"), "See the actions that are open now")),
                 _p(_a(page, f"Read the action: {meta.title}")),
             ])
-            items.append(Item(tag_uri(self.authority, f"action/{meta.id}/closed"), f"Closed: {meta.title}", page,
-                              self.day(closed), self.day(closed), why, str(html), cats, (), 2))
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"), title=f"Closed: {meta.title}",
+                              url=page, published=self.day(closed), updated=self.day(closed), summary=why,
+                              content=str(html), categories=cats, rank=2))
         elif action.status == "resolved":
             outcome = self.rich(entry, meta.outcome, ("outcome",), page)
             html = _join([
@@ -301,9 +305,9 @@ class FeedItems:
                 _p("Thank you to everyone who wrote. Please do not send further letters on this action."),
                 _p(_a(page, f"Read the action: {meta.title}")),
             ])
-            items.append(Item(tag_uri(self.authority, f"action/{meta.id}/resolved"), f"Resolved: {meta.title}",
-                              page, self.day(closed), self.day(closed), shorten(plain_text(str(outcome))),
-                              str(html), cats, (), 2))
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"), title=f"Resolved: {meta.title}",
+                              url=page, published=self.day(closed), updated=self.day(closed),
+                              summary=shorten(plain_text(str(outcome))), content=str(html), categories=cats, rank=2))
         return items
 
     def action_html(self, action: ActionView, page: str, related: tuple[Link, ...]) -> Markup:
@@ -371,8 +375,9 @@ class FeedItems:
             _p(_a(page, f"See the tour on our site: {meta.title}")),
         ])
         cats = self.categories(meta.country, meta.themes, meta.campaigns)
-        item = Item(tag_uri(self.authority, f"tour/{tour.slug}"), f"Speaker tour: {meta.title}", page, published,
-                    published, " ".join(meta.summary.split()), str(html), cats, (), 0)
+        item = Item(id=tag_uri(self.authority, f"tour/{tour.slug}"), title=f"Speaker tour: {meta.title}", url=page,
+                    published=published, updated=published, summary=" ".join(meta.summary.split()),
+                    content=str(html), categories=cats, rank=0)
         return [item] + [self.stop(s) for s in stops]
 
     def stop(self, stop: StopView) -> Item:
@@ -397,12 +402,13 @@ class FeedItems:
         details += [_p(_a(self.absolute(link.url), link.label)) for link in self.calendars.stop_links(stop)]
         details.append(_p(_a(page, f"See the tour on our site: {meta.title}")))
         place = s.city or ("Online" if stop.mode == "online" else s.venue or "")
-        title = f"{status_prefix(stop)}{meta.title} – {place + ', ' if place else ''}{self.fmt.date(stop.starts.date())}"
+        when = f"{place}, {self.fmt.date(stop.starts.date())}" if place else self.fmt.date(stop.starts.date())
+        title = f"{status_prefix(stop)}{meta.title} – {when}"
         summary = " ".join(filter(None, [notes.get(stop.status), self.fmt.weekday_date(stop.starts.date()) + ",",
                                          self.fmt.time(stop.starts), "·", self.where(stop)]))
         cats = self.categories(s.country, meta.themes, meta.campaigns)
-        return Item(tag_uri(self.authority, f"stop/{stop.uid}"), title, page, stop.starts, stop.starts, summary,
-                    str(_join(details)), cats, (), 1)
+        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=title, url=page, published=stop.starts,
+                    updated=stop.starts, summary=summary, content=str(_join(details)), categories=cats, rank=1)
 
     def when(self, stop: StopView) -> str:
         return stop_when(stop, self.fmt)
@@ -417,7 +423,8 @@ class FeedItems:
         defenders = self.site.defenders_of(tour.meta.defenders)
         if not defenders:
             return Markup("")
-        return _p(Markup("Speaking: ") + _join((_a(self.absolute(self.site.url(d)), d.meta.name) for d in defenders), ", "))
+        links = (_a(self.absolute(self.site.url(d)), d.meta.name) for d in defenders)
+        return _p(Markup("Speaking: ") + _join(links, ", "))
 
 
 class Feeds(Output):
@@ -449,11 +456,13 @@ class Feeds(Output):
         tour_pages = tuple(site.url(t) for t in site.tours)
         out = [
             Feed("all", "Everything", "Every urgent action with its updates, closure or good news, and every "
-                 "speaker tour and event.", "Everything", ("", "subscribe/"), actions(site.actions_ordered) + tours(site.tours)),
+                 "speaker tour and event.", "Everything", ("", "subscribe/"),
+                 actions(site.actions_ordered) + tours(site.tours)),
             Feed("actions", "Urgent actions", "Each new urgent action, each update, and the news when an action "
                  "closes or ends well.", "Urgent actions", ("actions/", *action_pages), actions(site.actions_ordered)),
             Feed("actions-open", "Open urgent actions", "Only the actions you can still act on: each new action and "
-                 "its updates, while it is open.", "Urgent actions", ("actions/", *action_pages), actions(site.open_actions)),
+                 "its updates, while it is open.", "Urgent actions", ("actions/", *action_pages),
+                 actions(site.open_actions)),
             Feed("tours", "Speaker tours and events", "Each new tour and each of its events; cancelled and postponed "
                  "events stay, marked.", "Tours and events", ("tours/", *tour_pages), tours(site.tours)),
         ]
@@ -467,7 +476,8 @@ class Feeds(Output):
             stops = [entries.stop(s) for s in bucket["stops"]]
             own_tours = [by_tour[t.slug][0] for t in bucket["tours"]]
             out.append(Feed(f"countries/{code.lower()}", name, f"Urgent actions, tours and events: {name}.",
-                            "Countries", (f"countries/{code.lower()}/",), actions(bucket["actions"]) + own_tours + stops))
+                            "Countries", (f"countries/{code.lower()}/",),
+                            actions(bucket["actions"]) + own_tours + stops))
         for slug, bucket in site.themes.items():
             label = site.config.settings.themes[slug]
             out.append(Feed(f"themes/{slug}", label, f"Urgent actions, tours and events about {label.lower()}.",
