@@ -1,12 +1,217 @@
-"""Placeholder: the sheets output is being built (see the open issue). It renders nothing yet."""
+"""Printable action sheets: a print page and a PDF per action, and letter-writing packs.
+
+For every published action:
+
+* ``actions/<slug>/print/index.html``: a standalone page to print: no
+  navigation, no script, nothing from another host (the site's
+  Content-Security-Policy heads it, as it heads every page); styled for paper
+  by the theme's ``assets/stylesheets/sheet.css`` and the fonts beside it;
+* ``actions/<slug>/<slug>.pdf``: the same HTML, byte for byte, made into a
+  tagged A4 PDF by WeasyPrint (:mod:`.pdf`).
+
+And two kinds of letter-writing pack, each a cover with an index and then one
+sheet per open action: ``actions/letter-writing-pack.pdf`` with every open
+action, and one per upcoming tour stop that features open actions.
+
+A sheet shows only what the public site shows (it reads :class:`Site` and the
+shared Markdown renderer, nothing else) and carries no image but the QR code
+of its canonical address: volunteers' Markdown is cleaned once more here, and
+any image in it is dropped. Closed and resolved actions keep their sheet, which
+says so in large type and leaves out the steps, the addresses and the letter.
+"""
 
 from __future__ import annotations
 
+import posixpath
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import nh3
+import segno
+from markupsafe import Markup
+
+from ..core.site import ActionView, StopView
+from ..core.stops import slugify
 from . import Output
+from .headers import CSP
+from .markup import ATTRIBUTES, TAGS, absolutize
+from .pages import Link
+from .pdf import PdfJob, PdfMaker, PdfStats
+
+#: The pack of every open action.
+PACK = "actions/letter-writing-pack.pdf"
+#: What sheets load, in the theme folder and at the same path in the site: their stylesheet and its fonts.
+STYLESHEET = "assets/stylesheets/sheet.css"
+FONTS = "assets/fonts/"
+
+_CLEANER = nh3.Cleaner(
+    tags=TAGS - {"img"},
+    attributes={tag: attrs for tag, attrs in ATTRIBUTES.items() if tag != "img"},
+    url_schemes={"http", "https", "mailto", "tel"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+class SheetError(Exception):
+    """Sheets cannot be made here (no theme folder, no fonts): nothing is published without them."""
 
 
 class Sheets(Output):
+    """Print pages, PDFs and packs. After :meth:`render`, :attr:`stats` says what came from the cache."""
+
     name = "sheets"
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.stats = PdfStats()
+
+    # ---- addresses
+
+    def print_url(self, action: ActionView) -> str:
+        """The print page: ``actions/<slug>/print/``."""
+        return action.url + "print/"
+
+    def pdf_url(self, action: ActionView) -> str:
+        """The PDF, named after the action so that a download keeps a telling name."""
+        return action.url + action.entry.slug + ".pdf"
+
+    @cached_property
+    def stop_packs(self) -> dict[str, tuple[str, StopView, list[ActionView]]]:
+        """Stop UID to (pack URL, stop, open actions) for each stop still to come that features open actions.
+
+        The actions come soonest deadline first, as in the pack of every open
+        action. Cancelled and past stops have no pack: nobody will write letters there.
+        """
+        site = self.ctx.site
+        out: dict[str, tuple[str, StopView, list[ActionView]]] = {}
+        taken: set[str] = set()
+        for stop in site.stops:
+            featured = {a.meta.id for a in stop.actions}
+            actions = [a for a in site.open_actions if a.meta.id in featured]
+            if not actions or stop.status == "cancelled" or site.stop_is_past(stop):
+                continue
+            base = site.url(stop.tour) + "letter-writing-pack-" + slugify(stop.uid)
+            url, n = base + ".pdf", 1
+            while url in taken:  # two UIDs may slugify alike
+                n += 1
+                url = f"{base}-{n}.pdf"
+            taken.add(url)
+            out[stop.uid] = (url, stop, actions)
+        return out
+
+    # ---- links on pages
+
+    def action_links(self, action: ActionView) -> list[Link]:
+        return [Link(self.print_url(action), "Print this action"),
+                Link(self.pdf_url(action), "Download the action sheet (PDF)")]
+
+    def stop_links(self, stop: StopView) -> list[Link]:
+        pack = self.stop_packs.get(stop.uid)
+        return [Link(pack[0], "Letter-writing pack for this event (PDF)")] if pack else []
+
+    def page_links(self, url: str) -> list[Link]:
+        if url == "actions/" and self.ctx.site.open_actions:
+            return [Link(PACK, "Letter-writing pack: every open action (PDF)")]
+        return []
+
+    # ---- rendering
+
     def render(self) -> dict[str, bytes]:
-        return {}
+        site = self.ctx.site
+        files: dict[str, bytes] = {}
+        jobs: list[PdfJob] = []
+        for action in site.actions_ordered:
+            page = self.print_url(action)
+            html = self.document("sheet.html", page + "index.html", action=action)
+            files[page + "index.html"] = html.encode()
+            jobs.append(PdfJob(self.pdf_url(action), html, site.absolute(page)))
+        if site.open_actions:
+            jobs.append(self._pack_job(PACK, site.open_actions, None))
+        for url, stop, actions in self.stop_packs.values():
+            jobs.append(self._pack_job(url, actions, stop))
+        maker = PdfMaker(self.assets(), self.ctx.cache)
+        files.update(maker.make(jobs))
+        self.stats = maker.stats
+        return files
+
+    def _pack_job(self, url: str, actions: list[ActionView], stop: StopView | None) -> PdfJob:
+        fmt = self.ctx.fmt
+        org = self.ctx.site.config.settings.organisation
+        if stop is None:
+            heading = "Every open urgent action"
+            title = f"Letter-writing pack: every open urgent action, {fmt.date(self.ctx.site.today)}"
+            where = ""
+        else:
+            heading = "Urgent actions featured at this event"
+            where = self._where(stop)
+            title = (f"Letter-writing pack: {stop.tour.meta.title}, "
+                     f"{stop.stop.city or 'online'}, {fmt.date(stop.starts.date())}")
+        description = f"{len(actions)} open urgent action{'s' if len(actions) != 1 else ''} of {org}, to print and send."
+        html = self.document("sheet_pack.html", url, actions=actions, stop=stop, heading=heading, where=where,
+                             title=title, description=description,
+                             anchors={a.meta.id: "action-" + a.entry.slug for a in actions},
+                             index_url=self.ctx.site.absolute("actions/"))
+        return PdfJob(url, html, self.ctx.site.absolute(url))
+
+    def _where(self, stop: StopView) -> str:
+        parts = [p for p in (stop.stop.venue, stop.stop.city, self.ctx.fmt.country(stop.stop.country)) if p]
+        if stop.mode != "in person":
+            parts.append("online" if stop.mode == "online" else "in person and online")
+        return ", ".join(parts)
+
+    def document(self, template: str, location: str, **context: Any) -> str:
+        """The HTML of a sheet or pack published at ``location`` (docs-relative)."""
+        site, fmt = self.ctx.site, self.ctx.fmt
+        folder = posixpath.dirname(location)
+        common = {
+            "site": site,
+            "settings": site.config.settings,
+            "site_lang": site.config.settings.language,
+            "fmt": fmt,
+            "today": site.today,
+            # The day, not the instant: a sheet says the day it was made, and is made again only the next day.
+            "made": site.today.isoformat(),
+            "md": self._md,
+            "md_inline": self._md_inline,
+            "qr": _qr_data_uri,
+            "canonical": lambda action: site.absolute(action.url),
+            "root": "../" * len(folder.split("/")) if folder else "",
+            "csp": CSP,
+        }
+        return self.ctx.env.get_template(template).render({**common, **context})
+
+    def _md(self, entry, text: str | None, *loc: Any) -> Markup:
+        if not text:
+            return Markup("")
+        html = self.ctx.markup.html(entry, text, tuple(loc) or ("body",))
+        return Markup(_CLEANER.clean(absolutize(html, self.ctx.site.config.site_url)))
+
+    def _md_inline(self, entry, text: str | None, *loc: Any) -> Markup:
+        if not text:
+            return Markup("")
+        html = self.ctx.markup.inline(entry, text, tuple(loc))
+        return Markup(_CLEANER.clean(absolutize(html, self.ctx.site.config.site_url)))
+
+    def assets(self) -> dict[str, Path]:
+        """The stylesheet and fonts, by the absolute URL the sheets load them from."""
+        theme = theme_folder(self.ctx.env)
+        fonts = sorted((theme / FONTS).glob("*.ttf"))
+        if not fonts or not (theme / STYLESHEET).is_file():
+            raise SheetError(f"sheets need {STYLESHEET} and the fonts in {FONTS} of {theme}")
+        files = [theme / STYLESHEET] + fonts
+        return {self.ctx.site.absolute(path.relative_to(theme).as_posix()): path for path in files}
+
+
+def theme_folder(env) -> Path:
+    """The theme folder: the parent of the templates' folder (``theme/accompany/``)."""
+    paths = getattr(env.loader, "searchpath", None)
+    if not paths:
+        raise SheetError("sheets need templates loaded from the theme folder (theme/accompany/)")
+    return Path(paths[0]).parent
+
+
+def _qr_data_uri(url: str) -> str:
+    """A QR code of ``url`` as an SVG data: URI: vector, so it prints sharp at any size."""
+    return segno.make(url, error="m").svg_data_uri(scale=1, border=2, omitsize=True)
