@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from . import engine
-from .build import load, render
+from .build import disk_cache, load, render
 from .cli import resolve_as_of
 from .core.problems import ProblemsFound, report
 from .write import Tree
@@ -57,7 +57,7 @@ def sync(tree: Tree, target: Path) -> int:
 def _stage(root: Path, preview: Path, as_of_arg) -> bool:
     try:
         loaded = load(root, resolve_as_of(as_of_arg))
-        changed = sync(render(loaded), preview)
+        changed = sync(render(loaded, cache=disk_cache(root / ".accompany" / "cache")), preview)
     except ProblemsFound as found:
         print(report(found.problems).replace("nothing was built or changed", "the preview keeps the last good version"),
               file=sys.stderr)
