@@ -119,6 +119,7 @@ class Sheets(Output):
     # ---- rendering
 
     def render(self) -> dict[str, bytes]:
+        """Print pages and PDFs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
         site = self.ctx.site
         files: dict[str, bytes] = {}
         jobs: list[PdfJob] = []
@@ -131,6 +132,8 @@ class Sheets(Output):
             jobs.append(self._pack_job(PACK, site.open_actions, None))
         for url, stop, actions in self.stop_packs.values():
             jobs.append(self._pack_job(url, actions, stop))
+        if not jobs:
+            return files
         maker = PdfMaker(self.assets(), self.ctx.cache)
         files.update(maker.make(jobs))
         self.stats = maker.stats
