@@ -14,9 +14,9 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import engine
+from . import engine, incremental
 from .core.problems import ProblemsFound
-from .leakscan import scan_tree
+from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
 from .outputs import Cache, Context, outputs
 from .outputs.headers import headers_file
@@ -24,7 +24,8 @@ from .outputs.l10n import Formatter
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
 from .outputs.pages import PageRenderer, template_environment
-from .write import Staging, Tree, read_tree, site_dir_problems
+from .outputs.sitemap import sitemap
+from .write import Staging, Tree, read_tree, replace_files, site_dir_problems
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
@@ -69,6 +70,7 @@ class BuildReport:
     site_dir: Path
     files: int
     timings: Timings
+    plan: incremental.Plan
 
 
 def disk_cache(folder: Path) -> Cache:
@@ -87,24 +89,53 @@ def disk_cache(folder: Path) -> Cache:
     return Cache(get, put)
 
 
-def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None) -> BuildReport:
-    """Build the public site into ``site_dir``: all or nothing."""
+def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
+          full: bool = False) -> BuildReport:
+    """Build the public site into ``site_dir``: all or nothing.
+
+    Only what changed since the last build is given to the engine, unless
+    ``full`` is set or anything shared by every page changed (see incremental.py).
+    """
     timings = Timings()
     problems = site_dir_problems(site_dir, root)
     if problems:
         raise ProblemsFound(problems)
     loaded = load(root, as_of, timings)
-    disk = disk_cache(cache_dir or root / ".accompany" / "cache")
+    cache_dir = cache_dir or root / ".accompany" / "cache"
+    disk = disk_cache(cache_dir)
     # New results reach the disk cache only once the site is in place: a failed build writes nothing.
     fresh: dict[str, bytes] = {}
     staged = render(loaded, timings, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__))
+    secrets = incremental.secrets_key(loaded.publication.secrets)
+    state_file = cache_dir / "state.json"
+    with timings.phase("plan"):
+        plan = incremental.plan(staged, None if full else incremental.State.read(state_file), site_dir, secrets)
+    if plan.kind == "none":
+        return BuildReport(loaded, site_dir, 0, timings, plan)
+    pages = sorted((p[len("docs/"):] for p in staged.files if p.startswith("docs/") and p.endswith(".md")),
+                   key=incremental.engine_order)
     with Staging(site_dir) as staging:
-        with timings.phase("write"):
-            staged.write(staging.project)
-        with timings.phase("engine"):
-            engine.build(staging.project, staging.output, loaded.site.clock.now)
+        now = loaded.site.clock.now
+        if plan.kind == "full":
+            with timings.phase("write"):
+                staged.write(staging.project)
+            with timings.phase("engine"):
+                engine.build(staging.project, staging.output, now)
+            changed = None
+        else:
+            with timings.phase("write"):
+                incremental.partial_project(staged, plan).write(staging.project)
+            with timings.phase("engine"):
+                engine.build(staging.project, staging.root / "partial", now)
+            with timings.phase("assemble"):
+                changed = incremental.assemble(site_dir, staging.root / "partial", staged, plan, staging.output)
+        replace_files(staging.output, sitemap([incremental.page_url(p) for p in pages], loaded.config.site_url))
         with timings.phase("scan"):
-            leaks = scan_tree(staging.output, loaded.publication.secrets, where=f"{site_dir.name}/")
+            if changed is None or secrets != (incremental.State.read(state_file) or incremental.State()).secrets:
+                leaks = scan_tree(staging.output, loaded.publication.secrets, where=f"{site_dir.name}/")
+            else:
+                files = {p: (staging.output / p).read_bytes() for p in changed + ["sitemap.xml", "sitemap.xml.gz"]}
+                leaks = scan_files(files, loaded.publication.secrets, where=f"{site_dir.name}/")
         if leaks:
             raise ProblemsFound(leaks)
         files = sum(1 for p in staging.output.rglob("*") if p.is_file())
@@ -112,6 +143,5 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             staging.swap_in()
     for key, data in fresh.items():
         disk.put(key, data)
-    return BuildReport(loaded, site_dir, files, timings)
-
-
+    incremental.State.of(staged, site_dir, secrets).write(state_file)
+    return BuildReport(loaded, site_dir, files, timings, plan)

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the public site into site/")
     with_as_of(build)
     build.add_argument("--site-dir", type=Path, help="where to put the site (default: site/)")
+    build.add_argument("--full", action="store_true", help="rebuild every page, not only what changed")
     serve = commands.add_parser("serve", help="preview the site on http://127.0.0.1:8000 while you edit")
     with_as_of(serve)
     serve.add_argument("--port", type=int, default=8000)
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(root, resolve_as_of(args.as_of))
         if args.command == "build":
-            return _build(root, args.site_dir, resolve_as_of(args.as_of))
+            return _build(root, args.site_dir, resolve_as_of(args.as_of), args.full)
         if args.command == "serve":
             from .serve import serve
 
@@ -116,15 +117,23 @@ def _check(root: Path, as_of) -> int:
     return 0
 
 
-def _build(root: Path, site_dir: Path | None, as_of) -> int:
+def _build(root: Path, site_dir: Path | None, as_of, full: bool = False) -> int:
     from .build import build
 
     target = (site_dir or root / "site").absolute()
-    report_ = build(root, target, as_of)
+    report_ = build(root, target, as_of, full=full)
     phases = ", ".join(f"{k} {v:.2f}s" for k, v in report_.timings.phases.items())
     withheld = len(report_.loaded.publication.withheld)
-    print(f"built {report_.files} files into {target} as of {report_.loaded.site.clock.now.isoformat()} "
-          f"({withheld} item{'s' if withheld != 1 else ''} withheld; run 'accompany check' to see why)\n{phases}")
+    when = report_.loaded.site.clock.now.isoformat()
+    plan = report_.plan
+    if plan.kind == "none":
+        what = f"{target} is up to date as of {when}: nothing changed"
+    elif plan.kind == "partial":
+        what = (f"updated {target} as of {when}: {len(plan.changed)} changed and {len(plan.removed)} removed "
+                f"file{'s' if len(plan.removed) != 1 else ''} ({report_.files} files in the site)")
+    else:
+        what = f"built {report_.files} files into {target} as of {when}"
+    print(f"{what} ({withheld} item{'s' if withheld != 1 else ''} withheld; run 'accompany check' to see why)\n{phases}")
     return 0
 
 

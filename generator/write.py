@@ -80,6 +80,19 @@ class Tree:
             target.write_bytes(self.files[path])
 
 
+def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
+    """Write ``files`` into an existing tree, replacing what is there.
+
+    The old file is unlinked first: in an incremental build it may be a hard
+    link into the published site, which must not change.
+    """
+    for path in sorted(files):
+        target = root / safe_relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        target.write_bytes(files[path])
+
+
 # ---------------------------------------------------------------- the site folder
 
 

@@ -202,7 +202,7 @@ def test_engine_failure_leaves_the_previous_site_intact(built, monkeypatch):
 
     monkeypatch.setattr(engine, "build", explode)
     with pytest.raises(engine.EngineFailed):
-        pipeline.build(project.root, site, SAMPLE_AS_OF)
+        pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
     assert _snapshot(site) == before and _leftovers(site) == []
 
 
@@ -217,7 +217,7 @@ def test_leak_found_after_the_engine_fails_the_build_and_keeps_the_old_site(buil
 
     monkeypatch.setattr(engine, "build", leaky)
     with pytest.raises(ProblemsFound) as found:
-        pipeline.build(project.root, site, SAMPLE_AS_OF)
+        pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
     assert [str(p) for p in found.value.problems] == [
         "content/defenders/lucia.md:30: private.real_name: this real name would be published in site/extra.txt: find and remove it"
     ]

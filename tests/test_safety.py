@@ -133,7 +133,7 @@ def test_a_renderer_failing_halfway_changes_nothing(live, monkeypatch):
         return real(self, page)
 
     monkeypatch.setattr(PageRenderer, "render", flaky)
-    code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
+    code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site), "--full")
     assert code == 3 and "internal error: RuntimeError: renderer crashed halfway" in err and "Traceback" not in err
     assert _state(site) == before and _temporary(site) == []
 
@@ -151,7 +151,7 @@ def test_a_disk_failing_while_writing_changes_nothing(live, monkeypatch):
 
     monkeypatch.setattr(Path, "write_bytes", full_disk)
     with pytest.raises(OSError):
-        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=project.root.parent / "cache")
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=project.root.parent / "cache", full=True)
     monkeypatch.undo()
     assert _state(site) == before and _temporary(site) == []
 
@@ -165,7 +165,7 @@ def test_a_failing_swap_changes_nothing(live, monkeypatch):
 
     monkeypatch.setattr(write, "swap", broken_swap)
     with pytest.raises(OSError):
-        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=project.root.parent / "cache")
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=project.root.parent / "cache", full=True)
     assert _state(site) == before and _temporary(site) == []
 
 

@@ -1,0 +1,96 @@
+"""Incremental builds give exactly the bytes of a full build, and touch nothing that did not change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_AS_OF, VALID_ACTION, Project, site_files
+from generator import build as pipeline
+from generator import engine
+
+
+def _stat(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path):
+    project = Project(tmp_path / "project")
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    site = tmp_path / "site"
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=tmp_path / "cache")
+    assert report.plan.kind == "full"
+    return project, site, tmp_path / "cache"
+
+
+def test_nothing_changed_means_nothing_is_rewritten(built):
+    project, site, cache = built
+    before, content = _stat(site), site_files(site)
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "none"
+    assert _stat(site) == before and site_files(site) == content
+
+
+def test_incremental_equals_full_after_edits_additions_and_removals(built, tmp_path):
+    project, site, cache = built
+    before = _stat(site)
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing please: the protection"))
+    project.write("content/actions/new-action.md", VALID_ACTION.replace("UA-TEST-001", "UA-2026-099")
+                  .replace("title: A valid action", "title: A brand new action"))
+    (project.root / "content/tours/americas-listening-tour.md").unlink()
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert "actions/new-action/index.md" in report.plan.changed
+    assert "tours/americas-listening-tour/index.md" in report.plan.removed
+
+    full = tmp_path / "full"
+    pipeline.build(project.root, full, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-full", full=True)
+    incremental, complete = site_files(site), site_files(full)
+    assert sorted(incremental) == sorted(complete)
+    assert [p for p in complete if incremental[p] != complete[p]] == []
+
+    after = _stat(site)
+    untouched = [p for p in after if p in before and after[p] == before[p]]
+    assert "defenders/tierra-viva/index.html" in untouched and "media/river.jpg" in untouched
+    assert after["actions/river-guardians/index.html"] != before["actions/river-guardians/index.html"]
+    assert "tours/americas-listening-tour/index.html" not in after
+
+
+def test_a_change_of_the_day_rebuilds_only_what_depends_on_it(built, tmp_path):
+    project, site, cache = built
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert "actions/river-guardians/index.md" in report.plan.changed      # "20 days left"
+    assert "defenders/wanjiru/index.md" not in report.plan.changed       # her action is closed
+    full = tmp_path / "full"
+    pipeline.build(project.root, full, SAMPLE_AS_OF.replace(day=2), cache_dir=tmp_path / "cache-full", full=True)
+    one, two = site_files(site), site_files(full)
+    assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
+
+
+def test_a_site_touched_by_someone_else_gets_a_full_build(built):
+    project, site, cache = built
+    (site / "defenders/wanjiru/index.html").write_text("defaced")
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "full"
+    assert "defaced" not in (site / "defenders/wanjiru/index.html").read_text()
+
+
+def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(built, monkeypatch):
+    project, site, cache = built
+    before = {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()}
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing:", "Keep writing again:"))
+
+    def crash(project_dir, output, now):
+        raise engine.EngineFailed("engine crashed")
+
+    monkeypatch.setattr(engine, "build", crash)
+    with pytest.raises(engine.EngineFailed):
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()} == before
+    assert sorted(x.name for x in site.parent.iterdir() if x.name.startswith(".site-")) == []
