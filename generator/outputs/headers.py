@@ -33,8 +33,9 @@ HEADERS = {
 
 
 def headers_file() -> dict[str, bytes]:
-    """``_headers`` for static hosts that read it."""
+    """``_headers`` for static hosts that read it (calendars get their content type too)."""
     lines = ["/*"] + [f"  {name}: {value}" for name, value in HEADERS.items()]
+    lines += ["/calendars/*", "  Content-Type: text/calendar; charset=utf-8"]
     return {"_headers": ("\n".join(lines) + "\n").encode()}
 
 
