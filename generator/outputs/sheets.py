@@ -6,8 +6,11 @@ For every published action:
   navigation, no script, nothing from another host (the site's
   Content-Security-Policy heads it, as it heads every page); styled for paper
   by the theme's ``assets/stylesheets/sheet.css`` and the fonts beside it;
-* ``actions/<slug>/<slug>.pdf``: the same HTML, byte for byte, made into a
-  tagged A4 PDF by WeasyPrint (:mod:`.pdf`).
+* ``actions/<slug>/<slug>.pdf``, while the action is open: the same HTML,
+  byte for byte, made into a tagged A4 PDF by WeasyPrint (:mod:`.pdf`).
+  Closed and resolved actions get no PDF: a printable letter for an action
+  that is over invites late letters, which can do harm, and a PDF costs a
+  hundred times a page to make (an archive holds thousands of closed actions).
 
 And two kinds of letter-writing pack, each a cover with an index and then one
 sheet per open action: ``actions/letter-writing-pack.pdf`` with every open
@@ -16,8 +19,8 @@ action, and one per upcoming tour stop that features open actions.
 A sheet shows only what the public site shows (it reads :class:`Site` and the
 shared Markdown renderer, nothing else) and carries no image but the QR code
 of its canonical address: volunteers' Markdown is cleaned once more here, and
-any image in it is dropped. Closed and resolved actions keep their sheet, which
-says so in large type and leaves out the steps, the addresses and the letter.
+any image in it is dropped. Closed and resolved actions keep their print page,
+which says so in large type and leaves out the steps, the addresses and the letter.
 """
 
 from __future__ import annotations
@@ -104,8 +107,10 @@ class Sheets(Output):
     # ---- links on pages
 
     def action_links(self, action: ActionView) -> list[Link]:
-        return [Link(self.print_url(action), "Print this action"),
-                Link(self.pdf_url(action), "Download the action sheet (PDF)")]
+        links = [Link(self.print_url(action), "Print this action")]
+        if action.status == "open":
+            links.append(Link(self.pdf_url(action), "Download the action sheet (PDF)"))
+        return links
 
     def stop_links(self, stop: StopView) -> list[Link]:
         pack = self.stop_packs.get(stop.uid)
@@ -127,7 +132,8 @@ class Sheets(Output):
             page = self.print_url(action)
             html = self.document("sheet.html", page + "index.html", action=action)
             files[page + "index.html"] = html.encode()
-            jobs.append(PdfJob(self.pdf_url(action), html, site.absolute(page)))
+            if action.status == "open":
+                jobs.append(PdfJob(self.pdf_url(action), html, site.absolute(page)))
         if site.open_actions:
             jobs.append(self._pack_job(PACK, site.open_actions, None))
         for url, stop, actions in self.stop_packs.values():
