@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Debian's Chromium and axe-core, for the browser tests (scripts/install-browser-deps.sh).
+BROWSER_STAMP := node_modules/.browser-deps
 
 .PHONY: site serve test check bench screenshots clean
 
@@ -11,6 +13,10 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
+
+$(BROWSER_STAMP): scripts/install-browser-deps.sh package.json package-lock.json
+	sh scripts/install-browser-deps.sh
+	@touch $@
 
 site: $(STAMP)
 	$(BIN)/accompany build
@@ -21,11 +27,15 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/accompany check
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/python -m pytest
+
+# Every page of the browser tests at phone (360 px) and desktop (1280 px) widths, into screenshots/.
+screenshots: $(STAMP) $(BROWSER_STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) site .accompany
+	rm -rf $(VENV) site .accompany node_modules screenshots

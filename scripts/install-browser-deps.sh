@@ -1,0 +1,23 @@
+#!/bin/sh
+# What the browser tests (tests/browser/) and `make screenshots` need beyond the Python packages:
+#   - Debian's Chromium at /usr/bin/chromium (Playwright drives it with executable_path;
+#     no browser is ever downloaded: never run `playwright install`);
+#   - axe-core from the npm registry, into node_modules/, at the version package-lock.json pins.
+# `make test` runs this once (stamp: node_modules/.browser-deps); run it again at will.
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+    echo "Installing Debian's chromium (and fonts for its pages) with apt-get..."
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null
+fi
+/usr/bin/chromium --version 2>/dev/null | grep -q . || { echo "error: /usr/bin/chromium does not run" >&2; exit 1; }
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "error: npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2
+    exit 1
+fi
+npm ci --no-audit --no-fund --loglevel=error
+test -f node_modules/axe-core/axe.min.js
