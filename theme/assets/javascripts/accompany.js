@@ -37,4 +37,17 @@
   });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
+  // Material's bundle, when the page has loaded, fetches "sitemap.xml" beside every
+  // <link rel="alternate"> (for a language switcher this site does not use). Our alternates are
+  // the feed links, at the site's public address: one wasted request per feed link, to another
+  // host when the site is read through a mirror or a preview. Hide them from the bundle until it
+  // has looked (its DOMContentLoaded handler was added before this one), then put them back for
+  // feed-discovery tools. Feed readers read the HTML itself, which is unchanged.
+  if (document.readyState === "loading") {
+    var feeds = [].slice.call(document.querySelectorAll("link[rel=alternate]"));
+    feeds.forEach(function (link) { link.parentNode.removeChild(link); });
+    document.addEventListener("DOMContentLoaded", function () {
+      feeds.forEach(function (link) { document.head.appendChild(link); });
+    });
+  }
 })();
