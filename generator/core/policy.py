@@ -135,23 +135,28 @@ def redact_defender(defender: Defender) -> Defender:
 # ---------------------------------------------------------------- 4. private and comments
 
 
+def _rewrite(value: Any, change) -> Any:
+    """``value`` with ``change`` applied to every value inside it, rebuilding only what changed."""
+    changed = change(value)
+    if changed is not value:
+        return changed
+    if isinstance(value, BaseModel):
+        updates = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            new = _rewrite(old, change)
+            if new is not old:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, tuple):
+        items = tuple(_rewrite(v, change) for v in value)
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    return value
+
+
 def strip_private(record: Any) -> Any:
     """The record with every ``private`` mapping removed, at any depth."""
-    if isinstance(record, BaseModel):
-        changes = {}
-        for name in type(record).model_fields:
-            value = getattr(record, name)
-            if isinstance(value, Private):
-                changes[name] = None
-            elif isinstance(value, (BaseModel, tuple)):
-                stripped = strip_private(value)
-                if stripped is not value:
-                    changes[name] = stripped
-        return record.model_copy(update=changes) if changes else record
-    if isinstance(record, tuple):
-        items = tuple(strip_private(v) for v in record)
-        return items if any(a is not b for a, b in zip(items, record)) else record
-    return record
+    return _rewrite(record, lambda v: None if isinstance(v, Private) else v)
 
 
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
@@ -163,20 +168,7 @@ def strip_comments(text: str) -> str:
 
 
 def _strip_comments_everywhere(record: Any) -> Any:
-    if isinstance(record, BaseModel):
-        changes = {}
-        for name in type(record).model_fields:
-            value = getattr(record, name)
-            new = _strip_comments_everywhere(value)
-            if new is not value:
-                changes[name] = new
-        return record.model_copy(update=changes) if changes else record
-    if isinstance(record, tuple):
-        items = tuple(_strip_comments_everywhere(v) for v in record)
-        return items if any(a is not b for a, b in zip(items, record)) else record
-    if isinstance(record, str) and "<!--" in record:
-        return strip_comments(record)
-    return record
+    return _rewrite(record, lambda v: strip_comments(v) if isinstance(v, str) and "<!--" in v else v)
 
 
 # ---------------------------------------------------------------- 5. the whole catalogue
