@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from icalendar import Calendar, Event, Timezone, vDuration, vText
 
@@ -100,6 +100,12 @@ def status_prefix(stop: StopView) -> str:
     """``Cancelled: ``, ``Postponed: `` or nothing: shown before the stop's title everywhere."""
     return {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(stop.status, "")
 
+
+
+@lru_cache(maxsize=None)
+def _vtimezone(zone: str, first: date, last: date) -> Timezone:
+    """The VTIMEZONE of ``zone`` for those years; made once per build and shared (never modified)."""
+    return Timezone.from_tzid(zone, first_date=first, last_date=last)
 
 class Calendars(Output):
     """Renders the calendars, and offers them on the tours pages and on each stop."""
@@ -205,7 +211,7 @@ class Calendars(Output):
             zones = sorted({self.ctx.site.clock.timezone.key} - {"UTC"}) or []
             first = date(self.ctx.site.today.year, 1, 1)
             last = date(first.year + 1, 1, 1)
-        return [Timezone.from_tzid(zone, first_date=first, last_date=last) for zone in zones]
+        return [_vtimezone(zone, first, last) for zone in zones]
 
     def event_title(self, stop: StopView) -> str:
         """``Voices of the River – London`` (the status prefix is added by the caller)."""

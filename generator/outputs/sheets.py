@@ -26,7 +26,7 @@ which says so in large type and leaves out the steps, the addresses and the lett
 from __future__ import annotations
 
 import posixpath
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +221,7 @@ def theme_folder(env) -> Path:
     return Path(paths[0]).parent
 
 
+@lru_cache(maxsize=4096)
 def _qr_data_uri(url: str) -> str:
     """A QR code of ``url`` as an SVG data: URI: vector, so it prints sharp at any size."""
     return segno.make(url, error="m").svg_data_uri(scale=1, border=2, omitsize=True)
