@@ -500,3 +500,34 @@ def test_built_site_serves_sheets_fonts_and_links_to_them(sample_site):
     assert 'href="print/"' in page and 'href="river-guardians.pdf"' in page
     assert 'href="letter-writing-pack-vor-london.pdf"' in files["tours/voices-of-the-river/index.html"].decode()
     assert 'href="letter-writing-pack.pdf"' in files["actions/index.html"].decode()
+
+
+def test_stop_packs_only_for_stops_within_pack_days(project):
+    from generator.build import render
+    from generator.load import load
+
+    project.write("content/actions/a.md", VALID_ACTION)
+    project.write("content/tours/t.md", """
+        ---
+        title: T
+        summary: S
+        stops:
+          - id: soon
+            starts: 2026-12-10T19:00
+            city: Leeds
+            actions: [UA-TEST-001]
+          - id: later
+            starts: 2027-01-30T19:00
+            city: York
+            actions: [UA-TEST-001]
+        ---
+        """)
+
+    def packs():
+        tree = render(load(project.root, SAMPLE_AS_OF))
+        return sorted(p for p in tree.files if "letter-writing-pack-" in p)
+
+    assert packs() == ["docs/tours/t/letter-writing-pack-soon.pdf"]
+    settings = (project.root / "mkdocs.yml").read_text()
+    project.write("mkdocs.yml", settings.replace("  language: en\n", "  language: en\n  pack_days: 90\n"))
+    assert packs() == ["docs/tours/t/letter-writing-pack-later.pdf", "docs/tours/t/letter-writing-pack-soon.pdf"]

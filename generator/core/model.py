@@ -391,6 +391,9 @@ class Settings(Record):
     """How many entries each feed carries, newest first."""
     contact_email: Email | None = None
     """Where supporters write to the organisation."""
+    pack_days: int = Field(default=45, ge=0, le=366)
+    """Letter-writing packs (PDF) are made for tour stops that start within this many days.
+    A pack is printed shortly before the event; one made months ahead would list actions long closed."""
     review_warning_days: int = Field(default=14, ge=0, le=365)
     """accompany check warns this many days before a profile's review_by date."""
     tag_authority: TagAuthority = "accompany.invalid,2026"

@@ -26,6 +26,7 @@ which says so in large type and leaves out the steps, the addresses and the lett
 from __future__ import annotations
 
 import posixpath
+from datetime import timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -85,15 +86,17 @@ class Sheets(Output):
         """Stop UID to (pack URL, stop, open actions) for each stop still to come that features open actions.
 
         The actions come soonest deadline first, as in the pack of every open
-        action. Cancelled and past stops have no pack: nobody will write letters there.
+        action. Cancelled and past stops have no pack: nobody will write letters
+        there; nor have stops further ahead than ``settings.pack_days``.
         """
         site = self.ctx.site
+        horizon = site.clock.now + timedelta(days=site.config.settings.pack_days)
         out: dict[str, tuple[str, StopView, list[ActionView]]] = {}
         taken: set[str] = set()
         for stop in site.stops:
             featured = {a.meta.id for a in stop.actions}
             actions = [a for a in site.open_actions if a.meta.id in featured]
-            if not actions or stop.status == "cancelled" or site.stop_is_past(stop):
+            if not actions or stop.status == "cancelled" or site.stop_is_past(stop) or stop.starts > horizon:
                 continue
             base = site.url(stop.tour) + "letter-writing-pack-" + slugify(stop.uid)
             url, n = base + ".pdf", 1
