@@ -65,10 +65,11 @@ STAGE = """
 import json, shutil, sys
 from datetime import date
 from pathlib import Path
-from generator.build import disk_cache, load, render
+from generator.build import Renderers, disk_cache, load
 root, target = Path(sys.argv[1]), Path(sys.argv[3])
 shutil.rmtree(target, ignore_errors=True)
-tree = render(load(root, date.fromisoformat(sys.argv[2])), cache=disk_cache(root / ".accompany" / "cache"))
+# The project the engine sees in accompany's own build: config, theme and pages.
+tree = Renderers(load(root, date.fromisoformat(sys.argv[2])), disk_cache(root / ".accompany" / "cache")).project()
 tree.write(target)
 print(json.dumps({"files": len(tree.files)}))
 """

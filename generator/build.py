@@ -1,12 +1,22 @@
-"""The pipeline, top to bottom: read, validate, publish, index, render, write, engine, swap.
+"""The pipeline, top to bottom: read, validate, publish, render, engine, compose, scan, swap.
 
 Start here. Nothing is written until every file has been read and every
 problem found; nothing replaces the site until the engine has built the new
-one and the leak scan has passed.
+pages and the leak scan has passed.
+
+    load()              read, validate, publish: the public site (load.py)
+    Renderers.project() pages as staged Markdown, theme and engine config
+    incremental.plan()  which pages the engine must render (all, some, none)
+    engine.start()      one engine run per core, on its share of the pages
+    Renderers.files()   feeds, calendars, sheets, images: while the engines run
+    incremental.compose the new site in a temporary folder beside the old one
+    scan, swap          no private name in any byte; then one atomic rename
 """
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,37 +40,65 @@ from .write import Staging, Tree, read_tree, replace_files, site_dir_problems
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
 
+#: The sections of the navigation; top-level pages and outputs' pages (Subscribe) follow.
+NAV = [("Home", "index.md"), ("Urgent actions", "actions/index.md"), ("Tours", "tours/index.md"),
+       ("Defenders", "defenders/index.md"), ("Campaigns", "campaigns/index.md"), ("Countries", "countries/index.md")]
+
+
+class Renderers:
+    """Everything that turns the public site into files, sharing one Markdown renderer."""
+
+    def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None):
+        self.loaded = loaded
+        self.timings = timings or Timings()
+        site = loaded.site
+        self.markup = MarkupRenderer(site, loaded.project.media)
+        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
+        self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
+        self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
+        self._early: dict[str, bytes] = {}
+
+    def project(self) -> Tree:
+        """What the engine sees: its config, the theme, and every page as Markdown (under ``docs/``)."""
+        tree = Tree()
+        with self.timings.phase("pages"):
+            tree.update({"docs/" + p: d for p, d in self.pages.render_all().items()}, "pages")
+        for output in (o for o in self.outputs if o.makes_pages):
+            with self.timings.phase(output.name):
+                made = output.render()
+            tree.update({"docs/" + p: d for p, d in made.items() if p.endswith(".md")}, output.name)
+            self._early.update({p: d for p, d in made.items() if not p.endswith(".md")})
+        site = self.loaded.site
+        nav = NAV + [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
+        nav += [item for output in self.outputs for item in output.nav()]
+        theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
+        tree.update({"theme/" + path: data for path, data in theme.items()}, "theme")
+        config = engine.staged_config(self.loaded.config, nav)
+        tree.add("mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "engine config")
+        return tree
+
+    def files(self) -> Tree:
+        """Every other file of the site (under ``docs/``): feeds, calendars, sheets, images, headers."""
+        tree = Tree()
+        tree.update({"docs/" + p: d for p, d in self._early.items()}, "early outputs")
+        for output in (o for o in self.outputs if not o.makes_pages):
+            with self.timings.phase(output.name):
+                tree.update({"docs/" + p: d for p, d in output.render().items()}, output.name)
+        with self.timings.phase("media"):
+            root = self.loaded.root
+            media, problems = clean_media({p: (root / p).read_bytes() for p in sorted(self.markup.used_media)})
+        if self.markup.problems or problems:
+            raise ProblemsFound(self.markup.problems + problems)
+        tree.update({"docs/" + p: d for p, d in media.items()}, "media")
+        tree.update({"docs/" + p: d for p, d in headers_file().items()}, "headers")
+        return tree
+
 
 def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None = None) -> Tree:
-    """Every file of the staged engine project: pages, feeds, calendars, sheets, media, theme, config."""
-    timings = timings or Timings()
-    root, site = loaded.root, loaded.site
-    tree = Tree()
-    markup = MarkupRenderer(site, loaded.project.media)
-    env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES))
-    ctx = Context(site, markup, env, Formatter(site.config.settings.language), cache)
-    others = outputs(ctx)
-    with timings.phase("pages"):
-        pages = PageRenderer(site, markup, env, others)
-        tree.update({"docs/" + path: data for path, data in pages.render_all().items()}, "pages")
-        nav = [("Home", "index.md"), ("Urgent actions", "actions/index.md"), ("Tours", "tours/index.md"),
-               ("Defenders", "defenders/index.md"), ("Campaigns", "campaigns/index.md"),
-               ("Countries", "countries/index.md")]
-        nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
-    for output in others:
-        with timings.phase(output.name):
-            tree.update({"docs/" + path: data for path, data in output.render().items()}, output.name)
-        nav += output.nav()
-    with timings.phase("media"):
-        media, problems = clean_media({path: (root / path).read_bytes() for path in sorted(markup.used_media)})
-        tree.update({"docs/" + path: data for path, data in media.items()}, "media")
-    if markup.problems or problems:
-        raise ProblemsFound(markup.problems + problems)
-    tree.update({"docs/" + path: data for path, data in headers_file().items()}, "headers")
-    theme = read_tree(root / "theme", skip=(TEMPLATES + "/",))
-    tree.update({"theme/" + path: data for path, data in theme.items()}, "theme")
-    tree.add("mkdocs.yml", yaml.safe_dump(engine.staged_config(loaded.config, nav), allow_unicode=True,
-                                          sort_keys=False), "engine config")
+    """The whole staged project in one tree, static files in ``docs/``: for the preview and for tools."""
+    renderers = Renderers(loaded, cache, timings)
+    tree = renderers.project()
+    tree.update(renderers.files().files, "files")
     return tree
 
 
@@ -90,11 +128,12 @@ def disk_cache(folder: Path) -> Cache:
 
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
-          full: bool = False) -> BuildReport:
+          full: bool = False, engines: int | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
-    Only what changed since the last build is given to the engine, unless
-    ``full`` is set or anything shared by every page changed (see incremental.py).
+    Only what changed since the last build goes to the engine, unless ``full``
+    is set or something every page shares changed (see incremental.py).
+    ``engines`` is how many engine runs may go side by side (default: the cores).
     """
     timings = Timings()
     problems = site_dir_problems(site_dir, root)
@@ -105,43 +144,62 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     disk = disk_cache(cache_dir)
     # New results reach the disk cache only once the site is in place: a failed build writes nothing.
     fresh: dict[str, bytes] = {}
-    staged = render(loaded, timings, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__))
+    renderers = Renderers(loaded, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__), timings)
+    project = renderers.project()
     secrets = incremental.secrets_key(loaded.publication.secrets)
     state_file = cache_dir / "state.json"
-    with timings.phase("plan"):
-        plan = incremental.plan(staged, None if full else incremental.State.read(state_file), site_dir, secrets)
-    if plan.kind == "none":
-        return BuildReport(loaded, site_dir, 0, timings, plan)
-    pages = sorted((p[len("docs/"):] for p in staged.files if p.startswith("docs/") and p.endswith(".md")),
-                   key=incremental.engine_order)
+    previous = None if full else incremental.State.read(state_file)
+    now = loaded.site.clock.now
+
     with Staging(site_dir) as staging:
-        now = loaded.site.clock.now
-        if plan.kind == "full":
+        # Which pages the engine must render depends on the pages alone; start it before the other files.
+        pages_plan = incremental.plan(project, Tree(), previous, site_dir, secrets)
+        runs = []
+        if pages_plan.kind != "none" and pages_plan.pages:
+            nav = incremental.nav_pages(project)
             with timings.phase("write"):
-                staged.write(staging.project)
-            with timings.phase("engine"):
-                engine.build(staging.project, staging.output, now)
-            changed = None
-        else:
-            with timings.phase("write"):
-                incremental.partial_project(staged, plan).write(staging.project)
-            with timings.phase("engine"):
-                engine.build(staging.project, staging.root / "partial", now)
-            with timings.phase("assemble"):
-                changed = incremental.assemble(site_dir, staging.root / "partial", staged, plan, staging.output)
-        replace_files(staging.output, sitemap([incremental.page_url(p) for p in pages], loaded.config.site_url))
+                for i, pages in enumerate(incremental.split(pages_plan.pages, nav, engines or os.cpu_count() or 1)):
+                    incremental.engine_project(project, pages).write(staging.root / f"project-{i}")
+                    runs.append((staging.root / f"engine-{i}", pages))
+        engine_started = time.perf_counter()
+        started = [engine.start(staging.root / f"project-{i}", out, now) for i, (out, _) in enumerate(runs)]
+        try:
+            files = renderers.files()
+        finally:
+            failures = []
+            for run in started:
+                try:
+                    engine.wait(run)
+                except engine.EngineFailed as exc:
+                    failures.append(exc)
+            # Wall time of the engine runs, which overlap the files above.
+            timings.phases["engine"] = time.perf_counter() - engine_started if started else 0.0
+        if failures:
+            raise failures[0]
+
+        plan = incremental.plan(project, files, previous, site_dir, secrets)
+        if plan.kind == "none":
+            return BuildReport(loaded, site_dir, 0, timings, plan)
+        with timings.phase("compose"):
+            written = incremental.compose(staging.output, site_dir if plan.kind == "partial" else None,
+                                          runs, plan, files, project)
+            pages = sorted((p[len("docs/"):] for p in project.files if p.startswith("docs/")),
+                           key=incremental.engine_order)
+            replace_files(staging.output, sitemap([incremental.page_url(p) for p in pages], loaded.config.site_url))
         with timings.phase("scan"):
-            if changed is None or secrets != (incremental.State.read(state_file) or incremental.State()).secrets:
+            if plan.kind == "full" or previous is None or secrets != previous.secrets:
                 leaks = scan_tree(staging.output, loaded.publication.secrets, where=f"{site_dir.name}/")
             else:
-                files = {p: (staging.output / p).read_bytes() for p in changed + ["sitemap.xml", "sitemap.xml.gz"]}
-                leaks = scan_files(files, loaded.publication.secrets, where=f"{site_dir.name}/")
+                changed = written + ["sitemap.xml", "sitemap.xml.gz"]
+                leaks = scan_files({p: (staging.output / p).read_bytes() for p in changed},
+                                   loaded.publication.secrets, where=f"{site_dir.name}/")
         if leaks:
             raise ProblemsFound(leaks)
-        files = sum(1 for p in staging.output.rglob("*") if p.is_file())
+        count = sum(1 for p in staging.output.rglob("*") if p.is_file())
         with timings.phase("swap"):
             staging.swap_in()
     for key, data in fresh.items():
         disk.put(key, data)
-    incremental.State.of(staged, site_dir, secrets).write(state_file)
-    return BuildReport(loaded, site_dir, files, timings, plan)
+    incremental.State(incremental.engine_key(project), incremental.docs_digests(project, files),
+                      incremental.site_manifest(site_dir), secrets).write(state_file)
+    return BuildReport(loaded, site_dir, count, timings, plan)

@@ -129,8 +129,8 @@ def _build(root: Path, site_dir: Path | None, as_of, full: bool = False) -> int:
     if plan.kind == "none":
         what = f"{target} is up to date as of {when}: nothing changed"
     elif plan.kind == "partial":
-        what = (f"updated {target} as of {when}: {len(plan.changed)} changed and {len(plan.removed)} removed "
-                f"file{'s' if len(plan.removed) != 1 else ''} ({report_.files} files in the site)")
+        what = (f"updated {target} as of {when}: {len(plan.pages)} pages rendered, {len(plan.files)} files "
+                f"written, {len(plan.removed)} removed ({report_.files} files in the site)")
     else:
         what = f"built {report_.files} files into {target} as of {when}"
     print(f"{what} ({withheld} item{'s' if withheld != 1 else ''} withheld; run 'accompany check' to see why)\n{phases}")

@@ -70,13 +70,23 @@ def _env(now: datetime) -> dict[str, str]:
     return env
 
 
-def build(project: Path, output: Path, now: datetime) -> None:
-    """Run the engine on the staged ``project``, writing the site to ``output``."""
+def start(project: Path, output: Path, now: datetime) -> subprocess.Popen:
+    """Start the engine on the staged ``project``, writing the site to ``output``; see :func:`wait`."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(output)]
-    result = subprocess.run(command, env=_env(now), capture_output=True, text=True)
-    if result.returncode != 0:
-        raise EngineFailed((result.stderr or result.stdout).strip())
+    return subprocess.Popen(command, env=_env(now), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait(run: subprocess.Popen) -> None:
+    """Wait for an engine run; raise :class:`EngineFailed` with what it printed if it failed."""
+    out, err = run.communicate()
+    if run.returncode != 0:
+        raise EngineFailed((err or out).strip())
+
+
+def build(project: Path, output: Path, now: datetime) -> None:
+    """Run the engine on the staged ``project``, writing the site to ``output``."""
+    wait(start(project, output, now))
 
 
 def serve(project: Path, address: str, now: datetime) -> subprocess.Popen:

@@ -1,22 +1,23 @@
-"""Rebuild only what changed, with the same bytes a full build would give.
+"""Build only what changed, on every core, with the same bytes a single full build would give.
 
 A page's HTML depends on its own staged Markdown and on what every page
 shares: the engine config (navigation included), the theme, and the engine's
 version. The navigation holds sections, not items, so an item's page does not
-depend on other items. Hence:
+depend on other items. Hence a site can be made from several engine runs, each
+on a part of the pages (plus the navigation's pages, which show which section
+is active), and put together:
 
-- if nothing staged changed and the site on disk is the one we built, there is
-  nothing to do;
-- if only some staged files changed, the engine runs on a partial project (the
-  changed pages plus the pages in the navigation), and the new site is the old
-  one (hard-linked: unchanged files keep their bytes and mtime) with those
-  pages replaced, removed pages deleted, static files copied, and the search
-  index merged in the engine's own page order;
-- anything else (first build, a change of config, theme or engine version, a
-  site folder touched by someone else) is a full build.
+- a **full** build splits every page into one part per core, runs the engines
+  side by side, and merges their outputs;
+- a **partial** build runs the engine only on the pages that changed (plus the
+  navigation's), on a copy of the old site made of hard links (unchanged files
+  keep their bytes and mtime);
+- **none**: nothing changed and the site on disk is the one we built.
 
-``tests/test_incremental.py`` checks that an incremental build gives exactly
-the bytes of a full build.
+Files that are not pages (feeds, calendars, sheets, images) never go through
+the engine: the build writes them next to the engine's pages. The search index
+is merged in the engine's own page order. ``tests/test_incremental.py`` checks
+that partial and parallel builds give exactly the bytes of a one-engine build.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ import yaml
 
 from .write import Tree
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+SEARCH_INDEX = "search/search_index.json"
 
 
 def _digest(data: bytes) -> str:
@@ -45,17 +47,17 @@ def secrets_key(secrets: dict) -> str:
     return _digest("\0".join(sorted(secrets)).encode())
 
 
-def engine_key(tree: Tree) -> str:
-    """A hash of everything every page depends on: config, theme, engine versions."""
+def engine_key(project: Tree) -> str:
+    """A hash of what every page depends on: config, theme, engine versions (not the pages)."""
     h = hashlib.sha256()
     for name in ("mkdocs", "mkdocs-material", "accompany"):
         try:
             h.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name}=?;".encode())
-    for path in sorted(tree.files):
+    for path in sorted(project.files):
         if not path.startswith("docs/"):
-            h.update(path.encode() + b"\0" + tree.files[path] + b"\0")
+            h.update(path.encode() + b"\0" + project.files[path] + b"\0")
     return h.hexdigest()
 
 
@@ -76,7 +78,8 @@ def engine_order(doc: str) -> tuple:
     return tuple((1, f) for f in folders) + ((0, stem not in ("index", "README"), name),)
 
 
-def _site_manifest(site: Path) -> dict[str, list[int]]:
+def site_manifest(site: Path) -> dict[str, list[int]]:
+    """Size and mtime of every file of a site: how we know nobody else touched it."""
     out = {}
     for dirpath, _, filenames in os.walk(site):
         for name in filenames:
@@ -84,6 +87,23 @@ def _site_manifest(site: Path) -> dict[str, list[int]]:
             stat = path.stat()
             out[path.relative_to(site).as_posix()] = [stat.st_size, stat.st_mtime_ns]
     return out
+
+
+def nav_pages(project: Tree) -> set[str]:
+    """The staged pages the navigation points at (in every engine run: they show which page is active)."""
+    config = yaml.safe_load(project.files["mkdocs.yml"])
+    found: set[str] = set()
+
+    def walk(items) -> None:
+        for item in items or ():
+            if isinstance(item, dict):
+                for value in item.values():
+                    walk(value) if isinstance(value, list) else found.add(value)
+            elif isinstance(item, str):
+                found.add(item)
+
+    walk(config.get("nav"))
+    return found
 
 
 @dataclass
@@ -99,11 +119,11 @@ class State:
     def read(cls, path: Path) -> "State | None":
         try:
             data = json.loads(path.read_text())
-        except (OSError, ValueError):
+            if data.get("version") != STATE_VERSION:
+                return None
+            return cls(data["engine"], data["docs"], data["site"], data["secrets"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        if data.get("version") != STATE_VERSION:
-            return None
-        return cls(data["engine"], data["docs"], data["site"], data["secrets"])
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,122 +132,173 @@ class State:
                                          "site": self.site, "secrets": self.secrets}))
         temporary.replace(path)
 
-    @classmethod
-    def of(cls, tree: Tree, site: Path, secrets: str) -> "State":
-        docs = {p[len("docs/"):]: _digest(d) for p, d in tree.files.items() if p.startswith("docs/")}
-        return cls(engine_key(tree), docs, _site_manifest(site), secrets)
+
+def docs_digests(*trees: Tree) -> dict[str, str]:
+    """Hash of each staged docs file (pages and other files), keyed without the ``docs/`` prefix."""
+    return {p[len("docs/"):]: _digest(d) for tree in trees for p, d in tree.files.items() if p.startswith("docs/")}
 
 
 @dataclass(frozen=True)
 class Plan:
-    """``none``, ``partial`` or ``full``, and for partial builds what changed (staged docs paths)."""
+    """What this build does: ``none``, ``partial`` or ``full``.
+
+    ``pages`` are the staged pages the engine renders; ``files`` the other docs
+    files to write; ``removed`` the docs files that are gone.
+    """
 
     kind: str
-    changed: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     reason: str = ""
 
 
-def plan(tree: Tree, state: State | None, site: Path, secrets: str) -> Plan:
-    """Decide how much to rebuild."""
-    if state is None:
-        return Plan("full", reason="no record of an earlier build")
-    if not site.is_dir() or _site_manifest(site) != state.site:
-        return Plan("full", reason="the site folder is not the one the last build left")
-    if engine_key(tree) != state.engine:
-        return Plan("full", reason="config, theme or engine changed")
-    docs = {p[len("docs/"):]: d for p, d in tree.files.items() if p.startswith("docs/")}
-    changed = tuple(sorted(p for p, d in docs.items() if state.docs.get(p) != _digest(d)))
-    removed = tuple(sorted(set(state.docs) - set(docs)))
+def plan(project: Tree, files: Tree, state: State | None, site: Path, secrets: str) -> Plan:
+    """Decide how much to build. ``project`` holds config, theme and pages; ``files`` the other outputs."""
+    pages = sorted(p[len("docs/"):] for p in project.files if p.startswith("docs/"))
+    others = sorted(p[len("docs/"):] for p in files.files)
+    reason = ("no record of an earlier build" if state is None
+              else "the site folder is not the one the last build left" if not site.is_dir() or site_manifest(site) != state.site
+              else "config, theme or engine changed" if engine_key(project) != state.engine
+              else "")
+    if reason:
+        return Plan("full", tuple(pages), tuple(others), (), reason)
+    digests = docs_digests(project, files)
+    changed = {p for p, d in digests.items() if state.docs.get(p) != d}
+    removed = tuple(sorted(set(state.docs) - set(digests)))
+    changed_pages = tuple(p for p in pages if p in changed)
+    changed_files = tuple(p for p in others if p in changed)
     if not changed and not removed and secrets == state.secrets:
         return Plan("none")
-    return Plan("partial", changed, removed)
+    engine_pages = tuple(sorted(set(changed_pages) | (nav_pages(project) if changed_pages or any(
+        p.endswith(".md") for p in removed) else set())))
+    return Plan("partial", engine_pages, changed_files, removed)
 
 
-def nav_docs(tree: Tree) -> set[str]:
-    """The staged pages the navigation points at (always rebuilt: they show which page is active)."""
-    config = yaml.safe_load(tree.files["mkdocs.yml"])
-    found: set[str] = set()
-
-    def walk(items) -> None:
-        for item in items or ():
-            if isinstance(item, dict):
-                for value in item.values():
-                    walk(value) if isinstance(value, list) else found.add(value)
-            elif isinstance(item, str):
-                found.add(item)
-
-    walk(config.get("nav"))
-    return found
+#: Fewer pages than this per engine run are not worth another run: starting one costs about a second.
+MIN_PAGES_PER_RUN = 50
 
 
-def partial_project(tree: Tree, plan: Plan) -> Tree:
-    """The staged project for the engine: config, theme, the navigation's pages and the changed pages."""
-    pages = nav_docs(tree) | {p for p in plan.changed if p.endswith(".md")}
+def split(pages: tuple[str, ...], nav: set[str], parts: int) -> list[list[str]]:
+    """Pages in ``parts`` runs of similar size, in engine order; the navigation's pages in each."""
+    items = sorted((p for p in pages if p not in nav), key=engine_order)
+    parts = max(1, min(parts, len(items) // MIN_PAGES_PER_RUN or 1))
+    size = -(-len(items) // parts) if items else 0
+    shared = sorted(p for p in pages if p in nav)
+    return [shared + items[i * size:(i + 1) * size] for i in range(parts)] if items else [shared]
+
+
+def engine_project(project: Tree, pages: list[str]) -> Tree:
+    """The project one engine run sees: config, theme and ``pages``."""
+    wanted = set(pages)
     out = Tree()
-    for path, data in tree.files.items():
-        if not path.startswith("docs/") or path[len("docs/"):] in pages:
-            out.add(path, data, "partial")
+    for path, data in project.files.items():
+        if not path.startswith("docs/") or path[len("docs/"):] in wanted:
+            out.add(path, data, "engine project")
     return out
 
 
-def assemble(old_site: Path, partial_site: Path, tree: Tree, plan: Plan, new_site: Path) -> list[str]:
-    """Make ``new_site``: the old site hard-linked, with what changed replaced. Returns the changed site paths."""
-    rebuilt = nav_docs(tree) | {p for p in plan.changed if p.endswith(".md")}
+def compose(new_site: Path, old_site: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan,
+            files: Tree, project: Tree) -> list[str]:
+    """Put the new site together in ``new_site``; returns the site paths written (not linked).
+
+    ``runs`` are ``(engine output, pages it rendered)``. From an old site
+    (partial builds) every file is hard-linked except what is replaced or
+    removed; the first run's output gives what the engine makes besides pages
+    (theme assets, 404 page) when there is no old site.
+    """
+    rendered = {site_path(p) for _, pages in runs for p in pages}
+    replaced = rendered | {site_path(p) for p in plan.files} | {SEARCH_INDEX}
     removed = {site_path(p) for p in plan.removed}
-    replaced = {site_path(p) for p in rebuilt} | {site_path(p) for p in plan.changed if not p.endswith(".md")}
-    for dirpath, _, filenames in os.walk(old_site):
-        for name in filenames:
-            source = Path(dirpath) / name
-            rel = source.relative_to(old_site).as_posix()
-            if rel in removed or rel in replaced or rel == "search/search_index.json":
+    written: list[str] = []
+    if old_site is not None:
+        _link_tree(old_site, new_site, skip=replaced | removed)
+    elif runs:
+        first = runs[0][0]
+        _move_tree(first, new_site, skip={site_path(p) for p in runs[0][1]} | {SEARCH_INDEX})
+    taken: set[str] = set()
+    for output, pages in runs:
+        for doc in pages:
+            rel = site_path(doc)
+            if rel in taken:  # the navigation's pages come out of every run alike
                 continue
+            taken.add(rel)
             target = new_site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:  # a file system without hard links: copy, keeping the mtime
-                shutil.copy2(source, target)
-    written = []
-    for doc in sorted(rebuilt):
-        rel = site_path(doc)
-        target = new_site / rel
+            os.replace(output / rel, target)
+            written.append(rel)
+    for doc in plan.files:
+        target = new_site / doc
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(partial_site / rel, target)
-        written.append(rel)
-    for doc in plan.changed:
-        if not doc.endswith(".md"):
-            target = new_site / doc
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(tree.files["docs/" + doc])
-            written.append(doc)
+        target.write_bytes(files.files["docs/" + doc])
+        written.append(doc)
     _prune_empty_folders(new_site)
-    merged = merge_search_index(old_site / "search/search_index.json", partial_site / "search/search_index.json",
-                                rebuilt | set(plan.removed), tree)
-    (new_site / "search").mkdir(parents=True, exist_ok=True)
-    (new_site / "search/search_index.json").write_bytes(merged)
-    written.append("search/search_index.json")
+    index = merge_search_index(
+        old_site / SEARCH_INDEX if old_site is not None else None,
+        [output / SEARCH_INDEX for output, _ in runs],
+        {p for _, pages in runs for p in pages} | set(plan.removed), project)
+    if index is not None:
+        (new_site / "search").mkdir(parents=True, exist_ok=True)
+        (new_site / SEARCH_INDEX).unlink(missing_ok=True)
+        (new_site / SEARCH_INDEX).write_bytes(index)
+        written.append(SEARCH_INDEX)
     return written
+
+
+def _link_tree(source: Path, target: Path, skip: set[str]) -> None:
+    for dirpath, _, filenames in os.walk(source):
+        for name in filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(source).as_posix()
+            if rel in skip:
+                continue
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target / rel)
+            except OSError:  # a file system without hard links: copy, keeping the mtime
+                shutil.copy2(path, target / rel)
+
+
+def _move_tree(source: Path, target: Path, skip: set[str]) -> None:
+    for dirpath, _, filenames in os.walk(source):
+        for name in filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(source).as_posix()
+            if rel not in skip:
+                (target / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target / rel)
 
 
 def _prune_empty_folders(root: Path) -> None:
     for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        if not dirnames and not filenames and Path(dirpath) != root:
-            try:
-                os.rmdir(dirpath)
-            except OSError:
-                pass
+        if not os.listdir(dirpath) and Path(dirpath) != root:
+            os.rmdir(dirpath)
 
 
-def merge_search_index(old: Path, partial: Path, replaced_docs: set[str], tree: Tree) -> bytes:
-    """The old index without the replaced pages' entries, plus the partial build's, in the engine's order."""
-    old_index = json.loads(old.read_text())
-    new_index = json.loads(partial.read_text())
-    replaced_urls = {page_url(d) for d in replaced_docs if d.endswith(".md")}
-    pages = sorted((p[len("docs/"):] for p in tree.files if p.startswith("docs/") and p.endswith(".md")), key=engine_order)
+def merge_search_index(old: Path | None, parts: list[Path], rebuilt: set[str], project: Tree) -> bytes | None:
+    """One search index: the old one without the rebuilt pages, plus each run's, in the engine's order."""
+    if old is None and not parts:
+        return None
+    indexes = [json.loads(p.read_text()) for p in parts]
+    replaced = {page_url(d) for d in rebuilt if d.endswith(".md")}
+    entries = []
+    if old is not None:
+        previous = json.loads(old.read_text())
+        entries += [e for e in previous["docs"] if e["location"].split("#")[0] not in replaced]
+        config = previous["config"]
+    seen: set[str] = set()
+    for index in indexes:
+        config = index["config"]
+        pages_here = []
+        for entry in index["docs"]:
+            url = entry["location"].split("#")[0]
+            if url in replaced and url not in seen:
+                pages_here.append(entry)
+        seen |= {e["location"].split("#")[0] for e in pages_here}
+        entries += pages_here
+    pages = sorted((p[len("docs/"):] for p in project.files if p.startswith("docs/") and p.endswith(".md")),
+                   key=engine_order)
     rank = {page_url(d): i for i, d in enumerate(pages)}
-    kept = [e for e in old_index["docs"] if e["location"].split("#")[0] not in replaced_urls]
-    added = [e for e in new_index["docs"] if e["location"].split("#")[0] in replaced_urls]
-    entries = sorted(kept + added, key=lambda e: rank.get(e["location"].split("#")[0], len(rank)))
+    entries.sort(key=lambda e: rank.get(e["location"].split("#")[0], len(rank)))
     # Same serialisation as Material's search plugin (material/plugins/search/plugin.py).
-    return json.dumps({"config": new_index["config"], "docs": entries}, separators=(",", ":"), default=str).encode()
+    return json.dumps({"config": config, "docs": entries}, separators=(",", ":"), default=str).encode()

@@ -194,13 +194,19 @@ def test_failed_validation_leaves_the_previous_site_intact(built):
 def test_engine_failure_leaves_the_previous_site_intact(built, monkeypatch):
     project, site = built
     before = _snapshot(site)
+    real_start = engine.start
 
-    def explode(project_dir, output, now):
-        output.mkdir(parents=True)
+    def explode_halfway(project_dir, output, now):
+        run = real_start(project_dir, output, now)
+        run.wait()
         (output / "index.html").write_text("half a site")
+        return run
+
+    def fail(run):
         raise engine.EngineFailed("engine crashed halfway")
 
-    monkeypatch.setattr(engine, "build", explode)
+    monkeypatch.setattr(engine, "start", explode_halfway)
+    monkeypatch.setattr(engine, "wait", fail)
     with pytest.raises(engine.EngineFailed):
         pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
     assert _snapshot(site) == before and _leftovers(site) == []
@@ -209,13 +215,15 @@ def test_engine_failure_leaves_the_previous_site_intact(built, monkeypatch):
 def test_leak_found_after_the_engine_fails_the_build_and_keeps_the_old_site(built, monkeypatch):
     project, site = built
     before = _snapshot(site)
-    real_build = engine.build
+    real_start = engine.start
 
     def leaky(project_dir, output, now):
-        real_build(project_dir, output, now)
+        run = real_start(project_dir, output, now)
+        run.wait()
         (output / "extra.txt").write_text("notes: marisol  QUINTERO vargas")
+        return run
 
-    monkeypatch.setattr(engine, "build", leaky)
+    monkeypatch.setattr(engine, "start", leaky)
     with pytest.raises(ProblemsFound) as found:
         pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
     assert [str(p) for p in found.value.problems] == [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_AS_OF, VALID_ACTION, Project, site_files
+from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, Project, site_files
 from generator import build as pipeline
 from generator import engine
 
@@ -44,7 +44,7 @@ def test_incremental_equals_full_after_edits_additions_and_removals(built, tmp_p
     (project.root / "content/tours/americas-listening-tour.md").unlink()
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "partial"
-    assert "actions/new-action/index.md" in report.plan.changed
+    assert "actions/new-action/index.md" in report.plan.pages
     assert "tours/americas-listening-tour/index.md" in report.plan.removed
 
     full = tmp_path / "full"
@@ -64,8 +64,8 @@ def test_a_change_of_the_day_rebuilds_only_what_depends_on_it(built, tmp_path):
     project, site, cache = built
     report = pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)
     assert report.plan.kind == "partial"
-    assert "actions/river-guardians/index.md" in report.plan.changed      # "20 days left"
-    assert "defenders/wanjiru/index.md" not in report.plan.changed       # her action is closed
+    assert "actions/river-guardians/index.md" in report.plan.pages        # "20 days left"
+    assert "defenders/wanjiru/index.md" not in report.plan.pages         # her action is closed
     full = tmp_path / "full"
     pipeline.build(project.root, full, SAMPLE_AS_OF.replace(day=2), cache_dir=tmp_path / "cache-full", full=True)
     one, two = site_files(site), site_files(full)
@@ -86,11 +86,28 @@ def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(buil
     river = project.root / "content/actions/river-guardians.md"
     river.write_text(river.read_text().replace("Keep writing:", "Keep writing again:"))
 
-    def crash(project_dir, output, now):
+    def crash(run):
+        run.kill()
+        run.wait()
         raise engine.EngineFailed("engine crashed")
 
-    monkeypatch.setattr(engine, "build", crash)
+    monkeypatch.setattr(engine, "wait", crash)
     with pytest.raises(engine.EngineFailed):
         pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()} == before
     assert sorted(x.name for x in site.parent.iterdir() if x.name.startswith(".site-")) == []
+
+
+def test_several_engine_runs_side_by_side_give_the_bytes_of_one(tmp_path, monkeypatch):
+    from generator import incremental
+
+    monkeypatch.setattr(incremental, "MIN_PAGES_PER_RUN", 1)
+    one, three = tmp_path / "one" / "site", tmp_path / "three" / "site"
+    pipeline.build(REPO, one, SAMPLE_AS_OF, cache_dir=tmp_path / "c1", engines=1)
+    report = pipeline.build(REPO, three, SAMPLE_AS_OF, cache_dir=tmp_path / "c3", engines=3)
+    assert report.plan.kind == "full"
+    a, b = site_files(one), site_files(three)
+    assert sorted(a) == sorted(b)
+    assert [p for p in a if a[p] != b[p]] == []
+    assert len(incremental.split(report.plan.pages, incremental.nav_pages(pipeline.Renderers(
+        report.loaded).project()), 3)) == 3

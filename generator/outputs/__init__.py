@@ -58,6 +58,8 @@ class Output(Extras):
     """An output besides pages. Subclasses implement :meth:`render` and may override the link hooks."""
 
     name = "output"
+    makes_pages = False
+    """True if :meth:`render` returns Markdown pages too: it then runs before the engine starts."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

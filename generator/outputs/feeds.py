@@ -431,6 +431,7 @@ class Feeds(Output):
     """Renders every feed, the OPML list and the Subscribe page, and announces feeds on their pages."""
 
     name = "feeds"
+    makes_pages = True  # the Subscribe page
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
