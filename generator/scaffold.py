@@ -13,7 +13,7 @@ from .core.source import KINDS
 _TEMPLATES = {
     "action": """---
 title: TITLE
-summary: One or two sentences: who is at risk, and what we ask.
+summary: "One or two sentences: who is at risk, and what we ask."
 id: UA-{year}-000
 issued: {today}
 deadline: {deadline}

@@ -262,3 +262,13 @@ def test_an_unreadable_action_is_reported_once(project):
         "content/actions/a.md:2: front matter: invalid YAML: mapping values are not allowed in this context; "
         "a value that contains ': ' must be in quotes"
     ]
+
+
+@pytest.mark.parametrize("kind", ["action", "defender", "tour", "campaign", "page"])
+def test_new_files_from_templates_pass_check(project, kind, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    code, out, _ = project.cli("new", kind, f"my-{kind}")
+    assert code == 0 and out.startswith("created ")
+    code, out, err = project.cli("check", "--as-of", "2026-12-01")
+    assert (code, err) == (0, ""), err
+    assert project.cli("new", kind, f"my-{kind}")[0] == 2  # never overwrites
