@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site on http://127.0.0.1:8000 while you edit")
     with_as_of(serve)
     serve.add_argument("--port", type=int, default=8000)
+    schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for editors that check YAML")
+    schema.add_argument("--out", type=Path, default=Path("schema"), help="folder to write them into (default: schema/)")
     new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
     new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
     new.add_argument("slug", help="the file name without .md, e.g. river-guardians")
@@ -81,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             return serve(root, args.port, args.as_of)
+        if args.command == "schema":
+            return _schema(root, args.out)
         if args.command == "new":
             from .scaffold import new
 
@@ -97,6 +101,21 @@ def main(argv: list[str] | None = None) -> int:
               "This is a bug in accompany, not in your files. Run again with --debug and report it.", file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_USAGE
+
+
+def _schema(root: Path, out: Path) -> int:
+    """One JSON Schema per content type, from the same models that validate the files."""
+    import json
+
+    from .core.model import MODELS
+
+    folder = out if out.is_absolute() else root / out
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, model in MODELS.items():
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
+        (folder / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {len(MODELS)} schemas into {folder}: point your editor's YAML support at them")
+    return 0
 
 
 def _check(root: Path, as_of) -> int:

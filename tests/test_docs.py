@@ -35,3 +35,21 @@ def test_readme_gives_the_two_commands_and_the_cli():
     assert "make site" in readme and "make test" in readme
     for command in ("accompany check", "accompany build", "accompany serve", "accompany new"):
         assert command in readme
+
+
+def test_json_schemas_for_editors_describe_every_key(tmp_path):
+    import json
+
+    from conftest import Project
+
+    project = Project(tmp_path / "p")
+    code, out, _ = project.cli("schema", "--out", str(tmp_path / "schema"))
+    assert code == 0
+    action = json.loads((tmp_path / "schema" / "action.schema.json").read_text())
+    assert set(model.Action.model_fields) == set(action["properties"])
+    assert {"title", "summary", "country", "id", "issued"} <= set(action["required"])
+    assert action["additionalProperties"] is False
+    assert action["properties"]["deadline"]["anyOf"][0]["format"] == "date"
+    assert "Take action before this date" in action["properties"]["deadline"]["description"]
+    assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == [
+        "action.schema.json", "campaign.schema.json", "defender.schema.json", "page.schema.json", "tour.schema.json"]
