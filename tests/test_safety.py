@@ -234,3 +234,21 @@ def test_fuzzed_raw_files_build_or_are_refused_cleanly(fuzz_project, raw):
 def test_a_valid_file_survives_the_fuzz_harness(fuzz_project):
     fuzz_project.write("content/actions/fuzz.md", VALID_ACTION)
     assert _outcome(fuzz_project) == "built"
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(min_size=1, max_size=60), description=st.text(max_size=80),
+       label=st.text(min_size=1, max_size=20))
+def test_staged_front_matter_reads_back_as_written(title, description, label):
+    """The engine reads staged front matter with PyYAML: whatever the text, it must come back intact."""
+    import html as html_module
+
+    from generator.outputs.pages import Link, front_matter
+
+    text = front_matter(title, description, [Link("feeds/a.xml", label, "application/rss+xml")])
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert meta["title"] == html_module.escape(title, quote=False)
+    if description:
+        assert meta["description"] == html_module.escape(" ".join(description.split()), quote=True)
+    assert meta["alternates"] == [{"href": "feeds/a.xml", "type": "application/rss+xml",
+                                   "title": html_module.escape(label, quote=True)}]

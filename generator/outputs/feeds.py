@@ -75,6 +75,19 @@ class Category:
     scheme: str
 
 
+class Later:
+    """A text made only when it is first needed: most entries are past every feed's limit."""
+
+    def __init__(self, make):
+        self._make = make
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = str(self._make())
+        return self._text
+
+
 @dataclass(frozen=True)
 class Item:
     """One feed entry, the same in every format."""
@@ -86,9 +99,9 @@ class Item:
     """Absolute URL of the page it is about."""
     published: datetime
     updated: datetime
-    summary: str
+    summary: str | Later
     """Plain text."""
-    content: str
+    content: str | Later
     """Sanitised HTML; every link absolute."""
     categories: tuple[Category, ...] = ()
     related: tuple[Link, ...] = ()
@@ -270,20 +283,26 @@ class FeedItems:
         closed = closure_date(action)
         items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"), title=f"Urgent action: {meta.title}", url=page,
                       published=issued, updated=self.day(closed) if closed else issued,
-                      summary=" ".join(meta.summary.split()), content=str(self.action_html(action, page, related)),
+                      summary=" ".join(meta.summary.split()),
+                      content=Later(lambda: self.action_html(action, page, related)),
                       categories=cats, related=related, rank=0)]
         for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
-            text = self.rich(entry, update.text, ("updates", i, "text"), page)
-            html = _join([
-                _p(Markup("<strong>{}: {}</strong>").format(self.fmt.date(update.date), update.title)),
-                text,
-                _p(self.status_line(action)),
-                _p(_a(page, f"Read the whole action: {meta.title}")),
-            ])
+            def text(i=i, update=update) -> Markup:
+                return self.rich(entry, update.text, ("updates", i, "text"), page)
+
+            def html(update=update, text=text) -> Markup:
+                return _join([
+                    _p(Markup("<strong>{}: {}</strong>").format(self.fmt.date(update.date), update.title)),
+                    text(),
+                    _p(self.status_line(action)),
+                    _p(_a(page, f"Read the whole action: {meta.title}")),
+                ])
+
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
                               title=f"Update: {update.title} ({meta.title})", url=page + "#updates",
                               published=self.day(update.date), updated=self.day(update.date),
-                              summary=shorten(plain_text(str(text))), content=str(html), categories=cats, rank=1))
+                              summary=Later(lambda text=text: shorten(plain_text(str(text())))),
+                              content=Later(html), categories=cats, rank=1))
         if action.status == "closed":
             deadline = meta.deadline if meta.status == "open" else None
             why = f"This urgent action is closed: its deadline, {self.fmt.date(deadline)}, has passed." if deadline \
@@ -298,16 +317,21 @@ class FeedItems:
                               url=page, published=self.day(closed), updated=self.day(closed), summary=why,
                               content=str(html), categories=cats, rank=2))
         elif action.status == "resolved":
-            outcome = self.rich(entry, meta.outcome, ("outcome",), page)
-            html = _join([
-                _p(Markup("<strong>Good news.</strong>")),
-                outcome,
-                _p("Thank you to everyone who wrote. Please do not send further letters on this action."),
-                _p(_a(page, f"Read the action: {meta.title}")),
-            ])
+            def outcome() -> Markup:
+                return self.rich(entry, meta.outcome, ("outcome",), page)
+
+            def resolved_html() -> Markup:
+                return _join([
+                    _p(Markup("<strong>Good news.</strong>")),
+                    outcome(),
+                    _p("Thank you to everyone who wrote. Please do not send further letters on this action."),
+                    _p(_a(page, f"Read the action: {meta.title}")),
+                ])
+
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"), title=f"Resolved: {meta.title}",
                               url=page, published=self.day(closed), updated=self.day(closed),
-                              summary=shorten(plain_text(str(outcome))), content=str(html), categories=cats, rank=2))
+                              summary=Later(lambda: shorten(plain_text(str(outcome())))),
+                              content=Later(resolved_html), categories=cats, rank=2))
         return items
 
     def action_html(self, action: ActionView, page: str, related: tuple[Link, ...]) -> Markup:
@@ -559,8 +583,8 @@ class Feeds(Output):
             fe.updated(when(item.updated))
             fe.author(author)
             fe.dc.dc_creator(settings.organisation)
-            fe.summary(item.summary)
-            fe.content(item.content, type="html")
+            fe.summary(str(item.summary))
+            fe.content(str(item.content), type="html")
             for cat in item.categories:
                 fe.category(term=cat.term, label=cat.label, scheme=cat.scheme)
         return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
@@ -576,8 +600,8 @@ class Feeds(Output):
                 "id": item.id,
                 "url": item.url,
                 "title": item.title,
-                "content_html": item.content,
-                "summary": item.summary,
+                "content_html": str(item.content),
+                "summary": str(item.summary),
                 "date_published": item.published.isoformat(),
                 "date_modified": item.updated.isoformat(),
                 "authors": [author],

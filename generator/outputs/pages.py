@@ -9,11 +9,12 @@ engine's templates print them as they are.
 from __future__ import annotations
 
 import html
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from ..core.model import Entry
@@ -88,7 +89,21 @@ def front_matter(title: str, description: str, alternates: list[Link] = ()) -> s
         meta["alternates"] = [
             {"href": link.url, "type": link.type, "title": html.escape(link.label, quote=True)} for link in feeds
         ]
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+    lines = [f"{key}: {_yaml_value(value)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+#: What YAML does not allow raw, or reads as a line break (NEL, U+2028, U+2029).
+_NOT_YAML_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _yaml_value(value: Any) -> str:
+    """A value as YAML, written as JSON (which is YAML) for speed: a page has a few short values.
+
+    JSON leaves some characters raw that YAML refuses or reads as line breaks: escape them too.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class PageRenderer:
