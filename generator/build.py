@@ -48,9 +48,11 @@ NAV = [("Home", "index.md"), ("Urgent actions", "actions/index.md"), ("Tours", "
 class Renderers:
     """Everything that turns the public site into files, sharing one Markdown renderer."""
 
-    def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None):
+    def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
+                 workers: int = 1):
         self.loaded = loaded
         self.timings = timings or Timings()
+        self.workers = workers
         site = loaded.site
         self.markup = MarkupRenderer(site, loaded.project.media)
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
@@ -62,7 +64,7 @@ class Renderers:
         """What the engine sees: its config, the theme, and every page as Markdown (under ``docs/``)."""
         tree = Tree()
         with self.timings.phase("pages"):
-            tree.update({"docs/" + p: d for p, d in self.pages.render_all().items()}, "pages")
+            tree.update({"docs/" + p: d for p, d in self.pages.render_all(self.workers).items()}, "pages")
         for output in (o for o in self.outputs if o.makes_pages):
             with self.timings.phase(output.name):
                 made = output.render()
@@ -144,7 +146,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     disk = disk_cache(cache_dir)
     # New results reach the disk cache only once the site is in place: a failed build writes nothing.
     fresh: dict[str, bytes] = {}
-    renderers = Renderers(loaded, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__), timings)
+    cores = engines or os.cpu_count() or 1
+    renderers = Renderers(loaded, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__), timings, cores)
     project = renderers.project()
     secrets = incremental.secrets_key(loaded.publication.secrets)
     state_file = cache_dir / "state.json"
@@ -158,7 +161,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         if pages_plan.kind != "none" and pages_plan.pages:
             nav = incremental.nav_pages(project)
             with timings.phase("write"):
-                for i, pages in enumerate(incremental.split(pages_plan.pages, nav, engines or os.cpu_count() or 1)):
+                for i, pages in enumerate(incremental.split(pages_plan.pages, nav, cores)):
                     incremental.engine_project(project, pages).write(staging.root / f"project-{i}")
                     runs.append((staging.root / f"engine-{i}", pages))
         engine_started = time.perf_counter()

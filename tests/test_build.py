@@ -286,3 +286,19 @@ def test_refuses_the_project_folder_as_site_dir(tmp_path):
     project = Project(tmp_path / "project")
     code, _, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(project.root / "content"))
     assert code == 1 and "is inside content/" in err
+
+
+def test_pages_rendered_in_worker_processes_are_the_same(monkeypatch):
+    from generator.build import Renderers
+    from generator.load import load
+    from generator.outputs import pages as pages_module
+
+    loaded = load(REPO, SAMPLE_AS_OF)
+    serial = Renderers(loaded)
+    one = serial.pages.render_all(1)
+    monkeypatch.setattr(pages_module, "PARALLEL_FROM", 1)
+    forked = Renderers(loaded)
+    two = forked.pages.render_all(2)
+    assert one == two and len(one) > 30
+    assert forked.markup.used_media == serial.markup.used_media == {"content/media/river.jpg", "content/media/tour-banner.jpg"}
+    assert forked.markup.rendered() == serial.markup.rendered()  # feeds and sheets reuse what the workers rendered

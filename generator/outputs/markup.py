@@ -106,6 +106,17 @@ class MarkupRenderer:
         self._cache[key] = out
         return out
 
+    def rendered(self) -> dict[tuple, str]:
+        """Every text rendered so far (to hand back from a worker process)."""
+        return self._cache
+
+    def adopt(self, rendered: dict[tuple, str], media: set[str], problems: list[Problem]) -> None:
+        """Take in what a worker process rendered, so that no text is rendered twice."""
+        for key, html in rendered.items():
+            self._cache.setdefault(key, html)
+        self.used_media |= media
+        self.problems += [p for p in problems if p not in self.problems]
+
     def inline(self, entry, text: str, loc: tuple) -> str:
         """Like :meth:`html` for a one-paragraph text, without the ``<p>``."""
         out = self.html(entry, text, loc)
