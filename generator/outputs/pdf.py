@@ -20,6 +20,7 @@ A :class:`PdfJob` is one HTML document and the address it is published at.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import mimetypes
 import multiprocessing
@@ -33,6 +34,8 @@ from pathlib import Path
 from typing import Mapping
 
 import weasyprint
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import Cache
@@ -180,3 +183,32 @@ class PdfMaker:
         with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
             futures = [pool.submit(render_pdf, job.html, job.base_url, self.assets) for job in jobs]
             return [future.result() for future in futures]
+
+
+def page_count(data: bytes) -> int:
+    """How many pages a PDF has."""
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def join_pdfs(parts: list[bytes], title: str, author: str, language: str, made: str) -> bytes:
+    """One PDF of ``parts``, page after page: a pack made of a cover and the sheets already rendered.
+
+    Each sheet is laid out once, for its own PDF, and its pages are reused
+    here. The joined file keeps the text, fonts and page labels of its parts,
+    not their structure tags: the sheets' own PDFs are the tagged, accessible
+    ones. ``made`` is the PDF date (``D:YYYYMMDD``) of the build's "now".
+    """
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "accompany",
+                         "/CreationDate": made, "/ModDate": made})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    # The file identifier is a hash of the parts: same parts, same bytes.
+    digest = hashlib.md5(b"".join(hashlib.sha256(p).digest() for p in parts) + title.encode()).digest()
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

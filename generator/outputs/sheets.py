@@ -41,7 +41,7 @@ from . import Output
 from .headers import CSP
 from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
-from .pdf import PdfJob, PdfMaker, PdfStats
+from .pdf import PdfJob, PdfMaker, PdfStats, join_pdfs, page_count
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
@@ -137,33 +137,53 @@ class Sheets(Output):
             files[page + "index.html"] = html.encode()
             if action.status == "open":
                 jobs.append(PdfJob(self.pdf_url(action), html, site.absolute(page)))
-        if site.open_actions:
-            jobs.append(self._pack_job(PACK, site.open_actions, None))
-        for url, stop, actions in self.stop_packs.values():
-            jobs.append(self._pack_job(url, actions, stop))
         if not jobs:
             return files
         maker = PdfMaker(self.assets(), self.ctx.cache)
-        files.update(maker.make(jobs))
+        sheets = maker.make(jobs)
+        files.update(sheets)
+        packs = [(PACK, None, site.open_actions)] + list(self.stop_packs.values())
+        for url, stop, actions in packs:
+            files[url] = self._pack(maker, sheets, url, actions, stop)
         self.stats = maker.stats
         return files
 
-    def _pack_job(self, url: str, actions: list[ActionView], stop: StopView | None) -> PdfJob:
+    def _pack(self, maker: PdfMaker, sheets: dict[str, bytes], url: str, actions: list[ActionView],
+              stop: StopView | None) -> bytes:
+        """A pack: its cover, then each action's own PDF, joined (each sheet is laid out once)."""
+        parts = [sheets[self.pdf_url(a)] for a in actions]
+        lengths = [page_count(p) for p in parts]
+        cover_pages = 1
+        while True:  # the page numbers in the index depend on how long the cover itself is
+            first, first_pages = cover_pages + 1, {}
+            for action, length in zip(actions, lengths):
+                first_pages[action.meta.id] = first
+                first += length
+            job = self._cover_job(url, actions, stop, first_pages)
+            cover = maker.make([job])[url]
+            if page_count(cover) == cover_pages:
+                break
+            cover_pages = page_count(cover)
+        title = self._pack_title(stop)
+        site = self.ctx.site
+        return join_pdfs([cover] + parts, title, site.config.settings.organisation,
+                         site.config.settings.language, "D:" + site.today.strftime("%Y%m%d"))
+
+    def _pack_title(self, stop: StopView | None) -> str:
         fmt = self.ctx.fmt
-        org = self.ctx.site.config.settings.organisation
         if stop is None:
-            heading = "Every open urgent action"
-            title = f"Letter-writing pack: every open urgent action, {fmt.date(self.ctx.site.today)}"
-            where = ""
-        else:
-            heading = "Urgent actions featured at this event"
-            where = self._where(stop)
-            title = (f"Letter-writing pack: {stop.tour.meta.title}, "
-                     f"{stop.stop.city or 'online'}, {fmt.date(stop.starts.date())}")
+            return f"Letter-writing pack: every open urgent action, {fmt.date(self.ctx.site.today)}"
+        return (f"Letter-writing pack: {stop.tour.meta.title}, "
+                f"{stop.stop.city or 'online'}, {fmt.date(stop.starts.date())}")
+
+    def _cover_job(self, url: str, actions: list[ActionView], stop: StopView | None,
+                   first_pages: dict[str, int]) -> PdfJob:
+        org = self.ctx.site.config.settings.organisation
+        heading = "Every open urgent action" if stop is None else "Urgent actions featured at this event"
+        where = "" if stop is None else self._where(stop)
         description = f"{len(actions)} open urgent action{'s' if len(actions) != 1 else ''} of {org}, to print and send."
-        html = self.document("sheet_pack.html", url, actions=actions, stop=stop, heading=heading, where=where,
-                             title=title, description=description,
-                             anchors={a.meta.id: "action-" + a.entry.slug for a in actions},
+        html = self.document("sheet_cover.html", url, actions=actions, stop=stop, heading=heading, where=where,
+                             title=self._pack_title(stop), description=description, first_pages=first_pages,
                              index_url=self.ctx.site.absolute("actions/"))
         return PdfJob(url, html, self.ctx.site.absolute(url))
 
