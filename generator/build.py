@@ -15,6 +15,7 @@ pages and the leak scan has passed.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -49,12 +50,12 @@ class Renderers:
     """Everything that turns the public site into files, sharing one Markdown renderer."""
 
     def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
-                 workers: int = 1):
+                 workers: int = 1, remembered: dict | None = None):
         self.loaded = loaded
         self.timings = timings or Timings()
         self.workers = workers
         site = loaded.site
-        self.markup = MarkupRenderer(site, loaded.project.media)
+        self.markup = MarkupRenderer(site, loaded.project.media, remembered)
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
         self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
@@ -129,6 +130,21 @@ def disk_cache(folder: Path) -> Cache:
     return Cache(get, put)
 
 
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, separators=(",", ":")))
+    temporary.replace(path)
+
+
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
@@ -147,7 +163,9 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     # New results reach the disk cache only once the site is in place: a failed build writes nothing.
     fresh: dict[str, bytes] = {}
     cores = engines or os.cpu_count() or 1
-    renderers = Renderers(loaded, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__), timings, cores)
+    markup_file = cache_dir / "markup.json"
+    renderers = Renderers(loaded, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__), timings,
+                          cores, None if full else _read_json(markup_file))
     project = renderers.project()
     secrets = incremental.secrets_key(loaded.publication.secrets)
     state_file = cache_dir / "state.json"
@@ -203,6 +221,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             staging.swap_in()
     for key, data in fresh.items():
         disk.put(key, data)
+    _write_json(markup_file, renderers.markup.kept)  # only what this build used: the file does not grow
     incremental.State(incremental.engine_key(project), incremental.docs_digests(project, files),
                       incremental.site_manifest(site_dir), secrets).write(state_file)
     return BuildReport(loaded, site_dir, count, timings, plan)

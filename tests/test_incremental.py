@@ -111,3 +111,22 @@ def test_several_engine_runs_side_by_side_give_the_bytes_of_one(tmp_path, monkey
     assert [p for p in a if a[p] != b[p]] == []
     assert len(incremental.split(report.plan.pages, incremental.nav_pages(pipeline.Renderers(
         report.loaded).project()), 3)) == 3
+
+
+def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
+    import json
+
+    import markdown
+
+    project, site, cache = built
+    remembered = json.loads((cache / "markup.json").read_text())
+    assert len(remembered) > 20
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing still: the protection"))
+    converted = []
+    real = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: converted.append(text) or real(self, text))
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert len(converted) == 1 and "Keep writing still" in converted[0]
+    now = json.loads((cache / "markup.json").read_text())
+    assert len(now) == len(remembered) and set(now) != set(remembered)  # the old text's entry is gone

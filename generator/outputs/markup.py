@@ -14,8 +14,10 @@ reported.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from typing import Callable
+from typing import Callable, Mapping
 
 import markdown
 import nh3
@@ -47,14 +49,28 @@ SITE = "site:"
 _EXTENSIONS = ["tables", "fenced_code", "def_list", "abbr", "sane_lists"]
 
 
-class MarkupRenderer:
-    """Renders every Markdown text of the public site once, and remembers the media it uses."""
+#: What the HTML of a text depends on besides the text: change it and no remembered HTML is used.
+_RENDERING = json.dumps([markdown.__version__, nh3.__version__ if hasattr(nh3, "__version__") else "",
+                         _EXTENSIONS, sorted(TAGS), {k: sorted(v) for k, v in ATTRIBUTES.items()},
+                         sorted(URL_SCHEMES), 1]).encode()
 
-    def __init__(self, site: Site, media: frozenset[str]):
+
+class MarkupRenderer:
+    """Renders every Markdown text of the public site once, and remembers the media it uses.
+
+    ``remembered`` is what the last build rendered, keyed by a hash of each
+    text and of where its links point: a text whose key is there is not
+    rendered again. :attr:`kept` is what this build used, for the next one.
+    """
+
+    def __init__(self, site: Site, media: frozenset[str], remembered: Mapping[str, list] | None = None):
         self.site = site
         self.site_media = media
         self.problems: list[Problem] = []
         self.used_media: set[str] = set()
+        self.remembered = remembered or {}
+        self.kept: dict[str, list] = {}
+        self._media_now: list[str] = []
         self._cache: dict[tuple, str] = {}
         self._urls = {e.path: entry_url(e.kind, e.slug) for e in site.catalogue.entries()}
         self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
@@ -86,6 +102,7 @@ class MarkupRenderer:
                 self.problems.append(Problem(path, line, key, f"link {value!r}: no such image"))
                 return None
             self.used_media.add(target.path)
+            self._media_now.append(target.path)
             return SITE + target.path[len("content/"):]
         url = self._urls.get(target.path)
         if url is None:
@@ -99,21 +116,51 @@ class MarkupRenderer:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        line = entry.source.body_line if loc == ("body",) else entry.source.text_line(loc)
-        self._current = (entry.path, format_key(loc), line)
-        self._md.reset()
-        out = self._cleaner.clean(self._md.convert(text)).strip()
+        stored = self._store_key(entry.path, text)
+        hit = self.remembered.get(stored)
+        if hit is not None:
+            out, media = hit
+            self.used_media.update(media)
+        else:
+            line = entry.source.body_line if loc == ("body",) else entry.source.text_line(loc)
+            self._current = (entry.path, format_key(loc), line)
+            self._media_now, problems = [], len(self.problems)
+            self._md.reset()
+            out = self._cleaner.clean(self._md.convert(text)).strip()
+            media = sorted(set(self._media_now))
+            if len(self.problems) != problems:
+                stored = None  # never remember a text with problems: they must be reported again
+        if stored is not None:
+            self.kept[stored] = [out, media]
         self._cache[key] = out
         return out
+
+    def _store_key(self, path: str, text: str) -> str:
+        """A hash of a text and of what its links resolve to now (a page, an image, or nothing)."""
+        digest = hashlib.sha256(_RENDERING)
+        digest.update(text.encode())
+        if links.may_have_links(text):
+            digest.update(b"\0" + path.encode())
+            for link in links.find_links(text):
+                try:
+                    target = links.resolve(path, link.target)
+                except links.LinkError:
+                    digest.update(b"\0!")
+                    continue
+                if target.kind == "file":
+                    now = self._urls.get(target.path) or ("media" if target.path in self.site_media else "none")
+                    digest.update(f"\0{target.path}={now}".encode())
+        return digest.hexdigest()
 
     def rendered(self) -> dict[tuple, str]:
         """Every text rendered so far (to hand back from a worker process)."""
         return self._cache
 
-    def adopt(self, rendered: dict[tuple, str], media: set[str], problems: list[Problem]) -> None:
+    def adopt(self, rendered: dict[tuple, str], kept: dict[str, list], media: set[str], problems: list[Problem]) -> None:
         """Take in what a worker process rendered, so that no text is rendered twice."""
         for key, html in rendered.items():
             self._cache.setdefault(key, html)
+        self.kept.update(kept)
         self.used_media |= media
         self.problems += [p for p in problems if p not in self.problems]
 

@@ -186,9 +186,9 @@ class PageRenderer:
         out: dict[str, bytes] = {}
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for files, texts, media, problems in pool.map(_render_chunk, chunks):
+                for files, texts, kept, media, problems in pool.map(_render_chunk, chunks):
                     out.update(files)
-                    self.markup.adopt(texts, media, problems)
+                    self.markup.adopt(texts, kept, media, problems)
         finally:
             _FORKED = None
         return dict(sorted(out.items()))
@@ -247,4 +247,4 @@ def _render_chunk(indexes: range) -> tuple[dict[str, bytes], dict, set, list]:
     renderer, pages = _FORKED
     files = {pages[i].path: renderer.render(pages[i]).encode() for i in indexes}
     markup = renderer.markup
-    return files, markup.rendered(), markup.used_media, markup.problems
+    return files, markup.rendered(), markup.kept, markup.used_media, markup.problems
