@@ -272,3 +272,14 @@ def test_new_files_from_templates_pass_check(project, kind, monkeypatch):
     code, out, err = project.cli("check", "--as-of", "2026-12-01")
     assert (code, err) == (0, ""), err
     assert project.cli("new", kind, f"my-{kind}")[0] == 2  # never overwrites
+
+
+def test_check_warns_when_future_stops_have_no_announcement_date(project):
+    project.write(*tour().popitem())
+    code, out, err = project.cli("check", "--as-of", "2026-12-01")
+    assert (code, err) == (0, "")
+    assert ("warning: content/tours/t.md:4: announced: add announced: YYYY-MM-DD (when the tour was made public): "
+            "without it, feed entries of future stops are dated in the future, which feed readers distrust") in out
+    project.write("content/tours/t.md", TOUR.format(starts="2026-12-08T18:30", tz="Europe/Oslo", extra="")
+                  .replace("summary: S\n", "summary: S\nannounced: 2026-11-20\n"))
+    assert "warning" not in project.cli("check", "--as-of", "2026-12-01")[1]

@@ -234,7 +234,8 @@ def test_tours_feed_has_each_tour_and_each_stop_with_cancellations_marked(sample
     mexico = by_id[TAG + "stop/americas-listening-tour-mexico-city-2027-01-20"]
     assert mexico.title.startswith("Postponed: ")
     glasgow = by_id[TAG + "stop/ftr-glasgow"]
-    assert glasgow.published == "2027-03-28T19:00:00+01:00"  # 19:00 London time, summer time from that morning
+    assert glasgow.published == "2026-11-20T00:00:00+00:00"  # when it was announced, not when it starts
+    assert "Sunday, March 28, 2027, 7:00\u202fPM" in glasgow.summary  # 19:00 London time, summer time from that morning
     assert f"{SITE}calendars/stops/ftr-glasgow.ics" in glasgow.content[0].value
     tour = by_id[TAG + "tour/voices-of-the-river"]
     assert tour.title == "Speaker tour: Voices of the River: a European speaker tour"
@@ -428,3 +429,22 @@ def test_the_opml_list_names_every_feed(sample):
     urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("type") == "rss"]
     assert urls == [f"{SITE}feeds/{key}.rss.xml" for key in SAMPLE_FEEDS]
     assert all(o.get("text") for o in root.iter("outline"))
+
+
+def test_no_entry_is_dated_after_tomorrow(sample):
+    """The W3C validator warns about dates later than tomorrow ("implausible date"): stops carry their announcement."""
+    import calendar
+
+    limit = calendar.timegm((2026, 12, 2, 0, 0, 0))
+    checked = 0
+    for path, data in sample.items():
+        if path.endswith((".rss.xml", ".atom.xml")):
+            feed = parse(data)
+            for entry in feed.entries:
+                for field in {"published_parsed", "updated_parsed"} & set(entry.keys()):
+                    if entry[field]:
+                        assert calendar.timegm(entry[field]) <= limit, (path, entry.id, field)
+                        checked += 1
+            if feed.feed.get("updated_parsed"):
+                assert calendar.timegm(feed.feed.updated_parsed) <= limit, path
+    assert checked > 100

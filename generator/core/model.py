@@ -276,6 +276,8 @@ class Stop(Record):
     """Step-free access, captions, interpretation."""
     status: Literal["scheduled", "postponed", "cancelled"] = "scheduled"
     """A cancelled stop stays listed, marked, and cancelled in calendars."""
+    announced: IsoDate | None = None
+    """Added by accompany: when this stop was announced, if later than its tour; its feed entry carries this date."""
     actions: tuple[Identifier, ...] = ()
     """Ids of urgent actions featured at this stop."""
 
@@ -299,6 +301,9 @@ class Tour(Content):
     """Slugs of the defenders touring; each must be published."""
     stops: tuple[Stop, ...] = Field(min_length=1)
     """The events, at least one."""
+    announced: IsoDate | None = None
+    """Added by accompany: when the tour was announced; its feed entries carry this date
+    (else publish_on, else the first stop's date, which feed readers distrust while it is in the future)."""
 
 
 class Campaign(Content):

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from .model import Action, Content, Defender, Entry, Private
+from .model import Action, Content, Defender, Entry, Private, Tour
 from .problems import Problem, format_key
 from .source import MEDIA_DIR
 from .validate import Catalogue
@@ -213,6 +213,14 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14) -> Publicat
                     f"review due on {review_by.isoformat()}: after it the profile is withheld",
                 ))
             meta = redact_defender(meta)
+        if isinstance(meta, Tour) and meta.announced is None and meta.publish_on is None:
+            for i, stop in enumerate(meta.stops):
+                if stop.announced is None and clock.instant(stop.starts) > clock.now + timedelta(days=1):
+                    warnings.append(Problem(
+                        entry.path, entry.line(("stops",)), "announced",
+                        "add announced: YYYY-MM-DD (when the tour was made public): without it, feed entries "
+                        "of future stops are dated in the future, which feed readers distrust"))
+                    break
         meta = _strip_comments_everywhere(strip_private(meta))
         public.of(entry.kind)[entry.slug] = entry.replace(meta=meta, body=strip_comments(entry.body))
 

@@ -381,7 +381,7 @@ class FeedItems:
         meta = tour.meta
         stops = self.site.tour_stops(tour)
         page = self.absolute(self.site.url(tour))
-        published = self.site.clock.instant(meta.publish_on) if meta.publish_on else stops[0].starts
+        published = self.announced(meta) or stops[0].starts
         schedule = [Markup("<li>{}</li>").format(_join([status_prefix(s), self.when(s), " · ",
                                                          _a(self.absolute(s.url), self.where(s))], ""))
                     for s in stops]
@@ -404,8 +404,16 @@ class FeedItems:
                     content=str(html), categories=cats, rank=0)
         return [item] + [self.stop(s) for s in stops]
 
+    def announced(self, tour_meta, stop=None) -> datetime | None:
+        """When a tour (or one of its stops) was announced: ``announced``, else the tour's ``publish_on``."""
+        if stop is not None and stop.announced:
+            return self.day(stop.announced)
+        if tour_meta.announced:
+            return self.day(tour_meta.announced)
+        return self.site.clock.instant(tour_meta.publish_on) if tour_meta.publish_on else None
+
     def stop(self, stop: StopView) -> Item:
-        """One event of a tour, dated when it starts; a cancelled or postponed one says so first."""
+        """One event of a tour, dated when it was announced (else when it starts); a cancelled or postponed one says so first."""
         s, meta = stop.stop, stop.tour.meta
         live = stop.status != "cancelled"
         page = self.absolute(stop.url)
@@ -431,8 +439,9 @@ class FeedItems:
         summary = " ".join(filter(None, [notes.get(stop.status), self.fmt.weekday_date(stop.starts.date()) + ",",
                                          self.fmt.time(stop.starts), "·", self.where(stop)]))
         cats = self.categories(s.country, meta.themes, meta.campaigns)
-        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=title, url=page, published=stop.starts,
-                    updated=stop.starts, summary=summary, content=str(_join(details)), categories=cats, rank=1)
+        dated = self.announced(meta, s) or stop.starts
+        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=title, url=page, published=dated,
+                    updated=dated, summary=summary, content=str(_join(details)), categories=cats, rank=1)
 
     def when(self, stop: StopView) -> str:
         return stop_when(stop, self.fmt)
