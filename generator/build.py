@@ -162,9 +162,19 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     disk = disk_cache(cache_dir)
     # New results reach the disk cache only once the site is in place: a failed build writes nothing.
     fresh: dict[str, bytes] = {}
+    used: set[str] = set()
+
+    def cache_get(key: str) -> bytes | None:
+        used.add(key)
+        return fresh.get(key) or disk.get(key)
+
+    def cache_put(key: str, data: bytes) -> None:
+        used.add(key)
+        fresh[key] = data
+
     cores = engines or os.cpu_count() or 1
     markup_file = cache_dir / "markup.json"
-    renderers = Renderers(loaded, Cache(lambda key: fresh.get(key) or disk.get(key), fresh.__setitem__), timings,
+    renderers = Renderers(loaded, Cache(cache_get, cache_put), timings,
                           cores, None if full else _read_json(markup_file))
     project = renderers.project()
     secrets = incremental.secrets_key(loaded.publication.secrets)
@@ -221,7 +231,11 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             staging.swap_in()
     for key, data in fresh.items():
         disk.put(key, data)
-    _write_json(markup_file, renderers.markup.kept)  # only what this build used: the file does not grow
+    # Keep only what this build used (sheets are remade daily: "made on"); the cache does not grow.
+    for path in cache_dir.iterdir():
+        if path.is_file() and path.name not in used and path.name not in (markup_file.name, state_file.name):
+            path.unlink()
+    _write_json(markup_file, renderers.markup.kept)  # likewise: only what this build used
     incremental.State(incremental.engine_key(project), incremental.docs_digests(project, files),
                       incremental.site_manifest(site_dir), secrets).write(state_file)
     return BuildReport(loaded, site_dir, count, timings, plan)

@@ -130,3 +130,12 @@ def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
     assert len(converted) == 1 and "Keep writing still" in converted[0]
     now = json.loads((cache / "markup.json").read_text())
     assert len(now) == len(remembered) and set(now) != set(remembered)  # the old text's entry is gone
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(built):
+    project, site, cache = built
+    first = {p.name for p in cache.iterdir()}
+    assert any(n.startswith("pdf-") for n in first) and any(n.startswith("pack-") for n in first)
+    pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
+    second = {p.name for p in cache.iterdir()}
+    assert len(second) == len(first) and not (first - {"state.json", "markup.json"}) & second

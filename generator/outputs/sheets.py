@@ -25,6 +25,7 @@ which says so in large type and leaves out the steps, the addresses and the lett
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from datetime import timedelta
 from functools import cached_property, lru_cache
@@ -69,6 +70,7 @@ class Sheets(Output):
 
     def __init__(self, ctx):
         super().__init__(ctx)
+        self._page_counts: dict[str, int] = {}
         self.stats = PdfStats()
 
     # ---- addresses
@@ -152,7 +154,7 @@ class Sheets(Output):
               stop: StopView | None) -> bytes:
         """A pack: its cover, then each action's own PDF, joined (each sheet is laid out once)."""
         parts = [sheets[self.pdf_url(a)] for a in actions]
-        lengths = [page_count(p) for p in parts]
+        lengths = [self._pages(self.pdf_url(a), sheets) for a in actions]
         cover_pages = 1
         while True:  # the page numbers in the index depend on how long the cover itself is
             first, first_pages = cover_pages + 1, {}
@@ -166,8 +168,26 @@ class Sheets(Output):
             cover_pages = page_count(cover)
         title = self._pack_title(stop)
         site = self.ctx.site
-        return join_pdfs([cover] + parts, title, site.config.settings.organisation,
-                         site.config.settings.language, "D:" + site.today.strftime("%Y%m%d"))
+        made = "D:" + site.today.strftime("%Y%m%d")
+        args = ([cover] + parts, title, site.config.settings.organisation, site.config.settings.language, made)
+        cache = self.ctx.cache
+        if cache is None:
+            return join_pdfs(*args)
+        digest = hashlib.sha256(repr(args[1:]).encode())
+        for part in args[0]:
+            digest.update(hashlib.sha256(part).digest())
+        key = "pack-" + digest.hexdigest()
+        joined = cache.get(key)
+        if not joined:
+            joined = join_pdfs(*args)
+            cache.put(key, joined)
+        return joined
+
+    def _pages(self, path: str, sheets: dict[str, bytes]) -> int:
+        """Pages of one sheet's PDF, counted once per build (a sheet may be in several packs)."""
+        if path not in self._page_counts:
+            self._page_counts[path] = page_count(sheets[path])
+        return self._page_counts[path]
 
     def _pack_title(self, stop: StopView | None) -> str:
         fmt = self.ctx.fmt
