@@ -65,7 +65,8 @@ STAGE = """
 import json, shutil, sys
 from datetime import date
 from pathlib import Path
-from generator.build import Renderers, disk_cache, load
+from generator.build import Renderers, load
+from generator.cache import disk_cache
 root, target = Path(sys.argv[1]), Path(sys.argv[3])
 shutil.rmtree(target, ignore_errors=True)
 # The project the engine sees in accompany's own build: config, theme and pages.

@@ -15,7 +15,6 @@ pages and the leak scan has passed.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import jinja2
 import yaml
 
 from . import engine, incremental
+from .cache import BuildCache
 from .core.problems import ProblemsFound
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
@@ -114,37 +114,6 @@ class BuildReport:
     plan: incremental.Plan
 
 
-def disk_cache(folder: Path) -> Cache:
-    """A :class:`Cache` in ``folder`` (``.accompany/cache`` by default); files are named by their key."""
-
-    def get(key: str) -> bytes | None:
-        path = folder / key
-        return path.read_bytes() if path.is_file() else None
-
-    def put(key: str, data: bytes) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.tmp"
-        temporary.write_bytes(data)
-        temporary.replace(folder / key)
-
-    return Cache(get, put)
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text())
-        return data if isinstance(data, dict) else None
-    except (OSError, ValueError):
-        return None
-
-
-def _write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, separators=(",", ":")))
-    temporary.replace(path)
-
-
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
@@ -158,84 +127,76 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     if problems:
         raise ProblemsFound(problems)
     loaded = load(root, as_of, timings)
-    cache_dir = cache_dir or root / ".accompany" / "cache"
-    disk = disk_cache(cache_dir)
-    # New results reach the disk cache only once the site is in place: a failed build writes nothing.
-    fresh: dict[str, bytes] = {}
-    used: set[str] = set()
-
-    def cache_get(key: str) -> bytes | None:
-        used.add(key)
-        return fresh.get(key) or disk.get(key)
-
-    def cache_put(key: str, data: bytes) -> None:
-        used.add(key)
-        fresh[key] = data
-
+    cache = BuildCache(cache_dir or root / ".accompany" / "cache", fresh_start=full)
     cores = engines or os.cpu_count() or 1
-    markup_file = cache_dir / "markup.json"
-    renderers = Renderers(loaded, Cache(cache_get, cache_put), timings,
-                          cores, None if full else _read_json(markup_file))
+    renderers = Renderers(loaded, cache.results, timings, cores, cache.remembered_markup())
     project = renderers.project()
     secrets = incremental.secrets_key(loaded.publication.secrets)
-    state_file = cache_dir / "state.json"
-    previous = None if full else incremental.State.read(state_file)
-    now = loaded.site.clock.now
+    previous = cache.previous_state()
 
     with Staging(site_dir) as staging:
-        # Which pages the engine must render depends on the pages alone; start it before the other files.
+        # The pages to render depend on the pages alone: start the engines before making the other files.
         pages_plan = incremental.plan(project, Tree(), previous, site_dir, secrets)
-        runs = []
-        if pages_plan.kind != "none" and pages_plan.pages:
-            nav = incremental.nav_pages(project)
-            with timings.phase("write"):
-                for i, pages in enumerate(incremental.split(pages_plan.pages, nav, cores)):
-                    incremental.engine_project(project, pages).write(staging.root / f"project-{i}")
-                    runs.append((staging.root / f"engine-{i}", pages))
-        engine_started = time.perf_counter()
-        started = [engine.start(staging.root / f"project-{i}", out, now) for i, (out, _) in enumerate(runs)]
-        try:
-            files = renderers.files()
-        finally:
-            failures = []
-            for run in started:
-                try:
-                    engine.wait(run)
-                except engine.EngineFailed as exc:
-                    failures.append(exc)
-            # Wall time of the engine runs, which overlap the files above.
-            timings.phases["engine"] = time.perf_counter() - engine_started if started else 0.0
-        if failures:
-            raise failures[0]
-
+        runs, started = _start_engines(project, pages_plan, staging.root, cores, loaded.site.clock.now, timings)
+        files = _while_engines_run(runs, renderers.files)
+        timings.phases["engine"] = time.perf_counter() - started if runs else 0.0  # overlaps the files
         plan = incremental.plan(project, files, previous, site_dir, secrets)
         if plan.kind == "none":
             return BuildReport(loaded, site_dir, 0, timings, plan)
         with timings.phase("compose"):
-            written = incremental.compose(staging.output, site_dir if plan.kind == "partial" else None,
-                                          runs, plan, files, project)
+            old_site = site_dir if plan.kind == "partial" else None
+            runs_done = [(output, pages) for output, pages, _ in runs]
+            written = incremental.compose(staging.output, old_site, runs_done, plan, files, project)
             pages = sorted((p[len("docs/"):] for p in project.files if p.startswith("docs/")),
                            key=incremental.engine_order)
             replace_files(staging.output, sitemap([incremental.page_url(p) for p in pages], loaded.config.site_url))
         with timings.phase("scan"):
-            if plan.kind == "full" or previous is None or secrets != previous.secrets:
-                leaks = scan_tree(staging.output, loaded.publication.secrets, where=f"{site_dir.name}/")
-            else:
-                changed = written + ["sitemap.xml", "sitemap.xml.gz"]
-                leaks = scan_files({p: (staging.output / p).read_bytes() for p in changed},
-                                   loaded.publication.secrets, where=f"{site_dir.name}/")
+            leaks = _scan(staging.output, written if plan.kind == "partial" and previous is not None
+                          and secrets == previous.secrets else None, loaded, site_dir)
         if leaks:
             raise ProblemsFound(leaks)
         count = sum(1 for p in staging.output.rglob("*") if p.is_file())
         with timings.phase("swap"):
             staging.swap_in()
-    for key, data in fresh.items():
-        disk.put(key, data)
-    # Keep only what this build used (sheets are remade daily: "made on"); the cache does not grow.
-    for path in cache_dir.iterdir():
-        if path.is_file() and path.name not in used and path.name not in (markup_file.name, state_file.name):
-            path.unlink()
-    _write_json(markup_file, renderers.markup.kept)  # likewise: only what this build used
-    incremental.State(incremental.engine_key(project), incremental.docs_digests(project, files),
-                      incremental.site_manifest(site_dir), secrets).write(state_file)
+    cache.commit(renderers.markup.kept, incremental.State(
+        incremental.engine_key(project), incremental.docs_digests(project, files),
+        incremental.site_manifest(site_dir), secrets))
     return BuildReport(loaded, site_dir, count, timings, plan)
+
+
+def _start_engines(project: Tree, plan: incremental.Plan, folder: Path, cores: int, now: datetime,
+                   timings: Timings) -> tuple[list, float]:
+    """One engine run per core, each on its share of the pages: ``([(output, pages, process)], start time)``."""
+    if plan.kind == "none" or not plan.pages:
+        return [], time.perf_counter()
+    runs = []
+    with timings.phase("write"):
+        for i, pages in enumerate(incremental.split(plan.pages, incremental.nav_pages(project), cores)):
+            incremental.engine_project(project, pages).write(folder / f"project-{i}")
+            runs.append((folder / f"engine-{i}", pages, folder / f"project-{i}"))
+    started = time.perf_counter()
+    return [(output, pages, engine.start(staged, output, now)) for output, pages, staged in runs], started
+
+
+def _while_engines_run(runs: list, work):
+    """Do ``work()`` while the engine runs go on, then wait for them; the first failure is raised."""
+    try:
+        return work()
+    finally:
+        failures = []
+        for _, _, process in runs:
+            try:
+                engine.wait(process)
+            except engine.EngineFailed as exc:
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+
+
+def _scan(site: Path, changed: list[str] | None, loaded: Loaded, site_dir: Path) -> list:
+    """Private names in the new site: every file, or (``changed``) only what this build wrote."""
+    where, secrets = f"{site_dir.name}/", loaded.publication.secrets
+    if changed is None:
+        return scan_tree(site, secrets, where=where)
+    paths = changed + ["sitemap.xml", "sitemap.xml.gz"]
+    return scan_files({p: (site / p).read_bytes() for p in paths}, secrets, where=where)

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from . import engine
-from .build import disk_cache, load, render
+from .build import load, render
+from .cache import disk_cache
 from .cli import resolve_as_of
 from .core.problems import ProblemsFound, report
 from .write import Tree

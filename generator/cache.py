@@ -1,0 +1,103 @@
+"""What one build keeps for the next, in ``.accompany/cache/``: results, and what it left on disk.
+
+- content-addressed results (PDFs, joined packs), one file each, named by a
+  hash of their inputs (the renderer computes the key; the cache never decides
+  what is fresh);
+- ``markup.json``: the HTML of every Markdown text, by a hash of the text and
+  of where its links point;
+- ``state.json``: what the build staged and the site it left (see incremental.py).
+
+Nothing is written until the build has succeeded, and then only what that
+build used is kept: the folder does not grow from day to day.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .incremental import State
+from .outputs import Cache
+
+
+class BuildCache:
+    """The cache folder as one build sees it."""
+
+    def __init__(self, folder: Path, fresh_start: bool = False):
+        self.folder = folder
+        self.fresh_start = fresh_start
+        self._new: dict[str, bytes] = {}
+        self._used: set[str] = set()
+        self.results = Cache(self._get, self._put)
+        """The results store handed to renderers."""
+
+    def _get(self, key: str) -> bytes | None:
+        self._used.add(key)
+        if key in self._new:
+            return self._new[key]
+        path = self.folder / key
+        return path.read_bytes() if path.is_file() else None
+
+    def _put(self, key: str, data: bytes) -> None:
+        self._used.add(key)
+        self._new[key] = data
+
+    @property
+    def _markup_file(self) -> Path:
+        return self.folder / "markup.json"
+
+    @property
+    def _state_file(self) -> Path:
+        return self.folder / "state.json"
+
+    def remembered_markup(self) -> dict | None:
+        """The last build's rendered Markdown, or None for a full build."""
+        return None if self.fresh_start else _read_json(self._markup_file)
+
+    def previous_state(self) -> State | None:
+        """What the last build left, or None for a full build."""
+        return None if self.fresh_start else State.read(self._state_file)
+
+    def commit(self, markup: dict, state: State) -> None:
+        """After a successful build: write its new results, drop what it did not use, record its state."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for key, data in self._new.items():
+            temporary = self.folder / f".{key}.tmp"
+            temporary.write_bytes(data)
+            temporary.replace(self.folder / key)
+        keep = self._used | {self._markup_file.name, self._state_file.name}
+        for path in self.folder.iterdir():
+            if path.is_file() and path.name not in keep:
+                path.unlink()
+        _write_json(self._markup_file, markup)
+        state.write(self._state_file)
+
+
+def disk_cache(folder: Path) -> Cache:
+    """A :class:`Cache` straight on the folder, for the preview (which keeps everything it makes)."""
+
+    def get(key: str) -> bytes | None:
+        path = folder / key
+        return path.read_bytes() if path.is_file() else None
+
+    def put(key: str, data: bytes) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.tmp"
+        temporary.write_bytes(data)
+        temporary.replace(folder / key)
+
+    return Cache(get, put)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, data: dict) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, separators=(",", ":")))
+    temporary.replace(path)
