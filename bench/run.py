@@ -230,7 +230,7 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     rows = [measure(n, args.work) for n in args.sizes]
     (args.work / "results.json").write_text(json.dumps(rows, indent=2, default=str))
-    text = report(rows)
+    text = report(rows) + "\n" + (HERE / "notes.md").read_text()
     args.out.write_text(text)
     print(text)
     return 0
