@@ -40,6 +40,8 @@ PRODID = "-//accompany//accompany calendars//EN"
 MEDIA_TYPE = "text/calendar"
 
 ALL_PATH = "calendars/tours.ics"
+#: The last line of every calendar, after its components (see :meth:`Calendars.calendar`).
+END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
@@ -101,11 +103,11 @@ def status_prefix(stop: StopView) -> str:
     return {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(stop.status, "")
 
 
-
 @lru_cache(maxsize=None)
-def _vtimezone(zone: str, first: date, last: date) -> Timezone:
-    """The VTIMEZONE of ``zone`` for those years; made once per build and shared (never modified)."""
-    return Timezone.from_tzid(zone, first_date=first, last_date=last)
+def _vtimezone(zone: str, first: date, last: date) -> bytes:
+    """The VTIMEZONE of ``zone`` for those years, serialised; made once per build and shared."""
+    return Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
+
 
 class Calendars(Output):
     """Renders the calendars, and offers them on the tours pages and on each stop."""
@@ -165,17 +167,34 @@ class Calendars(Output):
     # ---- rendering
 
     def render(self) -> dict[str, bytes]:
+        # Every stop is in three calendars (all events, its tour, its own file):
+        # its VEVENT is made and serialised once, here, for all of them.
+        events: dict[str, bytes] = {}
         out: dict[str, bytes] = {}
         for cal in self.calendars:
-            out[cal.path] = self.calendar(cal.title, cal.carries, cal.page, cal.path, cal.stops, subscribed=True)
+            out[cal.path] = self.calendar(cal.title, cal.carries, cal.page, cal.path, cal.stops,
+                                          subscribed=True, events=events)
         for stop in self.ctx.site.stops:
             title = status_prefix(stop) + self.event_title(stop)
             out[self.stop_files[stop.uid]] = self.calendar(title, stop.tour.meta.summary, stop.url,
-                                                           self.stop_files[stop.uid], (stop,), subscribed=False)
+                                                           self.stop_files[stop.uid], (stop,),
+                                                           subscribed=False, events=events)
         return out
 
-    def calendar(self, title: str, description: str, page: str, path: str, stops, subscribed: bool) -> bytes:
-        """One VCALENDAR with an event per stop and a VTIMEZONE per zone they use."""
+    def calendar(self, title: str, description: str, page: str, path: str, stops, subscribed: bool,
+                 events: dict[str, bytes] | None = None) -> bytes:
+        """One VCALENDAR with an event per stop and a VTIMEZONE per zone they use.
+
+        icalendar writes a calendar as its BEGIN line and properties, then each
+        component's own ``to_ical()`` in turn, then ``END:VCALENDAR``: lines are
+        folded one by one, so the pieces can be serialised apart and joined into
+        the very bytes ``to_ical()`` of the whole would give. Serialising is most
+        of the work of a build's calendars, and the same VEVENTs and VTIMEZONEs
+        recur in many of them, so each is serialised once: VTIMEZONEs once per
+        zone and years (:func:`_vtimezone`), VEVENTs once per stop UID in
+        ``events`` (kept by :meth:`render` for one render, as DTSTAMP is the
+        build's "now").
+        """
         site = self.ctx.site
         cal = Calendar()
         cal.add("prodid", PRODID)
@@ -191,14 +210,22 @@ class Calendars(Output):
             cal.add("source", site.absolute(path), parameters={"VALUE": "URI"})
             cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
             cal.add("x-published-ttl", vDuration(REFRESH))
-        for zone in self.timezones(stops):
-            cal.add_component(zone)
+        header = cal.to_ical()  # BEGIN:VCALENDAR, the properties, END:VCALENDAR
+        if not header.endswith(END_CALENDAR):
+            raise AssertionError(f"icalendar no longer ends a calendar with {END_CALENDAR!r}")
+        if events is None:
+            events = {}
+        parts = [header[: -len(END_CALENDAR)]]
+        parts += [_vtimezone(*span) for span in self.zone_spans(stops)]
         for stop in stops:
-            cal.add_component(self.event(stop))
-        return cal.to_ical()
+            if stop.uid not in events:
+                events[stop.uid] = self.event(stop).to_ical()
+            parts.append(events[stop.uid])
+        parts.append(END_CALENDAR)
+        return b"".join(parts)
 
-    def timezones(self, stops) -> list[Timezone]:
-        """A VTIMEZONE for each zone the events use (UTC needs none), sorted, for the years they span.
+    def zone_spans(self, stops) -> list[tuple[str, date, date]]:
+        """``(zone, first, last)`` for each zone the events use (UTC needs none), sorted: a VTIMEZONE each.
 
         An empty calendar gets the site's zone for the current year: RFC 5545
         wants at least one component.
@@ -211,7 +238,7 @@ class Calendars(Output):
             zones = sorted({self.ctx.site.clock.timezone.key} - {"UTC"}) or []
             first = date(self.ctx.site.today.year, 1, 1)
             last = date(first.year + 1, 1, 1)
-        return [_vtimezone(zone, first, last) for zone in zones]
+        return [(zone, first, last) for zone in zones]
 
     def event_title(self, stop: StopView) -> str:
         """``Voices of the River – London`` (the status prefix is added by the caller)."""
