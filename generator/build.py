@@ -84,9 +84,17 @@ class Renderers:
         """Every other file of the site (under ``docs/``): feeds, calendars, sheets, images, headers."""
         tree = Tree()
         tree.update({"docs/" + p: d for p, d in self._early.items()}, "early outputs")
-        for output in (o for o in self.outputs if not o.makes_pages):
-            with self.timings.phase(output.name):
-                tree.update({"docs/" + p: d for p, d in output.render().items()}, output.name)
+        late = [o for o in self.outputs if not o.makes_pages]
+        try:
+            for output in late:  # PDFs start in worker processes while calendars are made here
+                with self.timings.phase(output.name):
+                    output.begin()
+            for output in late:
+                with self.timings.phase(output.name):
+                    tree.update({"docs/" + p: d for p, d in output.render().items()}, output.name)
+        finally:
+            for output in late:
+                output.close()
         with self.timings.phase("media"):
             root = self.loaded.root
             media, problems = clean_media({p: (root / p).read_bytes() for p in sorted(self.markup.used_media)})
@@ -169,13 +177,21 @@ def _start_engines(project: Tree, plan: incremental.Plan, folder: Path, cores: i
     """One engine run per core, each on its share of the pages: ``([(output, pages, process)], start time)``."""
     if plan.kind == "none" or not plan.pages:
         return [], time.perf_counter()
-    runs = []
-    with timings.phase("write"):
-        for i, pages in enumerate(incremental.split(plan.pages, incremental.nav_pages(project), cores)):
-            incremental.engine_project(project, pages).write(folder / f"project-{i}")
-            runs.append((folder / f"engine-{i}", pages, folder / f"project-{i}"))
-    started = time.perf_counter()
-    return [(output, pages, engine.start(staged, output, now)) for output, pages, staged in runs], started
+    runs, started = [], None
+    sizes = {p[len("docs/"):]: len(d) for p, d in project.files.items() if p.startswith("docs/")}
+    try:
+        for i, pages in enumerate(incremental.split(plan.pages, incremental.nav_pages(project), cores, sizes)):
+            with timings.phase("write"):  # each run starts as soon as its own pages are on disk
+                incremental.engine_project(project, pages).write(folder / f"project-{i}")
+            started = started or time.perf_counter()
+            runs.append((folder / f"engine-{i}", pages,
+                         engine.start(folder / f"project-{i}", folder / f"engine-{i}", now)))
+    except BaseException:
+        for _, _, process in runs:  # a later project could not be written: stop the runs already started
+            process.kill()
+            process.wait()
+        raise
+    return runs, started
 
 
 def _while_engines_run(runs: list, work):

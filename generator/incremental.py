@@ -29,6 +29,7 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Mapping
 
 import yaml
 
@@ -179,13 +180,29 @@ def plan(project: Tree, files: Tree, state: State | None, site: Path, secrets: s
 MIN_PAGES_PER_RUN = 50
 
 
-def split(pages: tuple[str, ...], nav: set[str], parts: int) -> list[list[str]]:
-    """Pages in ``parts`` runs of similar size, in engine order; the navigation's pages in each."""
+def split(pages: tuple[str, ...], nav: set[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[list[str]]:
+    """Pages in ``parts`` runs of similar work, in engine order; the navigation's pages in each.
+
+    The engine's time grows with a page's bytes (``sizes``; without them every
+    page counts the same), so runs are cut to carry similar bytes: the slowest
+    run is the one the build waits for.
+    """
     items = sorted((p for p in pages if p not in nav), key=engine_order)
     parts = max(1, min(parts, len(items) // MIN_PAGES_PER_RUN or 1))
-    size = -(-len(items) // parts) if items else 0
     shared = sorted(p for p in pages if p in nav)
-    return [shared + items[i * size:(i + 1) * size] for i in range(parts)] if items else [shared]
+    if not items:
+        return [shared]
+    weights = [PAGE_WEIGHT + (sizes.get(p, 0) if sizes else 0) for p in items]
+    total, done = sum(weights), 0
+    runs: list[list[str]] = [[] for _ in range(parts)]
+    for page, weight in zip(items, weights):
+        runs[min(parts - 1, (done + weight // 2) * parts // total)].append(page)
+        done += weight
+    return [shared + run for run in runs]
+
+
+#: What a page costs the engine besides its bytes (its template, its search entry), in bytes' worth.
+PAGE_WEIGHT = 4096
 
 
 def engine_project(project: Tree, pages: list[str]) -> Tree:

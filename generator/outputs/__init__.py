@@ -68,8 +68,17 @@ class Output(Extras):
         """Extra navigation sections: ``(title, docs path of a Markdown page)``."""
         return []
 
+    def begin(self) -> None:
+        """Start slow work in the background (worker processes) before the other outputs render.
+
+        :meth:`render` collects it. The default starts nothing.
+        """
+
     def render(self) -> dict[str, bytes]:
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop background work that :meth:`render` will not collect (another output failed)."""
 
 
 def outputs(ctx: Context) -> list[Output]:

@@ -31,11 +31,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Mapping
+from urllib.parse import urljoin
+from typing import Any, Callable, Mapping
 
 import weasyprint
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import Cache
@@ -75,23 +77,77 @@ class PdfStats:
 
 
 def render_pdf(html: str, base_url: str, assets: Mapping[str, str]) -> bytes:
-    """One PDF from ``html``, loading nothing but ``assets`` (``{absolute URL: file}``) and data: URLs.
+    """One PDF from ``html``, loading nothing but ``assets`` (``{absolute URL: file}``) and data: URLs."""
+    return render_counted(html, base_url, assets)[0]
+
+
+def render_counted(html: str, base_url: str, assets: Mapping[str, str]) -> tuple[bytes, int]:
+    """:func:`render_pdf` and the number of pages, which packs need for their index.
 
     Runs in a worker process: everything it needs comes in its arguments.
     """
     try:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AssetFetcher(assets))
-        return document.write_pdf(stylesheets=[weasyprint.CSS(string=PAPER_CSS)], **OPTIONS)
+        parsed = _parsed_styles(document, base_url, assets)
+        font_config = None
+        if parsed is not None:
+            # The same stylesheets, parsed once per process, with their fonts loaded once: the
+            # document's links to them are served empty. The bytes are the same (tests check it).
+            font_config, styles = parsed
+            document.url_fetcher = AssetFetcher(assets, served_empty={s.base_url for s in styles})
+        else:
+            styles = []
+        # What HTML.write_pdf() does, keeping the document to count its pages.
+        options = {**weasyprint.DEFAULT_OPTIONS, **OPTIONS,
+                   "stylesheets": styles + [weasyprint.CSS(string=PAPER_CSS)]}
+        rendered = document.render(font_config=font_config, **options)
+        return rendered.write_pdf(**options), len(rendered.pages)
     except FatalURLFetchingError as exc:
         raise PdfError(f"{base_url}: {exc} ({exc.__cause__})") from None
+
+
+#: In each process, the asset stylesheets parsed once: ``{asset files and dates: (font config, stylesheets)}``.
+_PARSED: dict[tuple, tuple[FontConfiguration, dict[str, weasyprint.CSS]]] = {}
+
+
+def _parsed_styles(document: weasyprint.HTML, base_url: str, assets: Mapping[str, str]):
+    """``(font config, [stylesheet])`` for a document styled only by links to asset stylesheets, else None.
+
+    A document with styles of its own (a ``style`` element or attribute) is
+    left to WeasyPrint as it is: moving its linked sheets out of the document
+    could change which rule wins.
+    """
+    linked = []
+    for element in document.etree_element.iter():
+        if element.tag == "style" or "style" in element.attrib:
+            return None
+        if element.tag == "link" and "stylesheet" in element.get("rel", "").split():
+            linked.append(urljoin(base_url, element.get("href", "")))
+    if not linked or any(url not in assets or not url.endswith(".css") for url in linked):
+        return None
+    key = tuple((url, path, *_stamp(path)) for url, path in sorted(assets.items()))
+    if key not in _PARSED:
+        _PARSED.clear()
+        font_config, fetcher = FontConfiguration(), AssetFetcher(assets)
+        _PARSED[key] = (font_config, {url: weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
+                                      for url in assets if url.endswith(".css")})
+    font_config, parsed = _PARSED[key]
+    return font_config, [parsed[url] for url in linked]
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_mtime_ns, stat.st_size
 
 
 class AssetFetcher(URLFetcher):
     """Serves the given files and data: URLs; refuses everything else, so nothing is fetched."""
 
-    def __init__(self, assets: Mapping[str, str]):
+    def __init__(self, assets: Mapping[str, str], served_empty: set[str] = frozenset()):
+        """``served_empty``: asset stylesheets the document gets already parsed."""
         super().__init__(fail_on_errors=True, allowed_protocols=("data",))
         self.assets = dict(assets)
+        self.served_empty = served_empty
 
     def fetch(self, url, headers=None):
         """The asset at ``url``; raises (and so stops the render) for any URL not given."""
@@ -101,7 +157,8 @@ class AssetFetcher(URLFetcher):
         if path is None:
             raise PermissionError(f"not a sheet asset, not fetched: {url}")
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": kind})
+        data = b"" if url in self.served_empty else Path(path).read_bytes()
+        return URLFetcherResponse(url, data, {"Content-Type": kind})
 
 
 def _valid_pdf(data: bytes | None) -> bool:
@@ -115,8 +172,23 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+class _Now:
+    """A result computed when asked for: the same interface as a pool's future, for when there is no pool."""
+
+    def __init__(self, function: Callable, *args: Any):
+        self.function, self.args = function, args
+
+    def result(self) -> Any:
+        return self.function(*self.args)
+
+
 class PdfMaker:
-    """Makes PDFs from HTML jobs, from the cache when it can, in parallel when it must."""
+    """Makes PDFs from HTML jobs, from the cache when it can, in a process pool when it must.
+
+    :meth:`submit` starts the work and returns at once, so that the caller can
+    do other things meanwhile; :meth:`make` waits. Use it as a context manager
+    (or call :meth:`close`) to stop the pool.
+    """
 
     def __init__(self, assets: Mapping[str, Path], cache: Cache | None = None, workers: int | None = None):
         """``assets``: the only files documents may load, by absolute URL."""
@@ -125,6 +197,21 @@ class PdfMaker:
         self.workers = workers if workers is not None else _cpus()
         self.stats = PdfStats()
         self._inputs = self._fingerprint()
+        self._pages: dict[str, int] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._no_pool = self.workers <= 1
+
+    def __enter__(self) -> "PdfMaker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes; work not yet started is dropped."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _fingerprint(self) -> str:
         """Everything besides the HTML that the bytes depend on."""
@@ -146,43 +233,80 @@ class PdfMaker:
             digest.update(b"\0")
         return "pdf-" + digest.hexdigest()
 
-    def make(self, jobs: list[PdfJob]) -> dict[str, bytes]:
-        """``{job.path: PDF bytes}`` for every job, in the order given."""
+    def submit(self, jobs: list[PdfJob]) -> "PdfBatch":
+        """Start making ``jobs``: cache hits are taken now, misses go to the workers. See :meth:`PdfBatch.result`."""
         done: dict[str, bytes] = {}
-        misses: list[tuple[PdfJob, str]] = []
+        misses = []
         for job in jobs:
             key = self.key(job)
             data = self.cache.get(key) if self.cache else None
-            if _valid_pdf(data):
+            pages = self.cache.get(_pages_key(key)) if self.cache and _valid_pdf(data) else None
+            if pages and pages.isdigit():
                 done[job.path] = data
+                self._pages[job.path] = int(pages)
                 self.stats.hits += 1
             else:
-                misses.append((job, key))
-        for (job, key), data in zip(misses, self._render([job for job, _ in misses])):
-            if not _valid_pdf(data):
-                raise PdfError(f"{job.path}: WeasyPrint did not return a PDF")
-            if self.cache:
-                self.cache.put(key, data)
-            done[job.path] = data
-            self.stats.misses += 1
-            self.stats.rendered.append(job.path)
-        return {job.path: done[job.path] for job in jobs}
+                misses.append((job, key, self.later(render_counted, job.html, job.base_url, self.assets)))
+        return PdfBatch(self, jobs, done, misses)
 
-    def _render(self, jobs: list[PdfJob]) -> list[bytes]:
-        if len(jobs) > 1 and self.workers > 1:
+    def make(self, jobs: list[PdfJob]) -> dict[str, bytes]:
+        """``{job.path: PDF bytes}`` for every job, in the order given."""
+        return self.submit(jobs).result()
+
+    def pages(self, path: str) -> int:
+        """How many pages the PDF made for ``path`` has."""
+        return self._pages[path]
+
+    def later(self, function: Callable, *args: Any):
+        """``function(*args)`` in a worker process (or, with no pool, when its result is asked for)."""
+        if not self._no_pool and self._pool is None:
             try:
-                return self._render_in_pool(jobs)
-            except (OSError, NotImplementedError, BrokenProcessPool):
-                pass  # no pool here (a sandbox, a dead worker): the same work, one by one
-        return [render_pdf(job.html, job.base_url, self.assets) for job in jobs]
+                # On Linux, fork: workers start at once with WeasyPrint loaded, and do not re-run the
+                # main script (the build is single-threaded here). Elsewhere fork is unsafe or absent.
+                context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            except (OSError, NotImplementedError):
+                self._no_pool = True  # no pool here (a sandbox): the same work, one by one
+        if self._pool is not None:
+            try:
+                return self._pool.submit(function, *args)
+            except (OSError, BrokenProcessPool):
+                self.close()
+                self._no_pool = True
+        return _Now(function, *args)
 
-    def _render_in_pool(self, jobs: list[PdfJob]) -> list[bytes]:
-        # On Linux, fork: workers start at once with WeasyPrint loaded, and do not re-run the
-        # main script (the build is single-threaded here). Elsewhere fork is unsafe or absent.
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
-            futures = [pool.submit(render_pdf, job.html, job.base_url, self.assets) for job in jobs]
-            return [future.result() for future in futures]
+    def _finish(self, job: PdfJob, key: str, made) -> bytes:
+        try:
+            data, pages = made.result()
+        except (OSError, BrokenProcessPool):  # a worker died: do it here, with the same result
+            data, pages = render_counted(job.html, job.base_url, self.assets)
+        if not _valid_pdf(data):
+            raise PdfError(f"{job.path}: WeasyPrint did not return a PDF")
+        if self.cache:
+            self.cache.put(key, data)
+            self.cache.put(_pages_key(key), str(pages).encode())
+        self._pages[job.path] = pages
+        self.stats.misses += 1
+        self.stats.rendered.append(job.path)
+        return data
+
+
+class PdfBatch:
+    """PDFs being made by a :class:`PdfMaker`."""
+
+    def __init__(self, maker: PdfMaker, jobs: list[PdfJob], done: dict[str, bytes], misses: list):
+        self.maker, self.jobs, self.done, self.misses = maker, jobs, done, misses
+
+    def result(self) -> dict[str, bytes]:
+        """Wait for the batch: ``{job.path: PDF bytes}`` in the order of the jobs."""
+        for job, key, made in self.misses:
+            self.done[job.path] = self.maker._finish(job, key, made)
+        self.misses = []
+        return {job.path: self.done[job.path] for job in self.jobs}
+
+
+def _pages_key(key: str) -> str:
+    return "pages-" + key.removeprefix("pdf-")
 
 
 def page_count(data: bytes) -> int:

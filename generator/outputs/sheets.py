@@ -42,7 +42,7 @@ from . import Output
 from .headers import CSP
 from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
-from .pdf import PdfJob, PdfMaker, PdfStats, join_pdfs, page_count
+from .pdf import PdfJob, PdfMaker, PdfStats, join_pdfs
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
@@ -70,8 +70,10 @@ class Sheets(Output):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self._page_counts: dict[str, int] = {}
         self.stats = PdfStats()
+        self._files: dict[str, bytes] | None = None
+        self._maker: PdfMaker | None = None
+        self._sheets = None
 
     # ---- addresses
 
@@ -128,8 +130,8 @@ class Sheets(Output):
 
     # ---- rendering
 
-    def render(self) -> dict[str, bytes]:
-        """Print pages and PDFs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
+    def begin(self) -> None:
+        """Print pages now; the PDFs of open actions started in worker processes, collected by :meth:`render`."""
         site = self.ctx.site
         files: dict[str, bytes] = {}
         jobs: list[PdfJob] = []
@@ -139,55 +141,77 @@ class Sheets(Output):
             files[page + "index.html"] = html.encode()
             if action.status == "open":
                 jobs.append(PdfJob(self.pdf_url(action), html, site.absolute(page)))
-        if not jobs:
+        self._files = files
+        if jobs:
+            self._maker = PdfMaker(self.assets(), self.ctx.cache)
+            self._sheets = self._maker.submit(jobs)
+
+    def close(self) -> None:
+        if self._maker is not None:
+            self._maker.close()
+
+    def render(self) -> dict[str, bytes]:
+        """Print pages and PDFs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
+        if self._files is None:
+            self.begin()
+        files, maker = dict(self._files), self._maker
+        if maker is None:
             return files
-        maker = PdfMaker(self.assets(), self.ctx.cache)
-        sheets = maker.make(jobs)
-        files.update(sheets)
-        packs = [(PACK, None, site.open_actions)] + list(self.stop_packs.values())
-        for url, stop, actions in packs:
-            files[url] = self._pack(maker, sheets, url, actions, stop)
+        try:
+            sheets = self._sheets.result()
+            files.update(sheets)
+            packs = [(PACK, None, self.ctx.site.open_actions)] + list(self.stop_packs.values())
+            covers = self._covers(maker, packs)
+            joined = [(url, self._join(maker, covers[url], [sheets[self.pdf_url(a)] for a in actions], stop))
+                      for url, stop, actions in packs]
+            files.update((url, made.result()) for url, made in joined)
+        finally:
+            maker.close()
         self.stats = maker.stats
         return files
 
-    def _pack(self, maker: PdfMaker, sheets: dict[str, bytes], url: str, actions: list[ActionView],
-              stop: StopView | None) -> bytes:
-        """A pack: its cover, then each action's own PDF, joined (each sheet is laid out once)."""
-        parts = [sheets[self.pdf_url(a)] for a in actions]
-        lengths = [self._pages(self.pdf_url(a), sheets) for a in actions]
-        cover_pages = 1
-        while True:  # the page numbers in the index depend on how long the cover itself is
-            first, first_pages = cover_pages + 1, {}
-            for action, length in zip(actions, lengths):
-                first_pages[action.meta.id] = first
-                first += length
-            job = self._cover_job(url, actions, stop, first_pages)
-            cover = maker.make([job])[url]
-            if page_count(cover) == cover_pages:
-                break
-            cover_pages = page_count(cover)
-        title = self._pack_title(stop)
+    def _covers(self, maker: PdfMaker, packs: list) -> dict[str, bytes]:
+        """Every pack's cover, made side by side: an index giving the page where each sheet starts.
+
+        The page numbers depend on how long the cover itself is: it is made for
+        one page, and made again for the length it came out at if that differs.
+        """
+        lengths = {url: 1 for url, _, _ in packs}
+        covers: dict[str, bytes] = {}
+        for attempt in range(3):  # one that has not settled by then keeps its last length (an index one page off)
+            jobs = [self._cover_job(url, actions, stop, self._first_pages(maker, actions, lengths[url]))
+                    for url, stop, actions in packs if url not in covers]
+            for url, cover in maker.make(jobs).items():
+                if maker.pages(url) == lengths[url] or attempt == 2:
+                    covers[url] = cover
+                lengths[url] = maker.pages(url)
+        return covers
+
+    def _first_pages(self, maker: PdfMaker, actions: list[ActionView], cover_pages: int) -> dict[str, int]:
+        """The page of a pack on which each action's sheet starts, after a cover of ``cover_pages``."""
+        first, out = cover_pages + 1, {}
+        for action in actions:
+            out[action.meta.id] = first
+            first += maker.pages(self.pdf_url(action))
+        return out
+
+    def _join(self, maker: PdfMaker, cover: bytes, parts: list[bytes], stop: StopView | None):
+        """A pack: its cover, then each action's own PDF, joined in a worker (each sheet is laid out once)."""
         site = self.ctx.site
         made = "D:" + site.today.strftime("%Y%m%d")
-        args = ([cover] + parts, title, site.config.settings.organisation, site.config.settings.language, made)
+        args = ([cover] + parts, self._pack_title(stop), site.config.settings.organisation,
+                site.config.settings.language, made)
         cache = self.ctx.cache
         if cache is None:
-            return join_pdfs(*args)
+            return maker.later(join_pdfs, *args)
         digest = hashlib.sha256(repr(args[1:]).encode())
         for part in args[0]:
             digest.update(hashlib.sha256(part).digest())
         key = "pack-" + digest.hexdigest()
         joined = cache.get(key)
-        if not joined:
-            joined = join_pdfs(*args)
-            cache.put(key, joined)
-        return joined
-
-    def _pages(self, path: str, sheets: dict[str, bytes]) -> int:
-        """Pages of one sheet's PDF, counted once per build (a sheet may be in several packs)."""
-        if path not in self._page_counts:
-            self._page_counts[path] = page_count(sheets[path])
-        return self._page_counts[path]
+        if joined:
+            return _Ready(joined)
+        return _Stored(maker.later(join_pdfs, *args), cache, key)
 
     def _pack_title(self, stop: StopView | None) -> str:
         fmt = self.ctx.fmt
@@ -268,3 +292,25 @@ def theme_folder(env) -> Path:
 def _qr_data_uri(url: str) -> str:
     """A QR code of ``url`` as an SVG data: URI: vector, so it prints sharp at any size."""
     return segno.make(url, error="m").svg_data_uri(scale=1, border=2, omitsize=True)
+
+
+class _Ready:
+    """A joined pack taken from the cache."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def result(self) -> bytes:
+        return self.data
+
+
+class _Stored:
+    """A pack being joined in a worker; stored in the cache when it is done."""
+
+    def __init__(self, made, cache, key: str):
+        self.made, self.cache, self.key = made, cache, key
+
+    def result(self) -> bytes:
+        data = self.made.result()
+        self.cache.put(self.key, data)
+        return data
