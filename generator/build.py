@@ -146,8 +146,12 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         # The pages to render depend on the pages alone: start the engines before making the other files.
         pages_plan = incremental.plan(project, Tree(), previous, site_dir, secrets)
         runs, started = _start_engines(project, pages_plan, staging.root, cores, loaded.site.clock.now, timings)
-        files = _while_engines_run(runs, renderers.files)
+        # A full build publishes every file as made: scan them now, while the engines run.
+        scan_early = pages_plan.kind == "full"
+        files, leaks = _while_engines_run(runs, lambda: _files(renderers, loaded, site_dir, scan_early))
         timings.phases["engine"] = time.perf_counter() - started if runs else 0.0  # overlaps the files
+        for project_folder in staging.root.glob("project-*"):
+            staging.discard(project_folder)
         plan = incremental.plan(project, files, previous, site_dir, secrets)
         if plan.kind == "none":
             return BuildReport(loaded, site_dir, 0, timings, plan)
@@ -158,12 +162,17 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             pages = sorted((p[len("docs/"):] for p in project.files if p.startswith("docs/")),
                            key=incremental.engine_order)
             replace_files(staging.output, sitemap([incremental.page_url(p) for p in pages], loaded.config.site_url))
+        for output, _, _ in runs[1:] if old_site is None else runs:
+            staging.discard(output)
         with timings.phase("scan"):
-            leaks = _scan(staging.output, written if plan.kind == "partial" and previous is not None
-                          and secrets == previous.secrets else None, loaded, site_dir)
+            if plan.kind == "partial" and previous is not None and secrets == previous.secrets:
+                leaks += _scan_written(staging.output, written, loaded, site_dir)
+            else:
+                scanned = {p[len("docs/"):] for p in files.files} if scan_early else set()
+                leaks += scan_tree(staging.output, loaded.publication.secrets, f"{site_dir.name}/", scanned)
         if leaks:
             raise ProblemsFound(leaks)
-        count = sum(1 for p in staging.output.rglob("*") if p.is_file())
+        count = sum(len(names) for _, _, names in os.walk(staging.output))
         with timings.phase("swap"):
             staging.swap_in()
     cache.commit(renderers.markup.kept, incremental.State(
@@ -209,10 +218,19 @@ def _while_engines_run(runs: list, work):
             raise failures[0]
 
 
-def _scan(site: Path, changed: list[str] | None, loaded: Loaded, site_dir: Path) -> list:
-    """Private names in the new site: every file, or (``changed``) only what this build wrote."""
-    where, secrets = f"{site_dir.name}/", loaded.publication.secrets
-    if changed is None:
-        return scan_tree(site, secrets, where=where)
-    paths = changed + ["sitemap.xml", "sitemap.xml.gz"]
-    return scan_files({p: (site / p).read_bytes() for p in paths}, secrets, where=where)
+def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, scan: bool) -> tuple[Tree, list]:
+    """Feeds, calendars, sheets and images; and (``scan``) the private names found in them."""
+    files = renderers.files()
+    if not scan:
+        return files, []
+    with renderers.timings.phase("scan"):
+        found = scan_files({p[len("docs/"):]: d for p, d in files.files.items()}, loaded.publication.secrets,
+                           where=f"{site_dir.name}/")
+    return files, found
+
+
+def _scan_written(site: Path, written: list[str], loaded: Loaded, site_dir: Path) -> list:
+    """Private names in what this build wrote (the rest is the last build's, scanned then)."""
+    paths = written + ["sitemap.xml", "sitemap.xml.gz"]
+    return scan_files({p: (site / p).read_bytes() for p in paths}, loaded.publication.secrets,
+                      where=f"{site_dir.name}/")

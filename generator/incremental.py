@@ -81,12 +81,18 @@ def engine_order(doc: str) -> tuple:
 
 def site_manifest(site: Path) -> dict[str, list[int]]:
     """Size and mtime of every file of a site: how we know nobody else touched it."""
-    out = {}
-    for dirpath, _, filenames in os.walk(site):
-        for name in filenames:
-            path = Path(dirpath) / name
-            stat = path.stat()
-            out[path.relative_to(site).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    out: dict[str, list[int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                elif not entry.is_dir():  # os.walk's files: a link to a folder is neither walked nor listed
+                    stat = entry.stat()
+                    out[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+
+    walk(os.fspath(site), "")
     return out
 
 
@@ -228,38 +234,58 @@ def compose(new_site: Path, old_site: Path | None, runs: list[tuple[Path, list[s
     replaced = rendered | {site_path(p) for p in plan.files} | {SEARCH_INDEX}
     removed = {site_path(p) for p in plan.removed}
     written: list[str] = []
+    folders = _Folders(new_site)
+    taken: set[str] = set()
     if old_site is not None:
         _link_tree(old_site, new_site, skip=replaced | removed)
     elif runs:
-        first = runs[0][0]
-        _move_tree(first, new_site, skip={site_path(p) for p in runs[0][1]} | {SEARCH_INDEX})
-    taken: set[str] = set()
+        # The first run's output becomes the new site in one rename: its pages are in place.
+        first, first_pages = runs[0]
+        os.rename(first, new_site)
+        taken = {site_path(p) for p in first_pages}
+        written += sorted(taken)
+    os.makedirs(new_site, exist_ok=True)
     for output, pages in runs:
         for doc in pages:
             rel = site_path(doc)
             if rel in taken:  # the navigation's pages come out of every run alike
                 continue
             taken.add(rel)
-            target = new_site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(output / rel, target)
+            folders.make(rel)
+            os.replace(os.path.join(output, rel), os.path.join(new_site, rel))
             written.append(rel)
     for doc in plan.files:
-        target = new_site / doc
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files.files["docs/" + doc])
+        folders.make(doc)
+        with open(os.path.join(new_site, doc), "wb") as out:
+            out.write(files.files["docs/" + doc])
         written.append(doc)
-    _prune_empty_folders(new_site)
-    index = merge_search_index(
-        old_site / SEARCH_INDEX if old_site is not None else None,
-        [output / SEARCH_INDEX for output, _ in runs],
-        {p for _, pages in runs for p in pages} | set(plan.removed), project)
+    if old_site is not None:
+        _prune_empty_folders(new_site)
+    indexes = [output / SEARCH_INDEX for output, _ in runs]
+    if old_site is None and runs:
+        indexes[0] = new_site / SEARCH_INDEX  # the first run's output is the new site now
+    index = merge_search_index(old_site / SEARCH_INDEX if old_site is not None else None, indexes,
+                               {p for _, pages in runs for p in pages} | set(plan.removed), project)
     if index is not None:
         (new_site / "search").mkdir(parents=True, exist_ok=True)
         (new_site / SEARCH_INDEX).unlink(missing_ok=True)
         (new_site / SEARCH_INDEX).write_bytes(index)
         written.append(SEARCH_INDEX)
     return written
+
+
+class _Folders:
+    """Makes the folders of files about to be written under ``root``, each once."""
+
+    def __init__(self, root: Path):
+        self.root = os.fspath(root)
+        self.made: set[str] = set()
+
+    def make(self, rel: str) -> None:
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in self.made:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self.made.add(folder)
 
 
 def _link_tree(source: Path, target: Path, skip: set[str]) -> None:
@@ -274,16 +300,6 @@ def _link_tree(source: Path, target: Path, skip: set[str]) -> None:
                 os.link(path, target / rel)
             except OSError:  # a file system without hard links: copy, keeping the mtime
                 shutil.copy2(path, target / rel)
-
-
-def _move_tree(source: Path, target: Path, skip: set[str]) -> None:
-    for dirpath, _, filenames in os.walk(source):
-        for name in filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(source).as_posix()
-            if rel not in skip:
-                (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target / rel)
 
 
 def _prune_empty_folders(root: Path) -> None:

@@ -121,7 +121,10 @@ def scan_files(files: dict[str, bytes], secrets: dict[str, tuple[str, int]], whe
     return problems
 
 
-def scan_tree(root: Path, secrets: dict[str, tuple[str, int]], where: str = "") -> list[Problem]:
-    """:func:`scan_files` over every file under ``root``."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    return scan_files(files, secrets, where)
+def scan_tree(root: Path, secrets: dict[str, tuple[str, int]], where: str = "",
+              scanned: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
+    """:func:`scan_files` over every file under ``root``, but those in ``scanned`` (already scanned as they are)."""
+    if not secrets:
+        return []
+    files = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+    return scan_files({rel: path.read_bytes() for rel, path in files.items() if rel not in scanned}, secrets, where)

@@ -15,9 +15,10 @@ import ctypes.util
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .core.problems import Problem
 
@@ -135,16 +136,33 @@ class Staging:
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.project = self.root / "project"
         self.output = self.root / "site"
+        self._removals: list[subprocess.Popen] = []
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, *exc) -> None:
+        for removal in self._removals:
+            removal.wait()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def discard(self, path: Path) -> None:
+        """Remove ``path``, a folder inside the staging folder, while the build goes on.
+
+        Removing thousands of files takes a while and needs nothing from the
+        build, so ``rm`` does it beside it; leaving the staging folder waits for it.
+        """
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise WriteRefused(f"refusing to remove {path}: not inside {self.root}")
+        rm = shutil.which("rm")
+        if rm is None:
+            shutil.rmtree(path, ignore_errors=True)
+            return
+        self._removals.append(subprocess.Popen([rm, "-rf", "--", os.fspath(path)], stdin=subprocess.DEVNULL))
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
-        swap(self.output, self.site_dir)
+        swap(self.output, self.site_dir, self.discard)
 
 
 _RENAME_EXCHANGE = 2
@@ -158,8 +176,8 @@ def _renameat2():
     return getattr(libc, "renameat2", None)
 
 
-def swap(new: Path, target: Path) -> None:
-    """Make ``new`` the folder at ``target``; the old ``target`` (if any) is removed.
+def swap(new: Path, target: Path, remove: Callable[[Path], None] = shutil.rmtree) -> None:
+    """Make ``new`` the folder at ``target``; the old ``target`` (if any) is removed (by ``remove``).
 
     On Linux the two folders are exchanged in one atomic rename (renameat2
     RENAME_EXCHANGE): a reader sees the old site or the new one, never none.
@@ -173,7 +191,7 @@ def swap(new: Path, target: Path) -> None:
         AT_FDCWD = -100
         result = renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE)
         if result == 0:
-            shutil.rmtree(new)  # now holds the old site
+            remove(new)  # now holds the old site
             return
     aside = target.with_name(f".{target.name}-old-{os.getpid()}")
     os.rename(target, aside)

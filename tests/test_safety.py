@@ -160,7 +160,7 @@ def test_a_failing_swap_changes_nothing(live, monkeypatch):
     project, site = live
     before = _state(site)
 
-    def broken_swap(new, target):
+    def broken_swap(new, target, *how):
         raise OSError(18, "Invalid cross-device link")
 
     monkeypatch.setattr(write, "swap", broken_swap)
