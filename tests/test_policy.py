@@ -201,3 +201,33 @@ def test_clock_needs_a_time_zone():
     with pytest.raises(ValueError):
         Clock(datetime(2026, 12, 1), LONDON)
     assert Clock(datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc), ZoneInfo("Asia/Tokyo")).today == date(2026, 12, 1)
+
+
+# ------------------------------------------------------------------ links between pages
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.core.site import _relative_path, relative_url  # noqa: E402
+
+_SEGMENT = st.sampled_from(["actions", "a", "b", "tours", "x-1", ".", "..", ""])
+_PATH = st.lists(_SEGMENT, max_size=5).map("/".join)
+
+
+@given(_PATH, _PATH)
+def test_relative_paths_are_what_posixpath_gives(target, base):
+    import posixpath
+
+    assert _relative_path(target, base) == posixpath.relpath("/" + target, "/" + base)
+
+
+@pytest.mark.parametrize("target, start, expected", [
+    ("actions/x/", "actions/", "x/"),
+    ("actions/", "actions/x/", "../"),
+    ("", "actions/x/", "../.."),
+    ("actions/x/", "actions/x/", "./"),
+    ("media/a.jpg", "defenders/ana/", "../../media/a.jpg"),
+    ("tours/t/#stop-1", "tours/t/", "./#stop-1"),
+])
+def test_relative_urls(target, start, expected):
+    assert relative_url(target, start) == expected

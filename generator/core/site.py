@@ -43,12 +43,29 @@ def relative_url(target: str, start: str) -> str:
         target, fragment = target.split("#", 1)
         fragment = "#" + fragment
     base = start if start.endswith("/") or not start else posixpath.dirname(start) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base) if target != base else "."
+    rel = _relative_path(target, base) if target != base else "."
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
     if rel == "./":
         rel = "./"
     return rel + fragment
+
+
+def _relative_path(target: str, base: str) -> str:
+    """``posixpath.relpath("/" + target, "/" + base)``, without its normalising for plain paths.
+
+    Every page links to a dozen others: this runs for each link of each page.
+    """
+    targets, bases = target.split("/"), base.split("/")
+    if "." in targets or ".." in targets or "." in bases or ".." in bases:
+        return posixpath.relpath("/" + target, "/" + base)
+    targets, bases = [p for p in targets if p], [p for p in bases if p]
+    common = 0
+    for mine, theirs in zip(targets, bases):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(bases) - common) + targets[common:]) or "."
 
 
 @dataclass(frozen=True)
