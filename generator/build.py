@@ -146,9 +146,9 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         # The pages to render depend on the pages alone: start the engines before making the other files.
         pages_plan = incremental.plan(project, Tree(), previous, site_dir, secrets)
         runs, started = _start_engines(project, pages_plan, staging.root, cores, loaded.site.clock.now, timings)
-        # A full build publishes every file as made: scan them now, while the engines run.
-        scan_early = pages_plan.kind == "full"
-        files, leaks = _while_engines_run(runs, lambda: _files(renderers, loaded, site_dir, scan_early))
+        full_build = pages_plan.kind == "full"
+        written_files = staging.root / "files" if full_build else None
+        files, leaks = _while_engines_run(runs, lambda: _files(renderers, loaded, site_dir, written_files))
         timings.phases["engine"] = time.perf_counter() - started if runs else 0.0  # overlaps the files
         for project_folder in staging.root.glob("project-*"):
             staging.discard(project_folder)
@@ -158,7 +158,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         with timings.phase("compose"):
             old_site = site_dir if plan.kind == "partial" else None
             runs_done = [(output, pages) for output, pages, _ in runs]
-            written = incremental.compose(staging.output, old_site, runs_done, plan, files, project)
+            written = incremental.compose(staging.output, old_site, runs_done, plan, files, project,
+                                          written_files / "docs" if written_files else None)
             pages = sorted((p[len("docs/"):] for p in project.files if p.startswith("docs/")),
                            key=incremental.engine_order)
             replace_files(staging.output, sitemap([incremental.page_url(p) for p in pages], loaded.config.site_url))
@@ -168,7 +169,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             if plan.kind == "partial" and previous is not None and secrets == previous.secrets:
                 leaks += _scan_written(staging.output, written, loaded, site_dir)
             else:
-                scanned = {p[len("docs/"):] for p in files.files} if scan_early else set()
+                scanned = {p[len("docs/"):] for p in files.files} if full_build else set()
                 leaks += scan_tree(staging.output, loaded.publication.secrets, f"{site_dir.name}/", scanned)
         if leaks:
             raise ProblemsFound(leaks)
@@ -218,11 +219,18 @@ def _while_engines_run(runs: list, work):
             raise failures[0]
 
 
-def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, scan: bool) -> tuple[Tree, list]:
-    """Feeds, calendars, sheets and images; and (``scan``) the private names found in them."""
+def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, folder: Path | None) -> tuple[Tree, list]:
+    """Feeds, calendars, sheets and images, while the engines run.
+
+    For a full build (``folder``), they are also written there and scanned:
+    the site will publish them as they are. Returns the files and the private
+    names found in them.
+    """
     files = renderers.files()
-    if not scan:
+    if folder is None:
         return files, []
+    with renderers.timings.phase("write"):
+        files.write(folder)
     with renderers.timings.phase("scan"):
         found = scan_files({p[len("docs/"):]: d for p, d in files.files.items()}, loaded.publication.secrets,
                            where=f"{site_dir.name}/")

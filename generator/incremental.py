@@ -222,13 +222,15 @@ def engine_project(project: Tree, pages: list[str]) -> Tree:
 
 
 def compose(new_site: Path, old_site: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan,
-            files: Tree, project: Tree) -> list[str]:
+            files: Tree, project: Tree, written_files: Path | None = None) -> list[str]:
     """Put the new site together in ``new_site``; returns the site paths written (not linked).
 
     ``runs`` are ``(engine output, pages it rendered)``. From an old site
     (partial builds) every file is hard-linked except what is replaced or
     removed; the first run's output gives what the engine makes besides pages
-    (theme assets, 404 page) when there is no old site.
+    (theme assets, 404 page) when there is no old site. ``written_files``: a
+    folder where the build already wrote every file of ``files`` (a full build
+    does, while the engines run); they are moved in from there.
     """
     rendered = {site_path(p) for _, pages in runs for p in pages}
     replaced = rendered | {site_path(p) for p in plan.files} | {SEARCH_INDEX}
@@ -254,11 +256,16 @@ def compose(new_site: Path, old_site: Path | None, runs: list[tuple[Path, list[s
             folders.make(rel)
             os.replace(os.path.join(output, rel), os.path.join(new_site, rel))
             written.append(rel)
-    for doc in plan.files:
-        folders.make(doc)
-        with open(os.path.join(new_site, doc), "wb") as out:
-            out.write(files.files["docs/" + doc])
-        written.append(doc)
+    if written_files is not None:
+        if written_files.is_dir():  # not there when there are no files
+            _move_into(os.fspath(written_files), os.fspath(new_site))
+        written += plan.files
+    else:
+        for doc in plan.files:
+            folders.make(doc)
+            with open(os.path.join(new_site, doc), "wb") as out:
+                out.write(files.files["docs/" + doc])
+            written.append(doc)
     if old_site is not None:
         _prune_empty_folders(new_site)
     indexes = [output / SEARCH_INDEX for output, _ in runs]
@@ -272,6 +279,17 @@ def compose(new_site: Path, old_site: Path | None, runs: list[tuple[Path, list[s
         (new_site / SEARCH_INDEX).write_bytes(index)
         written.append(SEARCH_INDEX)
     return written
+
+
+def _move_into(source: str, target: str) -> None:
+    """Move everything under ``source`` into ``target``; a folder ``target`` lacks goes in one rename."""
+    with os.scandir(source) as entries:
+        for entry in entries:
+            destination = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False) and os.path.isdir(destination):
+                _move_into(entry.path, destination)
+            else:
+                os.replace(entry.path, destination)
 
 
 class _Folders:
