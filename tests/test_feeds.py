@@ -12,7 +12,9 @@ import feedparser
 import pytest
 
 from conftest import MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION
-from generator.outputs.feeds import Feeds
+from generator.build import Renderers
+from generator.load import load
+from generator.outputs.feeds import FeedItems, Feeds
 from generator.outputs.pages import Link
 from generator.outputs.sheets import Sheets
 from test_calendars import SITE, WITHHELD, render
@@ -407,6 +409,18 @@ def test_pages_announce_their_feeds_in_the_head(sample_site, page, feeds):
     expected = {(t, f"{SITE}feeds/{key}.{s}") for key in feeds
                 for t, s in (("application/rss+xml", "rss.xml"), ("application/atom+xml", "atom.xml"))}
     assert {a for a in found if a[0] != "text/calendar"} == expected
+
+
+def test_pages_learn_their_feeds_before_any_entry_is_made(monkeypatch):
+    # Every page asks before it is rendered: making the entries must wait for the feeds themselves.
+    made = []
+    for kind in ("action", "tour", "stop"):
+        monkeypatch.setattr(FeedItems, kind, lambda self, *args, kind=kind: made.append(kind))
+    feeds = next(o for o in Renderers(load(REPO, SAMPLE_AS_OF)).outputs if isinstance(o, Feeds))
+    assert [link.url for link in feeds.page_links("actions/")] == [
+        "subscribe/", "feeds/actions.rss.xml", "feeds/actions.atom.xml",
+        "feeds/actions-open.rss.xml", "feeds/actions-open.atom.xml"]
+    assert made == []
 
 
 def test_the_subscribe_page_lists_every_feed_and_calendar_and_is_in_the_navigation(sample_site, sample):

@@ -24,18 +24,20 @@ public site shows, nothing more: they are built from the public graph only.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from functools import cached_property
+from functools import cached_property, partial
+from typing import Callable
 from xml.etree import ElementTree
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..core.model import Contact, Entry
 from ..core.site import ActionView, StopView
@@ -48,6 +50,8 @@ from .sheets import Sheets
 SUMMARY_LENGTH = 300
 GENERATOR = "accompany"
 OPML_PATH = "feeds/opml.xml"
+STOP_NOTES = {"cancelled": "This event is cancelled.",
+              "postponed": "This event is postponed: a new date will follow."}
 #: A feed with no entry yet, on a site with no dated content at all, is dated this.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -76,25 +80,28 @@ class Category:
 
 
 class Later:
-    """A text made only when it is first needed: most entries are past every feed's limit."""
+    """A text made only when it is first needed, as ``make(*args)``: most entries are past every feed's limit."""
 
-    def __init__(self, make):
+    __slots__ = ("_make", "_args", "_text")
+
+    def __init__(self, make, *args):
         self._make = make
+        self._args = args
         self._text: str | None = None
 
     def __str__(self) -> str:
         if self._text is None:
-            self._text = str(self._make())
+            self._text = str(self._make(*self._args))
         return self._text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One feed entry, the same in every format."""
 
     id: str
     """A tag: URI that never changes."""
-    title: str
+    title: str | Later
     url: str
     """Absolute URL of the page it is about."""
     published: datetime
@@ -121,14 +128,20 @@ class Feed:
     group: str
     pages: tuple[str, ...]
     """Site URLs of the pages it belongs to; the first is its home."""
-    items: tuple[Item, ...]
+    collect: Callable[[], list[Item]] = field(repr=False, compare=False)
+    """Its entries, some maybe twice. Called only when they are needed: pages need only the rest."""
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        """Its entries, each once."""
+        return _unique(self.collect())
 
     def path(self, fmt: str) -> str:
         return f"feeds/{self.key}.{FORMATS[fmt].suffix}"
 
     def entries(self, limit: int) -> list[Item]:
         """At most ``limit`` entries, newest first."""
-        return sorted(self.items, key=lambda i: (i.published, i.rank, i.id), reverse=True)[:limit]
+        return heapq.nlargest(limit, self.items, key=lambda i: (i.published, i.rank, i.id))
 
 
 class RelatedLinks(BaseEntryExtension):
@@ -192,12 +205,13 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+# The small tags by hand, as Markup.format would make them: many thousands of them are made.
 def _p(text) -> Markup:
-    return Markup("<p>{}</p>").format(text)
+    return Markup(f"<p>{escape(text)}</p>")
 
 
 def _a(href: str, text) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href, text)
+    return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
 
 
 def _join(parts, sep: str = "\n") -> Markup:
@@ -214,6 +228,7 @@ class FeedItems:
         self.calendars = calendars
         self.sheets = sheets
         self.authority = ctx.site.config.settings.tag_authority
+        self._categories: dict[tuple, tuple[Category, ...]] = {}
 
     # ---- shared pieces
 
@@ -247,6 +262,13 @@ class FeedItems:
 
     def categories(self, country: str | None, themes, campaigns) -> tuple[Category, ...]:
         """Country, themes and campaigns, each labelled as on the site."""
+        # Many entries share them: every update of an action, every stop of a tour.
+        key = (country, tuple(themes), tuple(campaigns))
+        if key not in self._categories:
+            self._categories[key] = self._categories_of(*key)
+        return self._categories[key]
+
+    def _categories_of(self, country: str | None, themes, campaigns) -> tuple[Category, ...]:
         out = []
         if country:
             out.append(Category(country.lower(), self.fmt.country(country), self.absolute("countries/")))
@@ -271,68 +293,116 @@ class FeedItems:
             return "Resolved: good news. Please do not send further letters on this action."
         return "This action is closed. Please do not send letters now: late appeals can do harm."
 
+    # ---- every entry, made once
+
+    def carried(self, actions=(), tours=(), tours_alone=(), stops=()) -> list[Item]:
+        """Every entry of ``actions``, of ``tours`` and their stops, of ``tours_alone`` (without their stops)
+        and of ``stops``, in that order."""
+        out = [item for a in actions for item in self._actions[a.meta.id]]
+        for tour in tours:
+            out.append(self._tours[tour.slug])
+            out += [self._stops[s.tour.slug, s.index] for s in self._stops_of[tour.slug]]
+        out += [self._tours[t.slug] for t in tours_alone]
+        out += [self._stops[s.tour.slug, s.index] for s in stops]
+        return out
+
+    @cached_property
+    def _actions(self) -> dict[str, list[Item]]:
+        return {a.meta.id: self.action(a) for a in self.site.actions_ordered}
+
+    @cached_property
+    def _stops_of(self) -> dict[str, list[StopView]]:
+        """Each tour's stops: one pass over the stops, not one per tour."""
+        out: dict[str, list[StopView]] = {}
+        for stop in self.site.stops:
+            out.setdefault(stop.tour.slug, []).append(stop)
+        return out
+
+    @cached_property
+    def _tours(self) -> dict[str, Item]:
+        return {t.slug: self.tour(t, self._stops_of[t.slug]) for t in self.site.tours}
+
+    @cached_property
+    def _stops(self) -> dict[tuple[str, int], Item]:
+        """Each stop's entry, made once though it is in its tour's feeds and its country's."""
+        return {(s.tour.slug, s.index): self.stop(s) for s in self.site.stops}
+
     # ---- actions
 
     def action(self, action: ActionView) -> list[Item]:
         """The action itself, each update, and its closure or resolution."""
-        meta, entry = action.meta, action.entry
+        meta = action.meta
         page = self.absolute(action.url)
         cats = self.categories(meta.country, meta.themes, meta.campaigns)
         related = self.print_links(action)
         issued = self.day(meta.issued)
         closed = closure_date(action)
+        closed_day = self.day(closed) if closed else None
         items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"), title=f"Urgent action: {meta.title}", url=page,
-                      published=issued, updated=self.day(closed) if closed else issued,
-                      summary=" ".join(meta.summary.split()),
-                      content=Later(lambda: self.action_html(action, page, related)),
-                      categories=cats, related=related, rank=0)]
+                      published=issued, updated=closed_day or issued, summary=" ".join(meta.summary.split()),
+                      content=Later(self.action_html, action, page, related), categories=cats, related=related,
+                      rank=0)]
         for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
-            def text(i=i, update=update) -> Markup:
-                return self.rich(entry, update.text, ("updates", i, "text"), page)
-
-            def html(update=update, text=text) -> Markup:
-                return _join([
-                    _p(Markup("<strong>{}: {}</strong>").format(self.fmt.date(update.date), update.title)),
-                    text(),
-                    _p(self.status_line(action)),
-                    _p(_a(page, f"Read the whole action: {meta.title}")),
-                ])
-
+            dated = self.day(update.date)
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
                               title=f"Update: {update.title} ({meta.title})", url=page + "#updates",
-                              published=self.day(update.date), updated=self.day(update.date),
-                              summary=Later(lambda text=text: shorten(plain_text(str(text())))),
-                              content=Later(html), categories=cats, rank=1))
+                              published=dated, updated=dated, summary=Later(self._update_summary, action, i, page),
+                              content=Later(self._update_html, action, i, page), categories=cats, rank=1))
         if action.status == "closed":
-            deadline = meta.deadline if meta.status == "open" else None
-            why = f"This urgent action is closed: its deadline, {self.fmt.date(deadline)}, has passed." if deadline \
-                else "This urgent action is closed."
-            html = _join([
-                _p(why),
-                _p("Thank you to everyone who wrote. Please do not send letters now: late appeals can do harm."),
-                _p(_a(self.absolute("actions/"), "See the actions that are open now")),
-                _p(_a(page, f"Read the action: {meta.title}")),
-            ])
+            why = Later(self._closed_why, action)
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"), title=f"Closed: {meta.title}",
-                              url=page, published=self.day(closed), updated=self.day(closed), summary=why,
-                              content=str(html), categories=cats, rank=2))
+                              url=page, published=closed_day, updated=closed_day, summary=why,
+                              content=Later(self._closed_html, action, page, why), categories=cats, rank=2))
         elif action.status == "resolved":
-            def outcome() -> Markup:
-                return self.rich(entry, meta.outcome, ("outcome",), page)
-
-            def resolved_html() -> Markup:
-                return _join([
-                    _p(Markup("<strong>Good news.</strong>")),
-                    outcome(),
-                    _p("Thank you to everyone who wrote. Please do not send further letters on this action."),
-                    _p(_a(page, f"Read the action: {meta.title}")),
-                ])
-
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"), title=f"Resolved: {meta.title}",
-                              url=page, published=self.day(closed), updated=self.day(closed),
-                              summary=Later(lambda: shorten(plain_text(str(outcome())))),
-                              content=Later(resolved_html), categories=cats, rank=2))
+                              url=page, published=closed_day, updated=closed_day,
+                              summary=Later(self._resolved_summary, action, page),
+                              content=Later(self._resolved_html, action, page), categories=cats, rank=2))
         return items
+
+    def _update_text(self, action: ActionView, i: int, page: str) -> Markup:
+        return self.rich(action.entry, action.meta.updates[i].text, ("updates", i, "text"), page)
+
+    def _update_summary(self, action: ActionView, i: int, page: str) -> str:
+        return shorten(plain_text(str(self._update_text(action, i, page))))
+
+    def _update_html(self, action: ActionView, i: int, page: str) -> Markup:
+        update = action.meta.updates[i]
+        return _join([
+            _p(Markup("<strong>{}: {}</strong>").format(self.fmt.date(update.date), update.title)),
+            self._update_text(action, i, page),
+            _p(self.status_line(action)),
+            _p(_a(page, f"Read the whole action: {action.meta.title}")),
+        ])
+
+    def _closed_why(self, action: ActionView) -> str:
+        meta = action.meta
+        deadline = meta.deadline if meta.status == "open" else None
+        if deadline:
+            return f"This urgent action is closed: its deadline, {self.fmt.date(deadline)}, has passed."
+        return "This urgent action is closed."
+
+    def _closed_html(self, action: ActionView, page: str, why: Later) -> Markup:
+        return _join([
+            _p(str(why)),
+            _p("Thank you to everyone who wrote. Please do not send letters now: late appeals can do harm."),
+            _p(_a(self.absolute("actions/"), "See the actions that are open now")),
+            _p(_a(page, f"Read the action: {action.meta.title}")),
+        ])
+
+    def _outcome(self, action: ActionView, page: str) -> Markup:
+        return self.rich(action.entry, action.meta.outcome, ("outcome",), page)
+
+    def _resolved_summary(self, action: ActionView, page: str) -> str:
+        return shorten(plain_text(str(self._outcome(action, page))))
+
+    def _resolved_html(self, action: ActionView, page: str) -> Markup:
+        return _join([
+            _p(Markup("<strong>Good news.</strong>")),
+            self._outcome(action, page),
+            _p("Thank you to everyone who wrote. Please do not send further letters on this action."),
+            _p(_a(page, f"Read the action: {action.meta.title}")),
+        ])
 
     def action_html(self, action: ActionView, page: str, related: tuple[Link, ...]) -> Markup:
         """The action as its page shows it today: what to do and the letter only while it is open."""
@@ -376,33 +446,34 @@ class FeedItems:
 
     # ---- tours and stops
 
-    def tour(self, tour: Entry) -> list[Item]:
-        """The tour itself, and each of its stops."""
+    def tour(self, tour: Entry, stops: list[StopView]) -> Item:
+        """The tour itself (its ``stops`` are entries of their own: :meth:`stop`)."""
         meta = tour.meta
-        stops = self.site.tour_stops(tour)
         page = self.absolute(self.site.url(tour))
         published = self.announced(meta) or stops[0].starts
+        image = self.image(meta)  # now, not when the entry is written: the site must carry the image either way
+        cats = self.categories(meta.country, meta.themes, meta.campaigns)
+        return Item(id=tag_uri(self.authority, f"tour/{tour.slug}"), title=f"Speaker tour: {meta.title}", url=page,
+                    published=published, updated=published, summary=" ".join(meta.summary.split()),
+                    content=Later(self._tour_html, tour, stops, page, image), categories=cats, rank=0)
+
+    def _tour_html(self, tour: Entry, stops: list[StopView], page: str, image: Markup) -> Markup:
+        meta = tour.meta
         schedule = [Markup("<li>{}</li>").format(_join([status_prefix(s), self.when(s), " · ",
                                                          _a(self.absolute(s.url), self.where(s))], ""))
                     for s in stops]
-        calendar_path = tour_calendar_path(tour.slug)
-        html = _join([
+        return _join([
             _p(" ".join(meta.summary.split())),
-            self.image(meta),
+            image,
             self.speakers(tour),
             Markup("<h2>Schedule</h2>"),
             Markup("<ul>{}</ul>").format(_join(schedule)),
             self.rich(tour, tour.body, ("body",), page),
             # Readers strip webcal: links from entries; the Subscribe page has them.
-            _p(_join([_a(self.absolute(calendar_path), "Add the tour's events to your calendar (.ics)"),
+            _p(_join([_a(self.absolute(tour_calendar_path(tour.slug)), "Add the tour's events to your calendar (.ics)"),
                       _a(self.absolute("subscribe/#calendars"), "how to subscribe")], " · ")),
             _p(_a(page, f"See the tour on our site: {meta.title}")),
         ])
-        cats = self.categories(meta.country, meta.themes, meta.campaigns)
-        item = Item(id=tag_uri(self.authority, f"tour/{tour.slug}"), title=f"Speaker tour: {meta.title}", url=page,
-                    published=published, updated=published, summary=" ".join(meta.summary.split()),
-                    content=str(html), categories=cats, rank=0)
-        return [item] + [self.stop(s) for s in stops]
 
     def announced(self, tour_meta, stop=None) -> datetime | None:
         """When a tour (or one of its stops) was announced: ``announced``, else the tour's ``publish_on``."""
@@ -415,12 +486,28 @@ class FeedItems:
     def stop(self, stop: StopView) -> Item:
         """One event of a tour, dated when it was announced (else when it starts); a cancelled or postponed one says so first."""
         s, meta = stop.stop, stop.tour.meta
-        live = stop.status != "cancelled"
         page = self.absolute(stop.url)
-        notes = {"cancelled": "This event is cancelled.",
-                 "postponed": "This event is postponed: a new date will follow."}
+        cats = self.categories(s.country, meta.themes, meta.campaigns)
+        dated = self.announced(meta, s) or stop.starts
+        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=Later(self._stop_title, stop), url=page,
+                    published=dated, updated=dated, summary=Later(self._stop_summary, stop),
+                    content=Later(self._stop_html, stop, page), categories=cats, rank=1)
+
+    def _stop_title(self, stop: StopView) -> str:
+        s = stop.stop
+        place = s.city or ("Online" if stop.mode == "online" else s.venue or "")
+        when = f"{place}, {self.fmt.date(stop.starts.date())}" if place else self.fmt.date(stop.starts.date())
+        return f"{status_prefix(stop)}{stop.tour.meta.title} – {when}"
+
+    def _stop_summary(self, stop: StopView) -> str:
+        return " ".join(filter(None, [STOP_NOTES.get(stop.status), self.fmt.weekday_date(stop.starts.date()) + ",",
+                                      self.fmt.time(stop.starts), "·", self.where(stop)]))
+
+    def _stop_html(self, stop: StopView, page: str) -> Markup:
+        s = stop.stop
+        live = stop.status != "cancelled"
         details = [
-            _p(Markup("<strong>{}</strong>").format(notes[stop.status])) if stop.status in notes else None,
+            _p(Markup("<strong>{}</strong>").format(STOP_NOTES[stop.status])) if stop.status in STOP_NOTES else None,
             _p(Markup("When: ") + self.when(stop)),
             _p(f"Where: {self.where(stop)}"),
             _p(_join([Markup("Online: "), _a(s.online, s.online)], "")) if live and s.online else None,
@@ -432,16 +519,8 @@ class FeedItems:
             details.append(_p(Markup("Urgent actions featured: ") + _join(
                 (_a(self.absolute(a.url), a.meta.title) for a in stop.actions), ", ")))
         details += [_p(_a(self.absolute(link.url), link.label)) for link in self.calendars.stop_links(stop)]
-        details.append(_p(_a(page, f"See the tour on our site: {meta.title}")))
-        place = s.city or ("Online" if stop.mode == "online" else s.venue or "")
-        when = f"{place}, {self.fmt.date(stop.starts.date())}" if place else self.fmt.date(stop.starts.date())
-        title = f"{status_prefix(stop)}{meta.title} – {when}"
-        summary = " ".join(filter(None, [notes.get(stop.status), self.fmt.weekday_date(stop.starts.date()) + ",",
-                                         self.fmt.time(stop.starts), "·", self.where(stop)]))
-        cats = self.categories(s.country, meta.themes, meta.campaigns)
-        dated = self.announced(meta, s) or stop.starts
-        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=title, url=page, published=dated,
-                    updated=dated, summary=summary, content=str(_join(details)), categories=cats, rank=1)
+        details.append(_p(_a(page, f"See the tour on our site: {stop.tour.meta.title}")))
+        return _join(details)
 
     def when(self, stop: StopView) -> str:
         return stop_when(stop, self.fmt)
@@ -476,47 +555,48 @@ class Feeds(Output):
     @cached_property
     def feeds(self) -> list[Feed]:
         """Every feed, in the order the Subscribe page lists them."""
-        site, fmt, entries = self.ctx.site, self.ctx.fmt, self.entries
-        by_action = {a.meta.id: entries.action(a) for a in site.actions_ordered}
-        by_tour = {t.slug: entries.tour(t) for t in site.tours}
-
-        def actions(views) -> list[Item]:
-            return [item for a in views for item in by_action[a.meta.id]]
-
-        def tours(tour_entries) -> list[Item]:
-            return [item for t in tour_entries for item in by_tour[t.slug]]
-
+        site, fmt = self.ctx.site, self.ctx.fmt
+        carried = self.entries.carried
+        # One pass over the actions, not one per campaign (Site.campaign_actions).
+        campaign_actions: dict[str, list[ActionView]] = {}
+        for action in site.actions_ordered:
+            for slug in dict.fromkeys(action.meta.campaigns):
+                campaign_actions.setdefault(slug, []).append(action)
         action_pages = tuple(a.url for a in site.actions_ordered)
         tour_pages = tuple(site.url(t) for t in site.tours)
         out = [
             Feed("all", "Everything", "Every urgent action with its updates, closure or good news, and every "
                  "speaker tour and event.", "Everything", ("", "subscribe/"),
-                 actions(site.actions_ordered) + tours(site.tours)),
+                 partial(carried, actions=site.actions_ordered, tours=site.tours)),
             Feed("actions", "Urgent actions", "Each new urgent action, each update, and the news when an action "
-                 "closes or ends well.", "Urgent actions", ("actions/", *action_pages), actions(site.actions_ordered)),
+                 "closes or ends well.", "Urgent actions", ("actions/", *action_pages),
+                 partial(carried, actions=site.actions_ordered)),
             Feed("actions-open", "Open urgent actions", "Only the actions you can still act on: each new action and "
                  "its updates, while it is open.", "Urgent actions", ("actions/", *action_pages),
-                 actions(site.open_actions)),
+                 partial(carried, actions=site.open_actions)),
             Feed("tours", "Speaker tours and events", "Each new tour and each of its events; cancelled and postponed "
-                 "events stay, marked.", "Tours and events", ("tours/", *tour_pages), tours(site.tours)),
+                 "events stay, marked.", "Tours and events", ("tours/", *tour_pages),
+                 partial(carried, tours=site.tours)),
         ]
         for campaign in site.campaigns:
             out.append(Feed(f"campaigns/{campaign.slug}", campaign.meta.title,
                             f"Urgent actions, tours and events of the campaign \u201c{campaign.meta.title}\u201d.",
                             "Campaigns", (site.url(campaign),),
-                            actions(site.campaign_actions(campaign)) + tours(site.campaign_tours(campaign))))
+                            partial(carried, actions=campaign_actions.get(campaign.slug, []),
+                                    tours=site.campaign_tours(campaign))))
         for code, bucket in site.countries.items():
             name = fmt.country(code)
-            stops = [entries.stop(s) for s in bucket["stops"]]
-            own_tours = [by_tour[t.slug][0] for t in bucket["tours"]]
+            # A tour's stops may be elsewhere: the country's own stops instead.
             out.append(Feed(f"countries/{code.lower()}", name, f"Urgent actions, tours and events: {name}.",
                             "Countries", (f"countries/{code.lower()}/",),
-                            actions(bucket["actions"]) + own_tours + stops))
+                            partial(carried, actions=bucket["actions"], tours_alone=bucket["tours"],
+                                    stops=bucket["stops"])))
         for slug, bucket in site.themes.items():
             label = site.config.settings.themes[slug]
             out.append(Feed(f"themes/{slug}", label, f"Urgent actions, tours and events about {label.lower()}.",
-                            "Themes", (f"themes/{slug}/",), actions(bucket["actions"]) + tours(bucket["tours"])))
-        return [Feed(f.key, f.title, f.carries, f.group, f.pages, _unique(f.items)) for f in out]
+                            "Themes", (f"themes/{slug}/",),
+                            partial(carried, actions=bucket["actions"], tours=bucket["tours"])))
+        return out
 
     @cached_property
     def _by_page(self) -> dict[str, list[Feed]]:
@@ -552,7 +632,7 @@ class Feeds(Output):
         limit = self.ctx.site.config.settings.feed_limit
         for feed in self.feeds:
             entries = feed.entries(limit)
-            updated = max((i.updated for i in entries), default=self._newest)
+            updated = max((i.updated for i in entries), default=None) or self._newest
             files[feed.path("rss")] = self.xml(feed, entries, updated, "rss")
             files[feed.path("atom")] = self.xml(feed, entries, updated, "atom")
             files[feed.path("json")] = self.json(feed, entries)
@@ -585,7 +665,7 @@ class Feeds(Output):
         for item in entries:
             fe = fg.add_entry(order="append")
             fe.id(item.id)
-            fe.title(item.title)
+            fe.title(str(item.title))
             fe.link(href=item.url)
             fe.related.links = list(item.related)
             fe.published(when(item.published))
@@ -608,7 +688,7 @@ class Feeds(Output):
             data = {
                 "id": item.id,
                 "url": item.url,
-                "title": item.title,
+                "title": str(item.title),
                 "content_html": str(item.content),
                 "summary": str(item.summary),
                 "date_published": item.published.isoformat(),
