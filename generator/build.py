@@ -59,18 +59,15 @@ class Renderers:
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
         self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
-        self._early: dict[str, bytes] = {}
 
     def project(self) -> Tree:
         """What the engine sees: its config, the theme, and every page as Markdown (under ``docs/``)."""
         tree = Tree()
         with self.timings.phase("pages"):
             tree.update({"docs/" + p: d for p, d in self.pages.render_all(self.workers).items()}, "pages")
-        for output in (o for o in self.outputs if o.makes_pages):
+        for output in self.outputs:
             with self.timings.phase(output.name):
-                made = output.render()
-            tree.update({"docs/" + p: d for p, d in made.items() if p.endswith(".md")}, output.name)
-            self._early.update({p: d for p, d in made.items() if not p.endswith(".md")})
+                tree.update({"docs/" + p: d for p, d in output.pages().items()}, output.name)
         site = self.loaded.site
         nav = NAV + [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
@@ -83,17 +80,15 @@ class Renderers:
     def files(self) -> Tree:
         """Every other file of the site (under ``docs/``): feeds, calendars, sheets, images, headers."""
         tree = Tree()
-        tree.update({"docs/" + p: d for p, d in self._early.items()}, "early outputs")
-        late = [o for o in self.outputs if not o.makes_pages]
         try:
-            for output in late:  # PDFs start in worker processes while calendars are made here
+            for output in self.outputs:  # PDFs start in worker processes while feeds and calendars are made here
                 with self.timings.phase(output.name):
                     output.begin()
-            for output in late:
+            for output in self.outputs:
                 with self.timings.phase(output.name):
                     tree.update({"docs/" + p: d for p, d in output.render().items()}, output.name)
         finally:
-            for output in late:
+            for output in self.outputs:
                 output.close()
         with self.timings.phase("media"):
             root = self.loaded.root

@@ -58,8 +58,6 @@ class Output(Extras):
     """An output besides pages. Subclasses implement :meth:`render` and may override the link hooks."""
 
     name = "output"
-    makes_pages = False
-    """True if :meth:`render` returns Markdown pages too: it then runs before the engine starts."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -67,6 +65,13 @@ class Output(Extras):
     def nav(self) -> list[tuple[str, str]]:
         """Extra navigation sections: ``(title, docs path of a Markdown page)``."""
         return []
+
+    def pages(self) -> dict[str, bytes]:
+        """Markdown pages it adds to the site, ``{docs path: bytes}``: made before the engines start.
+
+        The default adds none.
+        """
+        return {}
 
     def begin(self) -> None:
         """Start slow work in the background (worker processes) before the other outputs render.

@@ -543,7 +543,6 @@ class Feeds(Output):
     """Renders every feed, the OPML list and the Subscribe page, and announces feeds on their pages."""
 
     name = "feeds"
-    makes_pages = True  # the Subscribe page
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
@@ -637,8 +636,10 @@ class Feeds(Output):
             files[feed.path("atom")] = self.xml(feed, entries, updated, "atom")
             files[feed.path("json")] = self.json(feed, entries)
         files[OPML_PATH] = self.opml()
-        files["subscribe/index.md"] = self.subscribe_page().encode()
         return files
+
+    def pages(self) -> dict[str, bytes]:
+        return {"subscribe/index.md": self.subscribe_page().encode()}
 
     def xml(self, feed: Feed, entries: list[Item], updated: datetime, fmt: str) -> bytes:
         """The feed as RSS 2.0 or Atom 1.0."""
