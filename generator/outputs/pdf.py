@@ -13,8 +13,10 @@ A :class:`PdfJob` is one HTML document and the address it is published at.
 * **Cached.** The cache key is a hash of everything the bytes depend on (HTML,
   asset bytes, options, WeasyPrint and pydyf versions), so an unchanged sheet
   is never rendered twice.
-* **Parallel.** Cache misses are rendered in a process pool; when no pool can
-  be started, they are rendered one after the other, with the same result.
+* **Parallel, in the background.** Cache misses are rendered in a process
+  pool while the build goes on (:meth:`PdfMaker.submit`); when no pool can be
+  started, they are rendered one after the other, with the same result. Each
+  worker parses the sheet stylesheet and loads its fonts once.
 """
 
 from __future__ import annotations
@@ -307,11 +309,6 @@ class PdfBatch:
 
 def _pages_key(key: str) -> str:
     return "pages-" + key.removeprefix("pdf-")
-
-
-def page_count(data: bytes) -> int:
-    """How many pages a PDF has."""
-    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 def join_pdfs(parts: list[bytes], title: str, author: str, language: str, made: str) -> bytes:
