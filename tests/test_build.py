@@ -232,6 +232,41 @@ def test_leak_found_after_the_engine_fails_the_build_and_keeps_the_old_site(buil
     assert _snapshot(site) == before and _leftovers(site) == []
 
 
+def test_leak_in_a_file_made_beside_the_engine_fails_a_full_build(built, monkeypatch):
+    # A full build scans feeds, calendars and sheets before they are written, and then only the
+    # engine's files: a name in a calendar must still stop it.
+    from generator.outputs.calendars import Calendars
+
+    project, site = built
+    before = _snapshot(site)
+    real_render = Calendars.render
+    monkeypatch.setattr(Calendars, "render", lambda self: {
+        **real_render(self), "calendars/extra.ics": b"DESCRIPTION:with Marisol Quintero Vargas\r\n"})
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
+    assert [str(p) for p in found.value.problems] == [
+        "content/defenders/lucia.md:30: private.real_name: this real name would be published in "
+        "site/calendars/extra.ics: find and remove it"
+    ]
+    assert _snapshot(site) == before and _leftovers(site) == []
+
+
+def test_the_staging_folder_removes_only_what_is_inside_it(tmp_path):
+    from generator.write import Staging, WriteRefused
+
+    site = tmp_path / "site"
+    outside = tmp_path / "keep"
+    outside.mkdir()
+    with Staging(site) as staging:
+        inside = staging.root / "project-0" / "docs"
+        inside.mkdir(parents=True)
+        (inside / "index.md").write_text("x")
+        staging.discard(staging.root / "project-0")
+        with pytest.raises(WriteRefused):
+            staging.discard(outside)
+    assert outside.is_dir() and not staging.root.exists()
+
+
 def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
     project, site = built
     assert (site / "defenders/wanjiru/index.html").exists()

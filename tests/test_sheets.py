@@ -410,6 +410,39 @@ def test_without_a_process_pool_the_same_pdfs_are_made_one_by_one(rendered, monk
     assert maker.stats.misses == 2
 
 
+def test_stylesheets_parsed_once_per_process_give_the_same_bytes(rendered, monkeypatch):
+    html = rendered.files["actions/river-guardians/print/index.html"].decode()
+    args = (html, "https://accompany.example.org/actions/river-guardians/print/",
+            {url: str(path) for url, path in rendered.assets.items()})
+    assert pdf_module._parsed_styles(pdf_module.weasyprint.HTML(string=html, base_url=args[1]), args[1], args[2])
+    monkeypatch.setattr(pdf_module, "_parsed_styles", lambda *a: None)  # WeasyPrint loads the link itself
+    assert render_pdf(*args) == rendered.files[RIVER]
+
+
+def test_a_broken_pool_makes_the_same_pdfs_here(rendered, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class DeadPool:  # a worker was killed: every future fails
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, *args):
+            future = Future()
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+            return future
+
+        def shutdown(self, **kwargs):
+            pass
+
+    monkeypatch.setattr(pdf_module, "ProcessPoolExecutor", DeadPool)
+    jobs = [PdfJob(path, rendered.files[f"actions/{slug}/print/index.html"].decode(),
+                   f"https://accompany.example.org/actions/{slug}/print/")
+            for path, slug in ((RIVER, "river-guardians"), (UNION, "union-leader-guatemala"))]
+    maker = PdfMaker(rendered.assets, None, workers=2)
+    assert maker.make(jobs) == {RIVER: rendered.files[RIVER], UNION: rendered.files[UNION]}
+
+
 @pytest.mark.parametrize("tag", [
     '<img src="https://tracker.example/pixel.png" alt="">',
     '<link rel="stylesheet" href="https://cdn.example/x.css">',

@@ -7,7 +7,11 @@ pages. No renderer writes to disk; :mod:`generator.write` does.
 Pages are rendered by :mod:`.pages`. The other outputs (feeds, calendars,
 sheets) are :class:`Output` objects listed in :func:`outputs`: besides their
 files, they tell the pages which links to show (a feed on an index, a print
-sheet on an action) and which sections to add to the navigation.
+sheet on an action), which sections to add to the navigation, and which
+pages of their own to stage (:meth:`Output.pages`, before the engines start).
+The build calls :meth:`Output.begin` on every output, then :meth:`Output.render`
+on each, while the engines run: slow work (PDFs) starts early in worker
+processes and is collected last.
 """
 
 from __future__ import annotations

@@ -174,13 +174,22 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-class _Now:
-    """A result computed when asked for: the same interface as a pool's future, for when there is no pool."""
+class _Later:
+    """``function(*args)``: from a worker's future, or computed here when asked for.
 
-    def __init__(self, function: Callable, *args: Any):
-        self.function, self.args = function, args
+    With no pool, or when the pool broke (a worker killed, no semaphores), the
+    same work is done in this process, with the same result.
+    """
+
+    def __init__(self, function: Callable, args: tuple, future=None):
+        self.function, self.args, self.future = function, args, future
 
     def result(self) -> Any:
+        if self.future is not None:
+            try:
+                return self.future.result()
+            except BrokenProcessPool:
+                pass
         return self.function(*self.args)
 
 
@@ -269,19 +278,17 @@ class PdfMaker:
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
             except (OSError, NotImplementedError):
                 self._no_pool = True  # no pool here (a sandbox): the same work, one by one
+        future = None
         if self._pool is not None:
             try:
-                return self._pool.submit(function, *args)
+                future = self._pool.submit(function, *args)
             except (OSError, BrokenProcessPool):
                 self.close()
                 self._no_pool = True
-        return _Now(function, *args)
+        return _Later(function, args, future)
 
     def _finish(self, job: PdfJob, key: str, made) -> bytes:
-        try:
-            data, pages = made.result()
-        except (OSError, BrokenProcessPool):  # a worker died: do it here, with the same result
-            data, pages = render_counted(job.html, job.base_url, self.assets)
+        data, pages = made.result()
         if not _valid_pdf(data):
             raise PdfError(f"{job.path}: WeasyPrint did not return a PDF")
         if self.cache:
