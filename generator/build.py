@@ -134,7 +134,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     cores = engines or os.cpu_count() or 1
     renderers = Renderers(loaded, cache.results, timings, cores, cache.remembered_markup())
     project = renderers.project()
-    secrets = incremental.secrets_key(loaded.publication.secrets)
+    secrets = incremental.secrets_key(loaded.publication.watched)
     previous = cache.previous_state()
 
     with Staging(site_dir) as staging:
@@ -165,7 +165,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
                 leaks += _scan_written(staging.output, written, loaded, site_dir)
             else:
                 scanned = {p[len("docs/"):] for p in files.files} if full_build else set()
-                leaks += scan_tree(staging.output, loaded.publication.secrets, f"{site_dir.name}/", scanned)
+                leaks += scan_tree(staging.output, loaded.publication.watched, f"{site_dir.name}/", scanned)
         if leaks:
             raise ProblemsFound(leaks)
         count = sum(len(names) for _, _, names in os.walk(staging.output))
@@ -227,7 +227,7 @@ def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, folder: Path | 
     with renderers.timings.phase("write"):
         files.write(folder)
     with renderers.timings.phase("scan"):
-        found = scan_files({p[len("docs/"):]: d for p, d in files.files.items()}, loaded.publication.secrets,
+        found = scan_files({p[len("docs/"):]: d for p, d in files.files.items()}, loaded.publication.watched,
                            where=f"{site_dir.name}/")
     return files, found
 
@@ -235,5 +235,5 @@ def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, folder: Path | 
 def _scan_written(site: Path, written: list[str], loaded: Loaded, site_dir: Path) -> list:
     """Private names in what this build wrote (the rest is the last build's, scanned then)."""
     paths = written + ["sitemap.xml", "sitemap.xml.gz"]
-    return scan_files({p: (site / p).read_bytes() for p in paths}, loaded.publication.secrets,
+    return scan_files({p: (site / p).read_bytes() for p in paths}, loaded.publication.watched,
                       where=f"{site_dir.name}/")

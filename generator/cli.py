@@ -141,6 +141,8 @@ def _build(root: Path, site_dir: Path | None, as_of, full: bool = False) -> int:
 
     target = (site_dir or root / "site").absolute()
     report_ = build(root, target, as_of, full=full)
+    for warning in report_.loaded.publication.warnings:
+        print(f"warning: {warning}")
     phases = ", ".join(f"{k} {v:.2f}s" for k, v in report_.timings.phases.items())
     withheld = len(report_.loaded.publication.withheld)
     when = report_.loaded.site.clock.now.isoformat()

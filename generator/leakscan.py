@@ -1,7 +1,9 @@
-"""The last guard: look for every private real name in every byte the build would publish.
+"""The last guard: look for every private real name, and every name of a defender withheld for
+consent, in every byte the build would publish.
 
-The policy removes private data and the validator rejects public text that
-contains a real name; this scan checks the finished site anyway, in every form
+The policy removes private data, rejects public text that contains a real
+name, and withholds files that name a withdrawn defender; this scan checks the
+finished site anyway, in every form
 a name could take there: plain, HTML-escaped, JSON-escaped (the search index),
 URL-encoded, inside gzip files, and inside PDFs (their text as a reader would
 copy it, their metadata, and every string and stream they hold). A PDF that
@@ -22,7 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, StreamObject, TextStringObject
 
-from .core.policy import normalise, secret_pattern
+from .core.names import Watched, name_pattern, normalise, watched
 from .core.problems import Problem
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -98,14 +100,29 @@ def pdf_texts(data: bytes) -> tuple[str, ...]:
     return tuple(out)
 
 
-def scan_files(files: dict[str, bytes], secrets: dict[str, tuple[str, int]], where: str = "") -> list[Problem]:
-    """A problem for each secret found in ``files``, named at the line that declares it."""
+#: Where the theme's and the engine's own files go: scripts, stylesheets, fonts (not content).
+ASSETS = "assets/"
+
+
+def scan_files(files: dict[str, bytes], secrets: dict[str, Watched | tuple[str, int]], where: str = "") -> list[Problem]:
+    """A problem for each watched text found in ``files``, named at the line that makes it a rule.
+
+    ``secrets`` maps each text to its :class:`~generator.core.names.Watched`
+    rule (or, for a real name, the ``(path, line)`` that declares it).
+    """
     if not secrets:
         return []
-    pattern = secret_pattern({name: origin[0] for name, origin in secrets.items()})
-    by_norm = {normalise(name): origin for name, origin in secrets.items()}
+    rules = {name: watched(value) for name, value in secrets.items()}
+    everywhere = [n for n, rule in rules.items() if not rule.content_only]
+    patterns = {True: name_pattern(everywhere) if everywhere else None, False: name_pattern(rules)}
+    by_norm: dict[str, Watched] = {}
+    for name, rule in rules.items():  # the first of two texts that compare equal speaks for both
+        by_norm.setdefault(normalise(name), rule)
     problems = []
     for path in sorted(files):
+        pattern = patterns[path.startswith(ASSETS)]
+        if pattern is None:
+            continue
         try:
             texts = texts_of(path, files[path])
         except UnreadablePdf as exc:
@@ -114,14 +131,14 @@ def scan_files(files: dict[str, bytes], secrets: dict[str, tuple[str, int]], whe
         for text in texts:
             match = pattern.search(normalise(text))
             if match:
-                origin_path, line = by_norm[match.group(0)]
-                problems.append(Problem(origin_path, line, "private.real_name",
-                                        f"this real name would be published in {where}{path}: find and remove it"))
+                rule = by_norm[match.group(0)]
+                problems.append(Problem(rule.path, rule.line, rule.key,
+                                        f"{rule.what} would be published in {where}{path}: find and remove it"))
                 break
     return problems
 
 
-def scan_tree(root: Path, secrets: dict[str, tuple[str, int]], where: str = "",
+def scan_tree(root: Path, secrets: dict[str, Watched | tuple[str, int]], where: str = "",
               scanned: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """:func:`scan_files` over every file under ``root``, but those in ``scanned`` (already scanned as they are)."""
     if not secrets:

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from . import read
 from .core.model import SiteConfig
-from .core.policy import Clock, Publication, publish
+from .core.policy import Clock
+from .core.publication import Publication, publish
 from .core.problems import Problem, ProblemsFound
 from .core.site import Site, build_site
 from .core.source import Project
@@ -84,7 +85,7 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> 
         publication = publish(catalogue, clock, config.settings.review_warning_days)
         if publication.problems:
             raise ProblemsFound(publication.problems)
-        site = build_site(publication.public, config, clock)
+        site = build_site(publication.public, config, clock, publication.unlinked)
     return Loaded(root, project, config, publication, site)
 
 

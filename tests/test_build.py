@@ -110,7 +110,7 @@ def _article(html: str) -> str:
 def test_open_action_page_reads_as_a_supporter_expects(sample_site):
     text = _article((sample_site / "actions/river-guardians/index.html").read_text())
     for expected in [
-        "UA-2026-031", "Protect the river guardians of San Ignacio", "Take action before December 22, 2026",
+        "UA-2026-031", "Protect the river guardians of San Ignacio", "Act by December 22, 2026",
         "21 days left", "What to do", "Model letter", "Dear Attorney General,", "Send your appeal to",
         "Avenida Calle 24 No. 52-01", "Salutation: Dear Attorney General", "Send copies to", "Your Excellency",
         "Write in: Spanish, English", "Defenders", "Rivers, not bullets", "Colombia",

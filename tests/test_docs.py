@@ -50,6 +50,6 @@ def test_json_schemas_for_editors_describe_every_key(tmp_path):
     assert {"title", "summary", "country", "id", "issued"} <= set(action["required"])
     assert action["additionalProperties"] is False
     assert action["properties"]["deadline"]["anyOf"][0]["format"] == "date"
-    assert "Take action before this date" in action["properties"]["deadline"]["description"]
+    assert "The last day to act" in action["properties"]["deadline"]["description"]
     assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == [
         "action.schema.json", "campaign.schema.json", "defender.schema.json", "page.schema.json", "tour.schema.json"]

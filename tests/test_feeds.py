@@ -168,7 +168,7 @@ def test_each_action_update_closure_and_resolution_is_its_own_entry(sample):
     closed = by_id[TAG + "action/UA-2026-019/closed"]
     assert closed.title == "Closed: Journalist detained for reporting on land grabs"
     assert closed.published == "2026-11-20T00:00:00+00:00"  # the deadline's day
-    assert "November 20, 2026, has passed" in closed.content[0].value
+    assert "the last day to act was November 20, 2026" in closed.content[0].value
 
     resolved = by_id[TAG + "action/UA-2026-012/resolved"]
     assert resolved.title == "Resolved: Two land defenders released"

@@ -13,12 +13,12 @@ from generator.core.policy import (
     action_status,
     days_left,
     defender_withheld_reason,
-    publish,
     redact_defender,
     strip_comments,
     strip_private,
     withheld_reason,
 )
+from generator.core.publication import publish
 from generator.core.source import Source
 from generator.core.validate import Catalogue
 
@@ -231,3 +231,61 @@ def test_relative_paths_are_what_posixpath_gives(target, base):
 ])
 def test_relative_urls(target, start, expected):
     assert relative_url(target, start) == expected
+
+
+# ------------------------------------------------------------------ time never breaks a build
+
+from generator.core.policy import withholding  # noqa: E402
+
+
+@pytest.mark.parametrize("changes, reason, timed, consent", [
+    ({"draft": True}, "draft: true", False, None),
+    ({"vetting.status": "pending"}, "vetting.status is pending", False, None),
+    ({"vetting.by": "AB"}, "vetting.by is the author: a second person must vet it", False, None),
+    ({"vetting.review_by": "2026-11-30"}, "review overdue since 2026-11-30", True, None),
+    ({"vetting.on": "2026-12-02"}, "vetting.on is in the future", True, None),
+    ({"publish_on": "2026-12-02"}, "embargoed until 2026-12-02", True, None),
+    ({"consent.withdrawn_on": "2026-12-01"}, "consent withdrawn on 2026-12-01", True,
+     "whose consent was withdrawn on 2026-12-01"),
+    ({"consent.given_on": "2026-12-05"}, "consent.given_on is in the future", True,
+     "whose consent is given only from 2026-12-05"),
+    # Fixing comes first, but a withdrawal always makes the names tripwires and references droppable.
+    ({"vetting.status": "pending", "consent.withdrawn_on": "2026-11-01"}, "vetting.status is pending", True,
+     "whose consent was withdrawn on 2026-11-01"),
+    ({"draft": True, "publish_on": "2027-01-01"}, "draft: true", False, None),
+])
+def test_withholding_says_whether_the_volunteer_or_the_calendar_holds_a_file_back(changes, reason, timed, consent):
+    held = withholding(entry(defender(**changes), "defender", "ana"), clock("2026-12-01T00:00"))
+    assert (held.reason, held.timed, held.consent) == (reason, timed, consent)
+
+
+def test_a_reference_to_what_the_calendar_withholds_is_left_out_with_a_warning():
+    ana = entry(defender(**{"vetting.review_by": "2026-11-30"}), "defender", "ana")
+    a = entry(action(defenders=("ana",)), "action", "a")
+    result = publish(_catalogue(ana, a), clock("2026-12-01T00:00"))
+    assert result.problems == []
+    assert result.public.actions["a"].meta.defenders == ()
+    assert [p.message for p in result.warnings] == [
+        "defender 'ana' (content/defenders/ana.md) is withheld (review overdue since 2026-11-30): "
+        "left out of this action until it is public again"]
+
+
+@pytest.mark.parametrize("now", ["2026-11-01T00:00", "2026-12-01T00:00", "2027-06-01T00:00"])
+def test_what_a_volunteer_must_fix_is_an_error_whatever_the_date(now):
+    """An embargoed action naming an unvetted profile is wrong before, on and after its embargo lifts."""
+    ana = entry(defender(**{"vetting.status": "pending"}), "defender", "ana")
+    a = entry(action(defenders=("ana",), publish_on="2026-12-01"), "action", "a")
+    secret = entry(action(id="UA-2", publish_on="2026-12-01", summary="About Ana Real Name.",
+                          private={"real_name": "Ana Real Name"}), "action", "b")
+    result = publish(_catalogue(ana, a, secret), clock(now))
+    assert sorted((p.path, p.key) for p in result.problems) == [
+        ("content/actions/a.md", "defenders[0]"), ("content/actions/b.md", "summary")]
+
+
+def test_every_name_file_name_and_photo_of_a_withdrawn_defender_is_watched():
+    ana = entry(defender(also_known_as=("Ana María",), **{"consent.withdrawn_on": "2026-11-01"}), "defender", "ana")
+    result = publish(_catalogue(ana), clock("2026-12-01T00:00"))
+    assert {name: (w.key, w.content_only) for name, w in result.watched.items()} == {
+        "Ana": ("name", True), "Ana María": ("also_known_as[0]", True), "ana": ("file name", True),
+        "media/a.jpg": ("image", True)}
+    assert "content/defenders/ana.md" in result.unlinked and "content/media/a.jpg" in result.unlinked

@@ -154,7 +154,7 @@ def test_open_sheet_text_has_everything_to_act_in_reading_order(loaded, rendered
         "sheet made on December 1, 2026",
         "UA-2026-031 · Colombia · issued November 10, 2026 · 2 updates (latest November 26, 2026)",
         "Protect the river guardians of San Ignacio",
-        "Take action before December 22, 2026",
+        "Act by December 22, 2026",
         "Check online before sending: this action may have been updated or closed.",
         "https://accompany.example.org/actions/river-guardians/",
         "WHAT HAPPENED",
@@ -469,7 +469,7 @@ def test_letter_writing_pack_has_a_cover_an_index_and_every_open_action(rendered
         "UA-2026-034 Union leader threatened after strike at banana plantation December 3, 2026 2",
         "UA-2026-031 Protect the river guardians of San Ignacio December 22, 2026 3",
     ]
-    assert "UA-2026-034" in pages[1] and "Take action before December 3, 2026" in pages[1]
+    assert "UA-2026-034" in pages[1] and "Act by December 3, 2026" in pages[1]
     assert "UA-2026-031" in pages[2] and "Dear Attorney General," in pages[3]
     assert "UA-2026-031 · Accompany Sample Network Page 2 of 2" in pages[3]  # each sheet keeps its own numbers
     assert "Page 1 of" not in pages[0]  # the cover is not numbered on its own

@@ -43,8 +43,8 @@ class Resolved:
 
 
 def _blank(match: re.Match) -> str:
-    # Keep line numbers: replace code with as many newlines as it had.
-    return "\n" * match.group(0).count("\n")
+    # Keep every offset: code becomes spaces, its line breaks stay.
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def may_have_links(text: str) -> bool:
@@ -55,20 +55,47 @@ def may_have_links(text: str) -> bool:
     return "](" in text or "]:" in text or "<" in text
 
 
-def find_links(text: str) -> list[Link]:
-    """Every link target in a Markdown text, outside code, in order."""
+def link_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every link target in a Markdown text, outside code, in order: ``(start, end, target)`` in ``text``."""
     scrubbed = text
     if "```" in text or "~~~" in text:
         scrubbed = _FENCE.sub(_blank, scrubbed)
     if "`" in scrubbed:
         scrubbed = _CODE_SPAN.sub(_blank, scrubbed)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, int, str]] = []
     for pattern in (_INLINE, _REFDEF, _ATTR):
         for m in pattern.finditer(scrubbed):
-            target = next((g for g in m.groups() if g is not None), "")
-            found.append((m.start(), target.strip()))
+            group = next((i for i, g in enumerate(m.groups(), 1) if g is not None), None)
+            if group is None:
+                found.append((m.end(), m.end(), ""))
+            else:
+                found.append((m.start(group), m.end(group), m.group(group).strip()))
     found.sort()
-    return [Link(t, scrubbed.count("\n", 0, pos) + 1) for pos, t in found]
+    return found
+
+
+def find_links(text: str) -> list[Link]:
+    """Every link target in a Markdown text, outside code, in order."""
+    return [Link(target, text.count("\n", 0, start) + 1) for start, _, target in link_spans(text)]
+
+
+def without_targets(text: str, source_path: str, paths: frozenset[str] | set[str]) -> str:
+    """``text`` with the targets of its links to the files in ``paths`` blanked (the link text stays).
+
+    What a reader will see of a link that is left out: its words, not where it pointed.
+    """
+    if not paths or not may_have_links(text):
+        return text
+    out, last = [], 0
+    for start, end, target in link_spans(text):
+        try:
+            resolved = resolve(source_path, target)
+        except LinkError:
+            continue
+        if resolved.kind == "file" and resolved.path in paths:
+            out += [text[last:start], " " * (end - start)]
+            last = end
+    return "".join(out) + text[last:] if out else text
 
 
 class LinkError(ValueError):

@@ -140,7 +140,7 @@ class Action(Content):
     issued: IsoDate
     """The date the action was issued."""
     deadline: IsoDate | None = None
-    """Take action before this date. Required while open."""
+    """The last day to act: the action is open through this day, and shows as closed after it. Required while open."""
     status: Literal["open", "closed", "resolved"] = "open"
     """open, closed or resolved (good news). After the deadline an open action shows as closed."""
     outcome: Markdown | None = None
@@ -221,6 +221,10 @@ class Defender(Content):
     """Required: ISO 3166-1 alpha-2. Shown only as consent.location allows."""
     name: PlainText
     """The name as the person agreed to be shown."""
+    also_known_as: tuple[PlainText, ...] = ()
+    """Added by accompany: other names texts may use for them (a nickname, a full name). Once consent
+    is withdrawn or missing, name and these are tripwires: any file whose public text mentions one is
+    withheld until edited."""
     kind: Literal["person", "community", "organisation"] = "person"
     """person (the default), community or organisation."""
     pronouns: Text | None = None

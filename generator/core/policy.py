@@ -2,15 +2,17 @@
 
 This is the one place that decides. Read it top to bottom:
 
-1. :func:`withheld_reason` says whether a file is published *now*, and if not, why.
+1. :func:`withholding` says whether a file is published *now*, and if not, why:
+   for a reason the volunteer must fix, or one the calendar (or a withdrawal) brings.
 2. :func:`action_status` says how an action is shown: an open action past its
    deadline is shown as closed (it is never deleted).
 3. :func:`redact_defender` removes what a defender did not consent to show.
 4. :func:`strip_private` drops every ``private`` mapping, at any depth, and
-   :func:`strip_comments` drops HTML comments from every Markdown text.
-5. :func:`publish` applies all of the above to a whole catalogue, and reports
-   as problems the published files that point at something withheld (which
-   would otherwise reveal it).
+   :func:`strip_comments` drops HTML comments from every Markdown text;
+   :func:`shown` is a file as it may be shown (3 and 4).
+
+These rules look at one file at a time. :mod:`.publication` applies them to a
+whole catalogue, where files refer to each other.
 
 Anything not explicitly allowed here is withheld: the rules fail closed.
 """
@@ -18,17 +20,14 @@ Anything not explicitly allowed here is withheld: the rules fail closed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time as time_of_day, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time as time_of_day
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from .model import Action, Content, Defender, Entry, Private, Tour
-from .problems import Problem, format_key
-from .source import MEDIA_DIR
-from .validate import Catalogue
+from .model import Action, Defender, Entry, Private
 
 
 @dataclass(frozen=True)
@@ -57,16 +56,50 @@ class Clock:
 # ---------------------------------------------------------------- 1. published now?
 
 
-def withheld_reason(entry: Entry, clock: Clock) -> str | None:
-    """Why this file must not be published now, or None if it may be."""
+@dataclass(frozen=True)
+class Withholding:
+    """Why a file is not published now."""
+
+    reason: str
+    timed: bool = False
+    """True when the calendar or a withdrawal holds it back, not a mistake in the file: an embargo,
+    a review date passed, consent withdrawn or not yet given, a name it must not mention. Files that
+    refer to it stay published without the reference, with a warning. False (a draft, a profile not
+    vetted by a second person) is for the volunteer to fix: a file that refers to it is an error."""
+    consent: str | None = None
+    """For a profile withheld for consent: why, as the warnings say it ("whose consent was withdrawn
+    on 2026-12-01"). Its names become tripwires (see :func:`publish`)."""
+
+
+def withholding(entry: Entry, clock: Clock) -> Withholding | None:
+    """Why this file must not be published now, or None if it may be.
+
+    A reason the volunteer must fix (a draft, a profile not vetted) comes
+    before one the calendar brings (an embargo, a review date): it is the one
+    that decides how files referring to it are treated.
+    """
     meta = entry.meta
+    fixable: list[str] = []
+    timed: list[str] = []
+    consent = None
     if meta.draft:
-        return "draft: true"
-    if meta.publish_on is not None and clock.now < clock.instant(meta.publish_on):
-        return f"embargoed until {meta.publish_on.isoformat()}"
+        fixable.append("draft: true")
     if isinstance(meta, Defender):
-        return defender_withheld_reason(meta, clock.today)
-    return None
+        consent = consent_withheld(meta, clock.today)
+        reason = defender_withheld_reason(meta, clock.today)
+        if reason is not None:
+            (timed if reason in _timed_reasons(meta) or reason == _consent_reason(meta) else fixable).append(reason)
+    if meta.publish_on is not None and clock.now < clock.instant(meta.publish_on):
+        timed.insert(0, f"embargoed until {meta.publish_on.isoformat()}")
+    if not fixable and not timed:
+        return None
+    return Withholding((fixable + timed)[0], not fixable or consent is not None, consent)
+
+
+def withheld_reason(entry: Entry, clock: Clock) -> str | None:
+    """Why this file must not be published now (the text of :func:`withholding`), or None."""
+    held = withholding(entry, clock)
+    return held.reason if held else None
 
 
 def defender_withheld_reason(defender: Defender, today: date) -> str | None:
@@ -87,6 +120,31 @@ def defender_withheld_reason(defender: Defender, today: date) -> str | None:
     return None
 
 
+def _timed_reasons(defender: Defender) -> set[str]:
+    """The reasons of :func:`defender_withheld_reason` that the calendar brings, not the volunteer."""
+    return {f"review overdue since {defender.vetting.review_by}", "vetting.on is in the future",
+            "consent.given_on is in the future"}
+
+
+def _consent_reason(defender: Defender) -> str | None:
+    withdrawn = defender.consent.withdrawn_on
+    return f"consent withdrawn on {withdrawn.isoformat()}" if withdrawn else None
+
+
+def consent_withheld(defender: Defender, today: date) -> str | None:
+    """Why a defender's consent does not hold today, as a clause about them; None while it holds.
+
+    Whatever else withholds the profile, a withdrawal makes every name of the
+    defender a tripwire.
+    """
+    consent = defender.consent
+    if consent.withdrawn_on is not None:
+        return f"whose consent was withdrawn on {consent.withdrawn_on.isoformat()}"
+    if consent.given_on > today:
+        return f"whose consent is given only from {consent.given_on.isoformat()}"
+    return None
+
+
 def _same_person(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
@@ -97,7 +155,7 @@ def _same_person(a: str, b: str) -> bool:
 def action_status(action: Action, today: date) -> str:
     """open, closed or resolved, as shown to the public on ``today``.
 
-    The deadline day itself is still open: "take action before" the end of it.
+    The deadline day itself is still open: "act by" that day.
     """
     if action.status == "open" and action.deadline is not None and action.deadline < today:
         return "closed"
@@ -171,192 +229,10 @@ def _strip_comments_everywhere(record: Any) -> Any:
     return _rewrite(record, lambda v: strip_comments(v) if isinstance(v, str) and "<!--" in v else v)
 
 
-# ---------------------------------------------------------------- 5. the whole catalogue
-
-
-@dataclass(frozen=True)
-class Withheld:
-    """A file left out of this build, and why (shown to volunteers, never published)."""
-
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Publication:
-    """The public catalogue, what was withheld, and the problems that stop the build."""
-
-    public: Catalogue
-    withheld: list[Withheld] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    secrets: dict[str, tuple[str, int]] = field(default_factory=dict)
-    """Each private.real_name, mapped to the file and line that declare it: no output may contain them."""
-    warnings: list[Problem] = field(default_factory=list)
-
-
-def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14) -> Publication:
-    """Apply the policy to every file and check what the published files point at."""
-    public = Catalogue(links=catalogue.links)
-    withheld: list[Withheld] = []
-    warnings: list[Problem] = []
-    for entry in catalogue.entries():
-        reason = withheld_reason(entry, clock)
-        if reason is not None:
-            withheld.append(Withheld(entry.path, reason))
-            continue
-        meta = entry.meta
-        if isinstance(meta, Defender):
-            review_by = meta.vetting.review_by
-            if review_by is not None and (review_by - clock.today) <= timedelta(days=warn_days):
-                warnings.append(Problem(
-                    entry.path, entry.line(("vetting", "review_by")), "vetting.review_by",
-                    f"review due on {review_by.isoformat()}: after it the profile is withheld",
-                ))
-            meta = redact_defender(meta)
-        if isinstance(meta, Tour) and meta.announced is None and meta.publish_on is None:
-            for i, stop in enumerate(meta.stops):
-                if stop.announced is None and clock.instant(stop.starts) > clock.now + timedelta(days=1):
-                    warnings.append(Problem(
-                        entry.path, entry.line(("stops",)), "announced",
-                        "add announced: YYYY-MM-DD (when the tour was made public): without it, feed entries "
-                        "of future stops are dated in the future, which feed readers distrust"))
-                    break
-        meta = _strip_comments_everywhere(strip_private(meta))
-        public.of(entry.kind)[entry.slug] = entry.replace(meta=meta, body=strip_comments(entry.body))
-
-    problems = _references_to_withheld(catalogue, public)
-    problems += _photo_consent(catalogue, public)
-    secrets = collect_secrets(catalogue)
-    problems += find_secrets(public, secrets)
-    return Publication(public, sorted(withheld, key=lambda w: w.path), problems, secrets, warnings)
-
-
-def _references_to_withheld(catalogue: Catalogue, public: Catalogue) -> list[Problem]:
-    """A published file that names something withheld would reveal it: that is the volunteer's error."""
-    problems = []
-
-    def bad(entry: Entry, loc: tuple, message: str) -> None:
-        problems.append(Problem(entry.path, entry.line(loc), format_key(loc), message))
-
-    public_action_ids = {a.meta.id for a in public.actions.values()}
-    all_action_ids = {a.meta.id for a in catalogue.actions.values()}
-    by_path = catalogue.by_path()
-    for entry in public.entries():
-        for i, slug in enumerate(entry.meta.campaigns):
-            if slug in catalogue.campaigns and slug not in public.campaigns:
-                bad(entry, ("campaigns", i), f"campaign {slug!r} is not published: remove it here, or publish the campaign")
-        for i, slug in enumerate(getattr(entry.meta, "defenders", ())):
-            if slug in catalogue.defenders and slug not in public.defenders:
-                bad(entry, ("defenders", i), f"defender {slug!r} is not published (not vetted, consented and current): "
-                    "remove it here until the profile is public")
-        for i, stop in enumerate(getattr(entry.meta, "stops", ())):
-            for j, action_id in enumerate(stop.actions):
-                if action_id in all_action_ids and action_id not in public_action_ids:
-                    bad(entry, ("stops", i, "actions", j), f"action {action_id!r} is not published: remove it from this stop")
-        for loc, target in catalogue.links.get(entry.path, ()):
-            linked = by_path.get(target)
-            if linked is not None and linked.slug not in public.of(linked.kind):
-                bad(entry, loc, f"links to {target}, which is not published: remove the link")
-    return problems
-
-
-def _photo_consent(catalogue: Catalogue, public: Catalogue) -> list[Problem]:
-    """A defender's image may appear only on a published profile that consents to photos."""
-    allowed: set[str] = set()
-    guarded: dict[str, str] = {}
-    for slug, defender in catalogue.defenders.items():
-        if defender.meta.image:
-            path = f"content/{defender.meta.image}"
-            shown = public.defenders.get(slug)
-            if shown is not None and shown.meta.image:
-                allowed.add(path)
-            else:
-                guarded[path] = defender.path
-    problems = []
-    for entry in public.entries():
-        uses = []
-        if entry.meta.image and not isinstance(entry.meta, Defender):
-            uses.append((("image",), f"content/{entry.meta.image}"))
-        uses += [(loc, p) for loc, p in catalogue.links.get(entry.path, ()) if p.startswith(MEDIA_DIR + "/")]
-        for loc, path in uses:
-            if path in guarded and path not in allowed:
-                problems.append(Problem(
-                    entry.path, entry.line(loc), format_key(loc),
-                    f"{path} is the photo of a profile that may not show it ({guarded[path]}): use another image",
-                ))
-    return problems
-
-
-# ---------------------------------------------------------------- secrets
-
-
-def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
-    """Every ``private.real_name`` of every file, published or not, with the file and line."""
-    found: dict[str, tuple[str, int]] = {}
-
-    def walk(value: Any, entry: Entry, loc: tuple) -> None:
-        if isinstance(value, Private):
-            if value.real_name and value.real_name.strip():
-                found.setdefault(value.real_name.strip(), (entry.path, entry.line(loc + ("real_name",))))
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), entry, loc + (name,))
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                walk(item, entry, loc + (i,))
-
-    for entry in catalogue.entries():
-        walk(entry.meta, entry, ())
-    return found
-
-
-def normalise(text: str) -> str:
-    """Case- and space-insensitive form used to look for secrets."""
-    return " ".join(text.casefold().split())
-
-
-def find_secrets(public: Catalogue, secrets: dict[str, tuple[str, int]]) -> list[Problem]:
-    """Problems for every public text that contains a real name."""
-    if not secrets:
-        return []
-    pattern = secret_pattern(secrets)
-    origins = {normalise(name): f"{path}:{line}" for name, (path, line) in secrets.items()}
-    problems = []
-    for entry in public.entries():
-        texts = list(_texts(entry.meta, ())) + [(("body",), entry.body)]
-        for loc, text in texts:
-            match = pattern.search(normalise(text))
-            if match:
-                origin = origins[match.group(0)]
-                first = entry.source.body_line if loc == ("body",) else entry.source.text_line(loc)
-                problems.append(Problem(entry.path, first + _line_of(pattern, text), format_key(loc),
-                                        f"contains the private real name from {origin}: remove it"))
-    return problems
-
-
-def _line_of(pattern: re.Pattern, text: str) -> int:
-    """Lines before the first line that contains a match (0 if it spans lines)."""
-    for i, line in enumerate(text.splitlines()):
-        if pattern.search(normalise(line)):
-            return i
-    return 0
-
-
-def secret_pattern(secrets) -> re.Pattern:
-    """A regex that finds any of the names in ``secrets`` as whole words in :func:`normalise`-d text."""
-    alternatives = sorted({normalise(name) for name in secrets}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)")
-
-
-def _texts(value: Any, loc: tuple):
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), loc + (name,))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from _texts(item, loc + (i,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, loc + (key,))
+def shown(entry: Entry) -> Entry:
+    """The file as it may be shown: what consent allows, without private data or HTML comments."""
+    meta = entry.meta
+    if isinstance(meta, Defender):
+        meta = redact_defender(meta)
+    meta = _strip_comments_everywhere(strip_private(meta))
+    return entry.replace(meta=meta, body=strip_comments(entry.body))

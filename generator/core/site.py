@@ -122,6 +122,9 @@ class Site:
     catalogue: Catalogue
     actions: dict[str, ActionView] = field(default_factory=dict)
     stops: list[StopView] = field(default_factory=list)
+    unlinked: frozenset[str] = frozenset()
+    """Source paths of files and photos that exist but are not public: a link to one is left out
+    where it is written (the policy has warned, or stopped the build)."""
 
     # ---- addresses
 
@@ -280,9 +283,9 @@ class Site:
         return sorted(top, key=lambda p: (p.meta.order if p.meta.order is not None else 1000, p.meta.title.casefold()))
 
 
-def build_site(public: Catalogue, config: SiteConfig, clock: Clock) -> Site:
+def build_site(public: Catalogue, config: SiteConfig, clock: Clock, unlinked: frozenset[str] = frozenset()) -> Site:
     """Index the public catalogue: action states as of ``clock``, stops in time order, relations."""
-    site = Site(config, clock, public)
+    site = Site(config, clock, public, unlinked=unlinked)
     today = clock.today
     for slug, entry in public.actions.items():
         meta = entry.meta

@@ -35,7 +35,7 @@ class Catalogue:
     campaigns: dict[str, Entry] = field(default_factory=dict)
     pages: dict[str, Entry] = field(default_factory=dict)
     links: dict[str, list[tuple[tuple, str]]] = field(default_factory=dict)
-    """For each file, the files its Markdown links to: ``(key path, linked source path)``."""
+    """For each file, the files its Markdown links to: ``(key path, linked source path, line)``."""
 
     def of(self, kind: str) -> dict[str, Entry]:
         return getattr(self, kind + "s")
@@ -299,7 +299,7 @@ def markdown_texts(entry: Entry) -> list[tuple[tuple, int, str]]:
 
 
 def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry],
-                   linked: list[tuple[tuple, str]]) -> list[Problem]:
+                   linked: list[tuple[tuple, str, int]]) -> list[Problem]:
     """Unclosed comments and bad links in every Markdown text; fills ``linked`` with the files linked to."""
     problems = []
     for loc, first_line, text in markdown_texts(entry):
@@ -324,7 +324,7 @@ def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry],
                 continue
             if target.kind != "file":
                 continue
-            linked.append((loc, target.path))
+            linked.append((loc, target.path, line))
             if target.path.startswith(MEDIA_DIR + "/"):
                 if target.path not in media:
                     problems.append(Problem(entry.path, line, key, f"link {link.target!r}: no such file in content/media/"))
@@ -370,7 +370,7 @@ def validate(project: Project, config: SiteConfig, broken: frozenset[str] = froz
     known = catalogue.by_path()
     known.update({p: None for p in broken})  # type: ignore[misc]
     for entry in catalogue.entries():
-        linked: list[tuple[tuple, str]] = []
+        linked: list[tuple[tuple, str, int]] = []
         problems += _text_problems(entry, project.media, known, linked)
         catalogue.links[entry.path] = linked
     return catalogue, problems

@@ -296,6 +296,7 @@ class Calendars(Output):
             lines.append("Speaking: " + ", ".join(d.meta.name for d in speakers))
         if stop.actions:
             lines += ["", "Urgent actions featured:"]
+            # Titles and links only: a deadline's status would change the event every day (only DTSTAMP may).
             lines += [f"- {a.meta.title}: {site.absolute(a.url)}" for a in stop.actions]
         lines += ["", f"More: {site.absolute(stop.url)}"]
         return "\n".join(lines)

@@ -288,7 +288,7 @@ class FeedItems:
 
     def status_line(self, action: ActionView) -> str:
         if action.status == "open":
-            return f"Open: take action before {self.fmt.date(action.meta.deadline)}."
+            return f"Open. {self.fmt.act_by(action.meta.deadline)}."
         if action.status == "resolved":
             return "Resolved: good news. Please do not send further letters on this action."
         return "This action is closed. Please do not send letters now: late appeals can do harm."
@@ -379,7 +379,7 @@ class FeedItems:
         meta = action.meta
         deadline = meta.deadline if meta.status == "open" else None
         if deadline:
-            return f"This urgent action is closed: its deadline, {self.fmt.date(deadline)}, has passed."
+            return f"This urgent action is closed: the last day to act was {self.fmt.date(deadline)}."
         return "This urgent action is closed."
 
     def _closed_html(self, action: ActionView, page: str, why: Later) -> Markup:

@@ -47,6 +47,10 @@ class Formatter:
         abbreviation = value.tzname()
         return f"{where} ({abbreviation})" if abbreviation and abbreviation != where else where
 
+    def act_by(self, deadline: date) -> str:
+        """How every output says an action's deadline: open through that day (policy.action_status)."""
+        return f"Act by {self.date(deadline)}"
+
     def country(self, code: str | None) -> str:
         if not code:
             return ""

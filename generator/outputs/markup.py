@@ -97,6 +97,8 @@ class MarkupRenderer:
             return None
         if target.kind in ("external", "anchor"):
             return value
+        if target.path in self.site.unlinked:
+            return None  # withheld: the policy said so (a warning, or a problem that stops the build)
         if target.path.startswith(MEDIA_DIR + "/"):
             if target.path not in self.site_media:
                 self.problems.append(Problem(path, line, key, f"link {value!r}: no such image"))
@@ -126,7 +128,7 @@ class MarkupRenderer:
             self._current = (entry.path, format_key(loc), line)
             self._media_now, problems = [], len(self.problems)
             self._md.reset()
-            out = self._cleaner.clean(self._md.convert(text)).strip()
+            out = _IMAGE_WITHOUT_SOURCE.sub("", self._cleaner.clean(self._md.convert(text))).strip()
             media = sorted(set(self._media_now))
             if len(self.problems) != problems:
                 stored = None  # never remember a text with problems: they must be reported again
@@ -148,7 +150,8 @@ class MarkupRenderer:
                     digest.update(b"\0!")
                     continue
                 if target.kind == "file":
-                    now = self._urls.get(target.path) or ("media" if target.path in self.site_media else "none")
+                    now = self._urls.get(target.path) or ("media" if target.path in self.site_media
+                                                          and target.path not in self.site.unlinked else "none")
                     digest.update(f"\0{target.path}={now}".encode())
         return digest.hexdigest()
 
@@ -172,6 +175,8 @@ class MarkupRenderer:
         return out
 
 
+#: An image whose source was left out (withheld, or refused): nothing to show.
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _SITE_LINK = re.compile(r'(href|src)="site:([^"]*)"')
 
 

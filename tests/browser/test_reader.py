@@ -19,7 +19,7 @@ def front_matter(name: str) -> dict:
 
 
 RIVER = front_matter("river-guardians")
-DEADLINE = f"Take action before {RIVER['deadline']:%B} {RIVER['deadline'].day}, {RIVER['deadline'].year}"
+DEADLINE = f"Act by {RIVER['deadline']:%B} {RIVER['deadline'].day}, {RIVER['deadline'].year}"
 
 
 def words(text: str) -> str:
@@ -67,7 +67,7 @@ def test_the_home_page_shows_the_first_open_action_with_its_status_and_deadline(
     box_within_viewport(page, card.locator(".ac-badge"))
     deadline = card.locator(".ac-card__deadline")
     box_within_viewport(page, deadline)
-    assert "Take action before" in deadline.inner_text()
+    assert "Act by" in deadline.inner_text()
 
 
 # ------------------------------------------------------------------------------ the letter
@@ -205,7 +205,7 @@ def test_without_javascript_an_open_action_shows_the_action_deadline_letter_and_
 
 
 @pytest.mark.parametrize("name, shows", [
-    ("home", ["Act now", "Take action before"]),
+    ("home", ["Act now", "Act by"]),
     ("closed-action", ["Journalist detained for reporting on land grabs", "This action is closed"]),
     ("defender", ["Lucía"]),
     ("tour", ["Voices of the River", "London"]),
