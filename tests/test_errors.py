@@ -221,10 +221,12 @@ def test_every_problem_in_one_run_sorted_with_a_count_and_exit_1(project):
     assert err.splitlines() == [
         "content/actions/a.md:4: issued: must be a date written YYYY-MM-DD, e.g. 2026-12-18, not 'soon'",
         "content/actions/a.md:5: deadlnie: unknown key: did you mean 'deadline'?",
+        # Both files failed their schema, and their ids can still be read: the clash is reported too.
+        "content/actions/b.md:3: id: 'UA-TEST-001' is already the id of content/actions/a.md",
         "content/actions/b.md:7: country: 'XX' is not an ISO 3166-1 alpha-2 country code (CO, GT, KE, NO ...)",
         "content/tours/t.md:5: stops[0].starts: 19:30 is read by YAML 1.1 as the number 1170 (base 60): "
         "put it in quotes, '19:30', and write a date and time as 2026-12-18T19:30",
-        "4 problems found; nothing was built or changed.",
+        "5 problems found; nothing was built or changed.",
     ]
 
 

@@ -206,8 +206,8 @@ class Consent(Record):
     """How precise a place may be shown: country (the default), region, or none."""
     organisation: Bool = False
     """false (the default): the organisation is not shown."""
-    given_on: IsoDate
-    """When consent was given."""
+    given_on: IsoDate | None = None
+    """When consent was given. Required, except while the profile is a draft."""
     withdrawn_on: IsoDate | None = None
     """Set it, and the profile is withdrawn from every output."""
 
@@ -246,6 +246,9 @@ class Defender(Content):
             for key in ("by", "on", "review_by"):
                 if getattr(self.vetting, key) is None:
                     out.append((("vetting", key), "required when vetting.status is approved", ("vetting", "status")))
+        if self.consent.given_on is None and not self.draft:
+            out.append((("consent", "given_on"), "required: the date the defender agreed to be shown "
+                        "(only a draft may leave it out)", ("consent",)))
         return out
 
 

@@ -82,6 +82,8 @@ def defender_withheld_reason(defender: Defender, today: date) -> str | None:
         return "vetting.on is in the future"
     if consent.withdrawn_on is not None:
         return f"consent withdrawn on {consent.withdrawn_on.isoformat()}"
+    if consent.given_on is None:  # only a draft may lack it (validate.py); a draft never gets here
+        return "consent.given_on is missing"
     if consent.given_on > today:
         return "consent.given_on is in the future"
     return None
