@@ -210,6 +210,11 @@ def validate_settings(source: Source) -> tuple[SiteConfig | None, list[Problem]]
     settings, more = validate_record(_scoped(source, "accompany"), Settings, block)
     for problem in more:
         problems.append(Problem(problem.path, problem.line, "accompany." + problem.key, problem.message))
+    if settings is not None and isinstance(theme, dict) and "language" in theme:
+        language = theme["language"]
+        if not isinstance(language, str) or language.split("-")[0].casefold() != settings.language.split("-")[0].casefold():
+            bad(("theme", "language"), f"{_describe(language)} contradicts accompany.language ({settings.language!r}): "
+                "remove theme.language; the interface language follows accompany.language")
     for slug in (settings.themes if settings else {}):
         if not _SLUG.match(slug):
             bad(("accompany", "themes", slug), "theme slugs use lowercase letters, digits, '-' and '_'")

@@ -150,14 +150,14 @@ class PageRenderer:
                                   {"campaign": campaign}, campaign.meta.lang))
         out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
         for code, items in site.countries.items():
-            out.append(StagedPage(f"countries/{code.lower()}/", self.fmt.country(code), "country.html",
+            out.append(StagedPage(site.country_url(code), self.fmt.country(code), "country.html",
                                   f"Urgent actions, defenders and events: {self.fmt.country(code)}.",
                                   {"code": code, "items": items}))
         if site.themes:
             out.append(StagedPage("themes/", "Themes", "themes.html", "Actions, tours and defenders by theme."))
         for slug, items in site.themes.items():
             label = site.config.settings.themes[slug]
-            out.append(StagedPage(f"themes/{slug}/", label, "theme.html", f"{label}: actions, tours and defenders.",
+            out.append(StagedPage(site.theme_url(slug), label, "theme.html", f"{label}: actions, tours and defenders.",
                                   {"theme": slug, "label": label, "items": items}))
         for slug, page in site.pages.items():
             if slug != "index":
