@@ -337,3 +337,46 @@ def test_pages_rendered_in_worker_processes_are_the_same(monkeypatch):
     assert one == two and len(one) > 30
     assert forked.markup.used_media == serial.markup.used_media == {"content/media/river.jpg", "content/media/tour-banner.jpg"}
     assert forked.markup.rendered() == serial.markup.rendered()  # feeds and sheets reuse what the workers rendered
+
+
+class _Outline(HTMLParser):
+    """The heading levels of a page, in order, and its <title>."""
+
+    def __init__(self):
+        super().__init__()
+        self.levels, self.title, self._in_title = [], "", False
+
+    def handle_starttag(self, tag, attrs):
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self.levels.append(int(tag[1]))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def _outline(html: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(html)
+    return parser
+
+
+def test_no_page_skips_a_heading_level(sample_site):
+    """The Nu HTML checker's rule: after an h1 comes an h2, not an h3 (the defenders index had cards right under h1)."""
+    skipped = []
+    for path, data in site_files(sample_site).items():
+        if path.endswith(".html"):
+            levels = _outline(data.decode()).levels
+            skipped += [(path, a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert skipped == []
+    assert _outline("<h1>a</h1><h3>b</h3>").levels == [1, 3]  # the parser sees what the rule needs
+    assert _outline((sample_site / "defenders/index.html").read_text()).levels.count(3) == 4  # the four cards
+
+
+def test_the_home_page_names_the_site_once(sample_site):
+    assert _outline((sample_site / "index.html").read_text()).title == "Accompany Sample Network"
+    assert _outline((sample_site / "actions/index.html").read_text()).title == "Urgent actions - Accompany Sample Network"
