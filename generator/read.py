@@ -54,6 +54,7 @@ class _Build:
     problems: list = field(default_factory=list)
     seen: set = field(default_factory=set)
     alias_reported: bool = False
+    depth_reported: bool = False
 
     def problem(self, loc: tuple, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, format_key(loc), message))
@@ -99,7 +100,17 @@ def _scalar(node: yaml.ScalarNode, loc: tuple, b: _Build) -> Any:
     return text
 
 
+#: Deepest nesting accepted: front matter needs three or four levels; the YAML parser allows a thousand,
+#: more than Python's stack would take to build.
+MAX_DEPTH = 32
+
+
 def _construct(node: yaml.Node, loc: tuple, b: _Build) -> Any:
+    if len(loc) > MAX_DEPTH:
+        if not b.depth_reported:
+            b.problem(loc[:1], b.line(node), f"nested more than {MAX_DEPTH} levels deep: front matter needs a few")
+            b.depth_reported = True
+        return None
     if id(node) in b.seen:
         # An alias is the anchored node itself: report it at the key that uses
         # it, once per file (a "billion laughs" file has thousands).
