@@ -108,6 +108,10 @@ CASES = [
      [f"{P}:8: image: 'media/x.svg' is not an image: use .jpg, .jpeg, .png, .webp or .gif"]),
     ("impossible date and time", tour(starts="2027-02-30T19:00"),
      ["content/tours/t.md:5: stops[0].starts: '2027-02-30T19:00' is not a real date and time"]),
+    ("a control character written as a YAML escape", action("summary: A test action.", 'summary: "A \\x1f test"'),
+     [f"{P}:8: summary: contains the control character U+001F, which cannot be published: remove it"]),
+    ("a control character in the body", action("Body.", "Bo\x1fdy."),
+     [f"{P}:19: body: contains the control character U+001F, which cannot be published: remove it"]),
     # --- YAML 1.1 traps
     ("time read as a base-60 number", action("id: UA-TEST-001", "id: 19:30"),
      [f"{P}:3: id: 19:30 is read by YAML 1.1 as the number 1170 (base 60): put it in quotes, '19:30', "

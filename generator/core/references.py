@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from . import links
 from .catalogue import Catalogue
-from .fields import is_markdown
+from .fields import CONTROL, control_problem, is_markdown
 from .model import MODELS, Content, Entry, Private, SiteConfig, Stop
 from .problems import Problem, format_key
 from .source import KINDS, MEDIA_DIR, Source
@@ -210,6 +210,9 @@ def text_problems(ref: Referrer, media: frozenset[str], known: Iterable[str],
     for loc, first_line, text in texts_of(ref):
         key = format_key(loc)
         base = first_line
+        found = CONTROL.search(text)
+        if found and loc == ("body",):  # front matter texts are refused by their type (fields.py)
+            problems.append(Problem(ref.path, base + text.count("\n", 0, found.start()), key, control_problem(text)))
         start = text.find(_COMMENT_OPEN)
         while start != -1:
             end = text.find("-->", start + 4)
