@@ -230,3 +230,68 @@ def test_a_link_to_nothing_stops_the_build_at_the_key_that_made_it(built, change
     project, site = built
     apply(project, changes)
     build_fails(project, site, expected)
+
+
+# ---------------------------------------------------------------- templates, once draft is removed
+
+TEMPLATE_PROBLEMS = {
+    "action": [(2, "title", "TITLE"), (3, "summary", "One or two sentences: who is at risk, and what we ask."),
+               (4, "id", "UA-2026-000"), (11, "targets[0].name", "Name of the official"),
+               (12, "targets[0].role", "Their office"), (14, "targets[0].address", "Street and number ..."),
+               (17, "targets[0].salutation", "Dear ..."), (22, "letter", "Dear ..."),
+               (29, "body", "What happened, in a few paragraphs.")],
+    "defender": [(2, "title", "NAME"), (3, "name", "NAME"), (4, "summary", "One or two sentences about their work."),
+                 (7, "author", "YOUR-INITIALS"), (18, "body", "Their story, as they agreed to tell it.")],
+    "tour": [(2, "title", "TITLE"), (3, "summary", "One or two sentences."), (10, "stops[0].venue", "Venue name"),
+             (13, "body", "About the tour.")],
+    "campaign": [(2, "title", "TITLE"), (3, "summary", "One or two sentences."), (7, "body", "The campaign's story.")],
+    "page": [(2, "title", "TITLE"), (5, "body", "The page's text.")],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATE_PROBLEMS))
+def test_a_template_without_draft_names_every_placeholder_left(project, kind, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    assert project.cli("new", kind, "x")[0] == 0
+    path = next(p for p in project.root.rglob("x.md"))
+    assert project.problems() == []  # a draft may hold its placeholders
+    path.write_text(re.sub(r"(?m)^draft: true.*\n", "", path.read_text()))
+    rel = path.relative_to(project.root).as_posix()
+    expected = [f"{rel}:{line}: {key}: " + PLACEHOLDER.format(text) for line, key, text in TEMPLATE_PROBLEMS[kind]]
+    if kind == "defender":  # and the template leaves the consent date to be given
+        expected.insert(4, f"{rel}:10: consent.given_on: required: the date the defender agreed to be shown "
+                           "(only a draft may leave it out)")
+    assert project.problems() == expected
+
+
+# ---------------------------------------------------------------- dates that are allowed but odd: warnings
+
+B = "content/actions/b.md"
+B_ACTION = VALID_ACTION.replace("UA-TEST-001", "UA-TEST-002")
+DEADLINE_PASSED = (f"warning: {B}:5: deadline: 2026-12-20 has passed before the action is first "
+                   "published (2026-12-21, its publish_on): it will only ever be shown as closed; move the deadline "
+                   "or publish_on, or set status: closed")
+DEADLINE_FAR = (f"warning: {B}:5: deadline: 2027-11-02 is more than a year after issued (2026-11-01): "
+                "an urgent action runs for weeks; check the year")
+
+
+@pytest.mark.parametrize("change, warning", [
+    (("country: CO", "country: CO\npublish_on: 2026-12-21T09:00"), DEADLINE_PASSED),
+    (("deadline: 2026-12-20", "deadline: 2027-11-02"), DEADLINE_FAR),
+])
+def test_odd_deadlines_are_warnings_from_check_and_build(built, change, warning):
+    project, site = built
+    project.write(B, B_ACTION.replace(*change))
+    code, out, err = project.cli("check", "--as-of", "2026-12-01")
+    assert (code, err) == (0, "") and warning in out.splitlines()
+    code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
+    assert (code, err) == (0, "") and out.splitlines()[0] == warning
+
+
+def test_a_deadline_a_year_after_issued_or_on_the_first_day_is_not_odd(built):
+    project, _ = built
+    project.write(B, B_ACTION.replace("deadline: 2026-12-20", "deadline: 2027-11-01")
+                  .replace("country: CO", "country: CO\npublish_on: 2027-11-01"))
+    code, out, err = project.cli("check", "--as-of", "2026-12-01")
+    assert (code, err) == (0, "") and "warning: content/actions/b.md" not in out
+    assert f"withheld: {B}: embargoed until 2027-11-01" in out.splitlines()

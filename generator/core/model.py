@@ -262,7 +262,8 @@ class Stop(Record):
     ends: IsoDateTime | None = None
     """Local date and time the event ends."""
     timezone: Timezone | None = None
-    """IANA name, Europe/London; defaults to the site's time zone."""
+    """IANA name, Europe/London; defaults to the site's time zone. A stop written with an offset and no
+    timezone (2027-04-02T17:00:00+02:00) is at that fixed offset."""
     city: Text | None = None
     """The city, shown in the schedule and calendars."""
     country: Country | None = None
@@ -390,7 +391,8 @@ class Settings(Record):
     organisation: PlainText
     """The organisation's name: author of feeds, shown on sheets."""
     language: Lang = "en"
-    """The site's language, the default for every file's lang."""
+    """The site's language, the default for every file's lang. Material's interface follows it:
+    leave theme.language out of mkdocs.yml."""
     timezone: Timezone = "UTC"
     """The site's IANA time zone: dates, deadlines and stops without their own zone use it."""
     themes: dict[Slug, PlainText] = {}
