@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import engine, incremental
+from . import engine, incremental, linkcheck
 from .cache import BuildCache
 from .core.problems import ProblemsFound
 from .leakscan import scan_files, scan_tree
@@ -76,6 +76,25 @@ class Renderers:
         config = engine.staged_config(self.loaded.config, nav)
         tree.add("mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "engine config")
         return tree
+
+    def link_origins(self):
+        """For the link check: a page's site path to the content file it shows and the template that made it."""
+        site = self.loaded.site
+        sources = {site.url(entry): entry.source for entry in site.catalogue.entries()}
+        templates = {page.url: f"theme/{TEMPLATES}/{page.template}" for page in self.pages.pages()}
+
+        def origin_of(page: str) -> linkcheck.Origin:
+            template = templates.get(page)
+            if page in sources or not page:
+                return linkcheck.Origin(sources.get(page), template)
+            parts = page.split("/")
+            for n in range(len(parts) - 1, 0, -1):  # actions/x/print/index.html shows actions/x/
+                prefix = "/".join(parts[:n]) + "/"
+                if prefix in sources:
+                    return linkcheck.Origin(sources[prefix], template)
+            return linkcheck.Origin(None, template)
+
+        return origin_of
 
     def files(self) -> Tree:
         """Every other file of the site (under ``docs/``): feeds, calendars, sheets, images, headers."""
@@ -143,7 +162,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         runs, started = _start_engines(project, pages_plan, staging.root, cores, loaded.site.clock.now, timings)
         full_build = pages_plan.kind == "full"
         written_files = staging.root / "files" if full_build else None
-        files, leaks = _while_engines_run(runs, lambda: _files(renderers, loaded, site_dir, written_files))
+        files, leaks = _while_engines_run(runs, lambda: _files(renderers, loaded, site_dir, written_files, project))
         timings.phases["engine"] = time.perf_counter() - started if runs else 0.0  # overlaps the files
         for project_folder in staging.root.glob("project-*"):
             staging.discard(project_folder)
@@ -200,28 +219,41 @@ def _start_engines(project: Tree, plan: incremental.Plan, folder: Path, cores: i
 
 
 def _while_engines_run(runs: list, work):
-    """Do ``work()`` while the engine runs go on, then wait for them; the first failure is raised."""
+    """Do ``work()`` while the engine runs go on, then wait for them; the first failure is raised.
+
+    If ``work()`` fails (a broken link, a renderer's error), the build stops: the runs are stopped too.
+    """
     try:
-        return work()
-    finally:
-        failures = []
+        result = work()
+    except BaseException:
         for _, _, process in runs:
-            try:
-                engine.wait(process)
-            except engine.EngineFailed as exc:
-                failures.append(exc)
-        if failures:
-            raise failures[0]
+            process.kill()
+            process.communicate()
+        raise
+    failures = []
+    for _, _, process in runs:
+        try:
+            engine.wait(process)
+        except engine.EngineFailed as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0]
+    return result
 
 
-def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, folder: Path | None) -> tuple[Tree, list]:
-    """Feeds, calendars, sheets and images, while the engines run.
+def _files(renderers: Renderers, loaded: Loaded, site_dir: Path, folder: Path | None,
+           project: Tree) -> tuple[Tree, list]:
+    """Feeds, calendars, sheets and images, while the engines run; then every link of the site is checked.
 
     For a full build (``folder``), they are also written there and scanned:
     the site will publish them as they are. Returns the files and the private
     names found in them.
     """
     files = renderers.files()
+    with renderers.timings.phase("links"):
+        broken = linkcheck.check_links({**project.files, **files.files}, renderers.link_origins())
+    if broken:
+        raise ProblemsFound(broken)
     if folder is None:
         return files, []
     with renderers.timings.phase("write"):

@@ -124,8 +124,7 @@ def _check(root: Path, as_of) -> int:
     started = time.perf_counter()
     loaded = load(root, as_of, Timings())
     publication, site = loaded.publication, loaded.site
-    for warning in publication.warnings:
-        print(f"warning: {warning}")
+    _print_warnings(loaded)
     for item in publication.withheld:
         print(f"withheld: {item.path}: {item.reason}")
     cat = publication.public
@@ -136,13 +135,17 @@ def _check(root: Path, as_of) -> int:
     return 0
 
 
+def _print_warnings(loaded) -> None:
+    for warning in loaded.warnings:
+        print(f"warning: {warning}")
+
+
 def _build(root: Path, site_dir: Path | None, as_of, full: bool = False) -> int:
     from .build import build
 
     target = (site_dir or root / "site").absolute()
     report_ = build(root, target, as_of, full=full)
-    for warning in report_.loaded.publication.warnings:
-        print(f"warning: {warning}")
+    _print_warnings(report_.loaded)
     phases = ", ".join(f"{k} {v:.2f}s" for k, v in report_.timings.phases.items())
     withheld = len(report_.loaded.publication.withheld)
     when = report_.loaded.site.clock.now.isoformat()

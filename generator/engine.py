@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 from datetime import datetime
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -29,12 +31,36 @@ class EngineFailed(Exception):
     """The engine exited with an error; carries what it printed."""
 
 
+@lru_cache(maxsize=1)
+def material_languages() -> frozenset[str]:
+    """The interface languages Material ships (``partials/languages/<tag>.html``): ``en``, ``pt-BR``, ``zh-Hant`` ..."""
+    folder = resources.files("material") / "templates" / "partials" / "languages"
+    return frozenset(p.name[: -len(".html")] for p in folder.iterdir() if p.name.endswith(".html"))
+
+
+def material_language(tag: str, available: frozenset[str] | None = None) -> str:
+    """Material's language for the site's BCP 47 tag: the tag itself, else its shorter forms, else English.
+
+    ``en-GB`` gives ``en``, ``pt-BR`` gives ``pt-BR``, ``zh-Hant-TW`` gives ``zh-Hant``, ``sw`` gives ``en``
+    (Material has no Swahili interface strings).
+    """
+    by_case = {name.casefold(): name for name in (available if available is not None else material_languages())}
+    parts = tag.split("-")
+    for n in range(len(parts), 0, -1):
+        found = by_case.get("-".join(parts[:n]).casefold())
+        if found:
+            return found
+    return "en"
+
+
 def staged_config(config: SiteConfig, nav: list[tuple[str, str]]) -> dict:
     """The engine's config for the staged project. ``nav`` is ``(title, docs path)`` pairs."""
     raw = dict(config.raw)
     raw.pop("site_dir", None)
     theme = dict(raw.get("theme") or {})
-    theme.update(name="material", custom_dir="theme", font=False)
+    # One language setting: Material's interface follows accompany.language (validate.py refuses a contradiction).
+    theme.update(name="material", custom_dir="theme", font=False,
+                 language=material_language(config.settings.language))
     search = next((p for p in raw.get("plugins") or ["search"] if p == "search" or (isinstance(p, dict) and "search" in p)), "search")
     extra = dict(raw.get("extra") or {})
     # csp: printed first in every page's head; generator: false drops Material's "Made with" link.

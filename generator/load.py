@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import read
+from .core import advice
 from .core.model import SiteConfig
 from .core.policy import Clock
 from .core.publication import Publication, publish
@@ -50,6 +51,8 @@ class Loaded:
     config: SiteConfig
     publication: Publication
     site: Site
+    warnings: list[Problem] = field(default_factory=list)
+    """What ``check`` and ``build`` print as warnings: odd dates, and what time closed or withheld."""
 
 
 def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
@@ -62,7 +65,9 @@ def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
 def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> Loaded:
     """Read and validate everything, then apply the policy as of ``as_of``.
 
-    Raises :class:`ProblemsFound` with every problem in every file.
+    Raises :class:`ProblemsFound` with every problem in every file: the
+    settings, each file against its schema, the references between files, and
+    what the policy finds in the files that are valid, all in one run.
     """
     timings = timings or Timings()
     with timings.phase("read"):
@@ -72,21 +77,28 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> 
         raise ProblemsFound(problems)
     project = result.project
     with timings.phase("validate"):
-        config, more = validate_settings(project.settings)
-        problems += more
-        if config is None:
-            raise ProblemsFound(problems)
-        catalogue, more = validate(project, config, result.broken)
+        config = None
+        if project.settings is not None:
+            config, more = validate_settings(project.settings)
+            problems += more
+        catalogue, more = validate(project, config, result.broken)  # also when the settings are wrong
         problems = _merge(problems, more)
-    if problems:
+    if config is None:
         raise ProblemsFound(problems)
     with timings.phase("policy"):
-        clock = Clock(resolve_now(as_of, ZoneInfo(config.settings.timezone)), ZoneInfo(config.settings.timezone))
-        publication = publish(catalogue, clock, config.settings.review_warning_days)
-        if publication.problems:
-            raise ProblemsFound(publication.problems)
+        zone = ZoneInfo(config.settings.timezone)
+        clock = Clock(resolve_now(as_of, zone), zone)
+        # A file with a problem is left out here, as if it could not be read: its mistake is
+        # reported once, not again at every file that names it.
+        faulty = {p.path for p in problems}
+        publication = publish(catalogue.without(faulty) if faulty else catalogue, clock,
+                              config.settings.review_warning_days)
+        problems = _merge(problems, publication.problems)
+        if problems:
+            raise ProblemsFound(problems)
         site = build_site(publication.public, config, clock, publication.unlinked)
-    return Loaded(root, project, config, publication, site)
+    notes = sorted(set(advice.warnings(catalogue, zone) + publication.warnings))
+    return Loaded(root, project, config, publication, site, notes)
 
 
 def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:

@@ -54,6 +54,7 @@ class _Build:
     problems: list = field(default_factory=list)
     seen: set = field(default_factory=set)
     alias_reported: bool = False
+    depth_reported: bool = False
 
     def problem(self, loc: tuple, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, format_key(loc), message))
@@ -99,7 +100,17 @@ def _scalar(node: yaml.ScalarNode, loc: tuple, b: _Build) -> Any:
     return text
 
 
+#: Deepest nesting accepted: front matter needs three or four levels; the YAML parser allows a thousand,
+#: more than Python's stack would take to build.
+MAX_DEPTH = 32
+
+
 def _construct(node: yaml.Node, loc: tuple, b: _Build) -> Any:
+    if len(loc) > MAX_DEPTH:
+        if not b.depth_reported:
+            b.problem(loc[:1], b.line(node), f"nested more than {MAX_DEPTH} levels deep: front matter needs a few")
+            b.depth_reported = True
+        return None
     if id(node) in b.seen:
         # An alias is the anchored node itself: report it at the key that uses
         # it, once per file (a "billion laughs" file has thousands).
@@ -223,6 +234,34 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int] | Problem:
     return yaml_text, text[body_start:], body_line
 
 
+_MARKDOWN_START = "*>!`|<[{&%@+"
+_KEY_LINE = re.compile(r"[^\s#:\-" + re.escape(_MARKDOWN_START) + r"][^:]*:(\s|$)")
+
+
+def _text_in_front_matter(yaml_text: str) -> int | None:
+    """The line (0-based, in ``yaml_text``) where the page's text seems to start, or None.
+
+    Asked only when the YAML could not be read. When the closing '---' is
+    forgotten, the block runs on into the body until a '---' there (a
+    horizontal rule), and YAML fails somewhere in the text with a message about
+    YAML. The text shows itself by a line at column 0 that is not a key, a
+    comment or a list item, which opens a paragraph (after a blank line) or
+    starts like Markdown (``*``, ``>``, ``!``, ``[`` ...), and after which no
+    line looks like a key again.
+    """
+    lines = yaml_text.split("\n")
+    found = None
+    for i, line in enumerate(lines):
+        if _KEY_LINE.match(line):
+            found = None  # a key after it: that line was a mistake inside the front matter, not the text
+            continue
+        if found is not None or not line.strip() or line[0] in " \t#" or line.startswith("-"):
+            continue
+        if (i > 0 and not lines[i - 1].strip()) or line[0] in _MARKDOWN_START:
+            found = i
+    return found
+
+
 def parse_source(raw: bytes, path: str, kind: str, slug: str) -> tuple[Source | None, list[Problem]]:
     """One content file's bytes to a :class:`Source`, or the problems that prevent it."""
     if len(raw) > MAX_FILE_BYTES:
@@ -236,6 +275,11 @@ def parse_source(raw: bytes, path: str, kind: str, slug: str) -> tuple[Source | 
     yaml_text, body, body_line = split
     data, lines, text_lines, problems = load_yaml(yaml_text, path, offset=2)
     if data is None:
+        text_line = _text_in_front_matter(yaml_text)
+        if text_line is not None:
+            return None, [Problem(path, 1, "front matter", (
+                "the front matter block is never closed: add a line '---' after the keys "
+                f"(line {text_line + 2} reads as the text of the page, not as 'key: value')"))]
         return None, problems
     if not isinstance(data, dict):
         return None, problems + [Problem(path, 2, "front matter", "must be keys and values (key: value), not a list or a single value")]
@@ -261,6 +305,7 @@ class ReadResult:
     """What :func:`read_project` found."""
 
     project: Project | None
+    """None only when there is no mkdocs.yml; its ``settings`` are None when mkdocs.yml cannot be read."""
     problems: list[Problem]
     broken: frozenset[str]
     """Paths of files that exist but could not be read (their problems are reported)."""
@@ -348,6 +393,5 @@ def read_project(root: Path) -> ReadResult:
                 problems.append(Problem(path, 1, "file", f"image larger than {MAX_MEDIA_BYTES // 1_000_000} MB: make it smaller"))
             else:
                 media.add(path)
-    if settings is None:
-        return ReadResult(None, problems, frozenset(broken))
+    # Unreadable settings are reported, and the content is still read and checked in the same run.
     return ReadResult(Project(tuple(sources), settings, frozenset(media)), problems, frozenset(broken))

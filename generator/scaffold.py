@@ -1,4 +1,9 @@
-"""``accompany new``: start a file from a template that passes ``accompany check`` once filled in."""
+"""``accompany new``: start a file from a template that passes ``accompany check`` once filled in.
+
+Each template is a draft. Its fill-me-in texts (``TITLE``, ``Dear ...``) are listed in
+:mod:`generator.core.placeholders`: ``check`` refuses any left once ``draft: true`` is removed.
+The defender template leaves ``consent.given_on`` out: only the person can give that date.
+"""
 
 from __future__ import annotations
 
@@ -56,8 +61,8 @@ consent:
   photo: false
   location: country
   organisation: false
-  given_on: {today}
-draft: true
+  # given_on: YYYY-MM-DD   the day they agreed to be shown: required before draft is removed
+draft: true            # remove this line when the profile has been written, vetted and consented to
 ---
 
 Their story, as they agreed to tell it.
@@ -88,6 +93,7 @@ The campaign's story.
 """,
     "page": """---
 title: TITLE
+draft: true            # remove this line when the page is written
 ---
 
 The page's text.

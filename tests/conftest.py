@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import html
 import io
+import json
 import shutil
+import subprocess
+import tempfile
 import textwrap
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -43,6 +49,56 @@ def sample_site(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sample")
     build(REPO, base / "site", SAMPLE_AS_OF, cache_dir=base / "cache")
     return base / "site"
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _poppler(tool: str, data: bytes, *args: str) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        done = subprocess.run([tool, *args, pdf.name, *(["-"] if tool == "pdftotext" else [])],
+                              capture_output=True, check=True)
+    return done.stdout.decode("utf-8", "replace")
+
+
+def read_back(path: str, data: bytes) -> str:
+    """Everything a reader, a feed reader, a calendar or a PDF viewer could get from one output file, and its name.
+
+    Read with tools of their own (poppler's pdftotext and pdfinfo, feedparser, icalendar, json,
+    gzip), never with the build's leak scanner (generator/leakscan.py): if one went blind, the
+    other would still see.
+    """
+    texts = [path, unquote(path)]
+    if path.endswith(".gz"):
+        data = gzip.decompress(data)
+    if path.endswith(".pdf"):
+        texts.append(_poppler("pdftotext", data, "-enc", "UTF-8"))
+        texts.append(_poppler("pdfinfo", data, "-enc", "UTF-8", "-meta"))  # title, author, keywords, XMP
+        return "\n".join(texts)
+    text = data.decode("utf-8", "replace")
+    texts += [text, html.unescape(text)]
+    if path.endswith(".json"):
+        texts += _strings(json.loads(text))
+    elif path.endswith(".ics"):
+        from icalendar import Calendar
+
+        for component in Calendar.from_ical(data).walk():
+            texts += [str(value) for value in component.values()]
+    elif path.endswith((".rss.xml", ".atom.xml")):
+        import feedparser
+
+        feed = feedparser.parse(data, sanitize_html=False)
+        texts += _strings(dict(feed.feed)) + [s for entry in feed.entries for s in _strings(dict(entry))]
+    return "\n".join(texts)
 
 
 def site_files(site: Path) -> dict[str, bytes]:

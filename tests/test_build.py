@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE_AS_OF, Project, site_files
+from conftest import REPO, SAMPLE_AS_OF, Project, read_back, site_files
 from conftest import VALID_ACTION
 from generator import build as pipeline
 from generator import engine
 from generator.core.problems import ProblemsFound
-from generator.leakscan import texts_of
 
 EXPECTED_PAGES = [
     "index.html", "404.html", "about-accompaniment/index.html", "how-to-help/index.html",
@@ -51,14 +50,23 @@ def test_every_expected_page_exists(sample_site):
     assert missing == []
 
 
+_READ: dict[Path, dict[str, str]] = {}
+
+
+def _read_back(site: Path) -> dict[str, str]:
+    """Every output file read back independently of the leak scanner (conftest.read_back), once per site."""
+    if site not in _READ:
+        _READ[site] = {path: read_back(path, data).casefold() for path, data in site_files(site).items()}
+    return _READ[site]
+
+
 @pytest.mark.parametrize("rule", sorted(WITHHELD))
 def test_withheld_items_leave_no_trace_in_any_output(sample_site, rule):
     files = site_files(sample_site)
     assert len(files) > 50
     leaks = []
-    for path, data in files.items():
-        haystack = "\n".join(texts_of(path, data)).casefold()
-        leaks += [(path, needle) for needle in WITHHELD[rule] if needle.casefold() in haystack]
+    for path, data in _read_back(sample_site).items():
+        leaks += [(path, needle) for needle in WITHHELD[rule] if needle.casefold() in data]
     assert leaks == []
 
 
@@ -337,3 +345,46 @@ def test_pages_rendered_in_worker_processes_are_the_same(monkeypatch):
     assert one == two and len(one) > 30
     assert forked.markup.used_media == serial.markup.used_media == {"content/media/river.jpg", "content/media/tour-banner.jpg"}
     assert forked.markup.rendered() == serial.markup.rendered()  # feeds and sheets reuse what the workers rendered
+
+
+class _Outline(HTMLParser):
+    """The heading levels of a page, in order, and its <title>."""
+
+    def __init__(self):
+        super().__init__()
+        self.levels, self.title, self._in_title = [], "", False
+
+    def handle_starttag(self, tag, attrs):
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self.levels.append(int(tag[1]))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def _outline(html: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(html)
+    return parser
+
+
+def test_no_page_skips_a_heading_level(sample_site):
+    """The Nu HTML checker's rule: after an h1 comes an h2, not an h3 (the defenders index had cards right under h1)."""
+    skipped = []
+    for path, data in site_files(sample_site).items():
+        if path.endswith(".html"):
+            levels = _outline(data.decode()).levels
+            skipped += [(path, a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert skipped == []
+    assert _outline("<h1>a</h1><h3>b</h3>").levels == [1, 3]  # the parser sees what the rule needs
+    assert _outline((sample_site / "defenders/index.html").read_text()).levels.count(3) == 4  # the four cards
+
+
+def test_the_home_page_names_the_site_once(sample_site):
+    assert _outline((sample_site / "index.html").read_text()).title == "Accompany Sample Network"
+    assert _outline((sample_site / "actions/index.html").read_text()).title == "Urgent actions - Accompany Sample Network"

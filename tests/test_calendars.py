@@ -95,8 +95,8 @@ def tour_project(project, stops: str, **settings) -> None:
 def test_the_sample_has_a_calendar_per_tour_one_for_all_and_one_per_stop(sample, sample_site):
     expected = sorted(SAMPLE_CALENDARS + [f"calendars/stops/{s}.ics" for s in SAMPLE_STOPS])
     assert sorted(sample) == expected
-    for path in expected:
-        assert (sample_site / path).read_bytes().split(b"DTSTAMP")[0] == sample[path].split(b"DTSTAMP")[0]
+    for path in expected:  # every byte, DTSTAMP included: both are made as of the same "now"
+        assert (sample_site / path).read_bytes() == sample[path], path
 
 
 def test_every_calendar_parses_and_every_zone_it_uses_is_defined(sample):
@@ -228,6 +228,41 @@ def test_a_stop_written_with_an_offset_keeps_its_instant(project):
     event = events(render(project.root, date(2026, 12, 1), (Calendars,))["calendars/tours.ics"])["bogota" + DOMAIN]
     assert event["DTSTART"].params["TZID"] == "America/Bogota"
     assert utc(event) == datetime(2026, 12, 18, 23, 30, tzinfo=UTC)
+
+
+def test_an_online_stop_given_with_an_offset_and_no_zone_is_at_that_offset(project):
+    # The site is in Europe/London (UTC+1 that day): the offset alone says where the time is.
+    tour_project(project, """\
+  - id: web
+    starts: 2027-04-02T17:00:00+02:00
+    ends: 2027-04-02T18:30:00+02:00
+    online: https://meet.example.org/web
+  - id: leeds
+    starts: 2027-04-03T19:00
+    city: Leeds""")
+    assert project.problems() == []
+    files = render(project.root, date(2026, 12, 1), (Calendars,))
+    single = files["calendars/stops/web.ics"]
+    web = events(single)["web" + DOMAIN]
+    assert utc(web) == datetime(2027, 4, 2, 15, tzinfo=UTC)
+    assert utc(web, "DTEND") == datetime(2027, 4, 2, 16, 30, tzinfo=UTC)
+    assert b"DTSTART:20270402T150000Z\r\n" in single and b"VTIMEZONE" not in single  # no VTIMEZONE names a bare offset
+    assert "When: Friday, April 2, 2027, 5:00\u202fPM (UTC+02:00)" in str(web["DESCRIPTION"])
+    both = files["calendars/tours.ics"]
+    assert [str(tz["TZID"]) for tz in calendar(both).walk("VTIMEZONE")] == ["Europe/London"]
+    assert utc(events(both)["web" + DOMAIN]) == datetime(2027, 4, 2, 15, tzinfo=UTC)
+    assert events(both)["leeds" + DOMAIN]["DTSTART"].params["TZID"] == "Europe/London"
+
+
+def test_an_offset_that_contradicts_an_explicit_zone_is_still_refused(project):
+    tour_project(project, """\
+  - id: web
+    starts: 2027-04-02T17:00:00+02:00
+    timezone: Europe/London
+    online: https://meet.example.org/web""")
+    assert project.problems() == [
+        "content/tours/t.md:6: stops[0].starts: has offset +02:00 but Europe/London is UTC+1 then: "
+        "fix the offset, or leave it out and let timezone decide"]
 
 
 # ---------------------------------------------------------------- stable UIDs, determinism, safety

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, Project, site_files
+from conftest import MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION, VALID_DEFENDER, Project, site_files
 from generator import build as pipeline
 from generator import engine
+from generator.core.problems import ProblemsFound
 
 
 def _stat(site: Path) -> dict[str, tuple[int, int]]:
@@ -152,3 +153,53 @@ def test_engine_runs_are_cut_to_carry_similar_bytes():
     weight = [sum(incremental.PAGE_WEIGHT + sizes[p] for p in run[1:]) for run in runs]
     assert max(weight) / min(weight) < 1.1
     assert len(runs[0]) < len(runs[1])  # by count they would be 100 and 100
+
+
+# ---------------------------------------------------------------- the leak scan in incremental builds
+
+REAL_NAME = "Marisol Quintero Vargas"  # the sample's private.real_name (content/defenders/lucia.md)
+
+
+def _snapshot(site: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(site).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+def test_an_incremental_build_scans_what_it_writes(built, monkeypatch):
+    """A page made again in a partial build is scanned: a real name in it stops the build, and the site stays."""
+    from generator.outputs.pages import PageRenderer
+
+    project, site, cache = built
+    before = _snapshot(site)
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing now: the protection"))
+    real = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render", lambda self, page: real(self, page) + (
+        f"\n<p>{REAL_NAME}</p>\n" if page.url == "actions/river-guardians/" else ""))
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert [str(p) for p in found.value.problems] == [
+        "content/defenders/lucia.md:30: private.real_name: this real name would be published in "
+        f"site/{path}: find and remove it" for path in ("actions/river-guardians/index.html", "search/search_index.json")]
+    assert _snapshot(site) == before
+
+
+def test_a_new_real_name_is_looked_for_in_every_file_already_published(tmp_path):
+    """Declaring a real name changes no page, so nothing is made again: the whole site is scanned for it,
+    here finding it in the footer the engine prints on every page."""
+    project = Project(tmp_path / "project")
+    project.write("mkdocs.yml", MINIMAL_SETTINGS + "copyright: Photographs by Dana Smithfield-Okoro\n")
+    project.write("content/actions/a.md", VALID_ACTION)
+    project.write("content/defenders/ana.md", VALID_DEFENDER)
+    site = tmp_path / "site"
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=tmp_path / "cache")
+    assert "Dana Smithfield-Okoro" in (site / "index.html").read_text()
+    before = _snapshot(site)
+    project.write("content/defenders/ana.md", VALID_DEFENDER.replace(
+        "author: AB", "author: AB\nprivate:\n  real_name: Dana Smithfield-Okoro"))
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=tmp_path / "cache")
+    leaked = {p.message.split(" published in site/")[1].split(":")[0] for p in found.value.problems}
+    assert {"index.html", "actions/a/index.html", "defenders/ana/index.html", "404.html"} <= leaked
+    assert {(p.path, p.line, p.key) for p in found.value.problems} == {
+        ("content/defenders/ana.md", 8, "private.real_name")}
+    assert _snapshot(site) == before

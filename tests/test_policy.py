@@ -110,6 +110,9 @@ def test_action_status_over_time(status, today, shown, left):
     ({"consent.withdrawn_on": "2026-11-15"}, date(2026, 12, 1), "consent withdrawn on 2026-11-15"),
     ({"consent.withdrawn_on": "2027-01-01"}, date(2026, 12, 1), "consent withdrawn on 2027-01-01"),
     ({"consent.given_on": "2026-12-05"}, date(2026, 12, 1), "consent.given_on is in the future"),
+    ({"consent.given_on": None}, date(2026, 12, 1), "consent.given_on is missing"),
+    ({"vetting.on": "2026-12-05"}, date(2026, 12, 1), "vetting.on is in the future"),
+    ({"vetting.on": "2026-12-01"}, date(2026, 12, 1), None),  # vetted today
 ])
 def test_defender_is_public_only_when_vetted_current_and_consented(changes, today, reason):
     assert defender_withheld_reason(defender(**changes), today) == reason
@@ -188,6 +191,97 @@ def test_publish_refuses_a_defenders_photo_elsewhere_without_consent():
         "content/actions/a.md:1: image: content/media/a.jpg is the photo of a profile that may not show it "
         "(content/defenders/ana.md): use another image"
     ]
+
+
+#: Every kind of record, with every text it can hold; a comment is added to each that takes one.
+_EVERY_TEXT = {
+    "action": {"title": "T", "summary": "S", "country": "CO", "id": "UA-1", "issued": "2026-11-01",
+               "deadline": "2026-12-20", "status": "open", "letter": "L", "outcome": "O", "steps": ("One", "Two"),
+               "image": "media/a.jpg", "image_alt": "Alt",
+               "targets": ({"name": "N", "role": "R", "organisation": "O", "address": "Line 1\nLine 2",
+                            "salutation": "Dear N"},),
+               "copies": ({"name": "N", "role": "R", "organisation": "O", "address": "A", "salutation": "Dear C"},),
+               "updates": ({"date": "2026-11-10", "title": "U", "text": "Update text"},)},
+    "tour": {"title": "T", "summary": "S", "announced": "2026-11-01",
+             "stops": ({"starts": "2026-12-10T19:00", "city": "Leeds", "venue": "V", "address": "A",
+                        "accessibility": "Step-free"},)},
+    "campaign": {"title": "T", "summary": "S", "starts": "2026-11-01", "hashtag": "tag"},
+    "page": {"title": "T", "summary": "S"},
+    "defender": {"title": "Ana", "name": "Ana", "summary": "S", "country": "CO", "author": "AB", "role": "R",
+                 "pronouns": "she/her", "region": "North", "organisation": "Org", "image": "media/a.jpg",
+                 "image_alt": "Ana", "vetting": {"status": "approved", "by": "CD", "on": "2026-10-01",
+                                                 "review_by": "2027-04-01"},
+                 "consent": {"name": "first", "given_on": "2026-09-01", "photo": True, "location": "region",
+                             "organisation": True}},
+}
+
+
+def _comment_everywhere(model, data: dict) -> tuple[dict, list[tuple]]:
+    """``data`` with a comment after every text the model accepts one in, and the key paths that got one."""
+    leaves: list[tuple] = []
+
+    def walk(value, loc):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, loc + (k,))
+        elif isinstance(value, tuple):
+            for i, v in enumerate(value):
+                walk(v, loc + (i,))
+        elif isinstance(value, str):
+            leaves.append((loc, value))
+
+    walk(data, ())
+    out, got = data, []
+    for loc, text in leaves:  # keep a comment only where the type takes it (not in a title, a date, an id)
+        trial = _put(out, loc, text + " <!-- COMMENTED -->")
+        try:
+            model.model_validate(trial)
+        except Exception:
+            continue
+        out, got = trial, got + [loc]
+    return out, got
+
+
+def _put(data, loc, value):
+    if not loc:
+        return value
+    if isinstance(data, tuple):
+        return tuple(_put(v, loc[1:], value) if i == loc[0] else v for i, v in enumerate(data))
+    return {**data, loc[0]: _put(data[loc[0]], loc[1:], value)}
+
+
+def test_comments_are_stripped_from_every_text_of_every_kind_not_only_the_body():
+    from generator.core.model import MODELS
+
+    found, covered = [], set()
+    entries = []
+    for kind, data in _EVERY_TEXT.items():
+        commented, got = _comment_everywhere(MODELS[kind], data)
+        covered |= {(kind, ".".join(str(p) for p in loc)) for loc in got}
+        entries.append(Entry(Source(f"content/{kind}s/x.md", kind, "x", {}), MODELS[kind].model_validate(commented),
+                             "Body <!-- COMMENTED -->"))
+    result = publish(_catalogue(*entries), clock("2026-12-01T00:00"))
+    assert sorted(e.kind for e in result.public.entries()) == ["action", "campaign", "defender", "page", "tour"]
+    for entry_ in result.public.entries():
+        found += [(entry_.kind, loc) for loc, text in _texts_of(entry_.meta, ()) if "COMMENTED" in text]
+        assert "COMMENTED" not in entry_.body
+    assert found == []
+    assert {("action", "summary"), ("action", "letter"), ("action", "outcome"), ("action", "steps.0"),
+            ("action", "updates.0.text"), ("action", "targets.0.address"), ("action", "targets.0.salutation"),
+            ("tour", "stops.0.accessibility"), ("campaign", "summary"), ("defender", "role")} <= covered
+
+
+def _texts_of(value, loc):
+    from pydantic import BaseModel
+
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts_of(getattr(value, name), loc + (name,))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _texts_of(item, loc + (i,))
 
 
 def test_review_warning_before_the_date():

@@ -203,36 +203,67 @@ def fuzz_project(tmp_path_factory):
     return Project(tmp_path_factory.mktemp("fuzz") / "project")
 
 
+FUZZ = "content/actions/fuzz.md"
+#: The valid action's front matter: fuzzed values replace a few of its keys, so that some files build.
+VALID_DATA = yaml.safe_load(VALID_ACTION.split("---\n")[1])
+
+
 def _outcome(project: Project) -> str:
+    """Build the fuzzed file; check what a good outcome means, either way.
+
+    Refused: every problem names the fuzzed file (the only file), a line inside it, a key and a
+    message. Built: the action either has its page, with its id on it, or is withheld with a reason.
+    """
+    raw = (project.root / FUZZ).read_bytes()
     try:
         loaded = pipeline.load(project.root, SAMPLE_AS_OF)
-        pipeline.render(loaded)
-        return "built"
+        tree = pipeline.render(loaded)
     except ProblemsFound as found:
         assert found.problems
         for problem in found.problems:
-            assert problem.line >= 1 and problem.path and problem.key and problem.message
+            assert problem.path == FUZZ, str(problem)
+            assert 1 <= problem.line <= raw.count(b"\n") + 2, str(problem)
             assert re.match(r"^[^:\n]+:\d+: [^\n]+: [^\n]+$", str(problem)), str(problem)
         return "refused"
+    withheld = [w.path for w in loaded.publication.withheld]
+    page = tree.files.get("docs/actions/fuzz/index.md")
+    if FUZZ in withheld:
+        assert page is None
+    else:
+        action = loaded.publication.public.actions["fuzz"]
+        assert page is not None and action.meta.id.encode() in page
+    return "built"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=front_matter, body=st.text(max_size=200))
+@given(data=front_matter | st.dictionaries(st.sampled_from(KEYS), values, max_size=3).map(lambda d: {**VALID_DATA, **d}),
+       body=st.text(max_size=200))
 def test_fuzzed_front_matter_builds_or_is_refused_cleanly(fuzz_project, data, body):
     text = "---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + body
-    fuzz_project.write("content/actions/fuzz.md", text)
-    assert _outcome(fuzz_project) in ("built", "refused")
+    fuzz_project.write(FUZZ, text.encode())
+    _outcome(fuzz_project)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=400) | st.text(max_size=400).map(lambda t: ("---\n" + t + "\n---\n").encode()))
 def test_fuzzed_raw_files_build_or_are_refused_cleanly(fuzz_project, raw):
-    fuzz_project.write("content/actions/fuzz.md", raw)
-    assert _outcome(fuzz_project) in ("built", "refused")
+    fuzz_project.write(FUZZ, raw)
+    _outcome(fuzz_project)
+
+
+def test_the_fuzz_harness_can_fail(fuzz_project, monkeypatch):
+    """Its checks are not empty: a problem named at another file, or at a line past the end, fails them."""
+    from generator.core.problems import Problem
+
+    fuzz_project.write(FUZZ, b"---\ntitle: x\n---\n")
+    for wrong in (Problem("mkdocs.yml", 1, "x", "y"), Problem(FUZZ, 99, "x", "y")):
+        monkeypatch.setattr(pipeline, "load", lambda *a, wrong=wrong: (_ for _ in ()).throw(ProblemsFound([wrong])))
+        with pytest.raises(AssertionError):
+            _outcome(fuzz_project)
 
 
 def test_a_valid_file_survives_the_fuzz_harness(fuzz_project):
-    fuzz_project.write("content/actions/fuzz.md", VALID_ACTION)
+    fuzz_project.write(FUZZ, VALID_ACTION)
     assert _outcome(fuzz_project) == "built"
 
 

@@ -39,10 +39,24 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+#: Characters XML 1.0 cannot carry (feeds, sitemaps, calendars' XML cousins): C0 controls but tab and
+#: line ends, and the two noncharacters. YAML refuses them written raw, but not as escapes ("\x1f").
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why ``text`` cannot be published as it is, or None."""
+    found = CONTROL.search(text)
+    return f"contains the control character U+{ord(found.group()):04X}, which cannot be published: remove it" if found else None
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
         if not value.strip():
             raise fail("must not be empty")
+        why = control_problem(value)
+        if why:
+            raise fail(why)
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise fail(f"must be text: put {value} in quotes")

@@ -206,8 +206,8 @@ class Consent(Record):
     """How precise a place may be shown: country (the default), region, or none."""
     organisation: Bool = False
     """false (the default): the organisation is not shown."""
-    given_on: IsoDate
-    """When consent was given."""
+    given_on: IsoDate | None = None
+    """When consent was given. Required, except while the profile is a draft."""
     withdrawn_on: IsoDate | None = None
     """Set it, and the profile is withdrawn from every output."""
 
@@ -250,6 +250,9 @@ class Defender(Content):
             for key in ("by", "on", "review_by"):
                 if getattr(self.vetting, key) is None:
                     out.append((("vetting", key), "required when vetting.status is approved", ("vetting", "status")))
+        if self.consent.given_on is None and not self.draft:
+            out.append((("consent", "given_on"), "required: the date the defender agreed to be shown "
+                        "(only a draft may leave it out)", ("consent",)))
         return out
 
 
@@ -263,7 +266,8 @@ class Stop(Record):
     ends: IsoDateTime | None = None
     """Local date and time the event ends."""
     timezone: Timezone | None = None
-    """IANA name, Europe/London; defaults to the site's time zone."""
+    """IANA name, Europe/London; defaults to the site's time zone. A stop written with an offset and no
+    timezone (2027-04-02T17:00:00+02:00) is at that fixed offset."""
     city: Text | None = None
     """The city, shown in the schedule and calendars."""
     country: Country | None = None
@@ -391,7 +395,8 @@ class Settings(Record):
     organisation: PlainText
     """The organisation's name: author of feeds, shown on sheets."""
     language: Lang = "en"
-    """The site's language, the default for every file's lang."""
+    """The site's language, the default for every file's lang. Material's interface follows it:
+    leave theme.language out of mkdocs.yml."""
     timezone: Timezone = "UTC"
     """The site's IANA time zone: dates, deadlines and stops without their own zone use it."""
     themes: dict[Slug, PlainText] = {}

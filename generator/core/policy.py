@@ -115,6 +115,8 @@ def defender_withheld_reason(defender: Defender, today: date) -> str | None:
         return "vetting.on is in the future"
     if consent.withdrawn_on is not None:
         return f"consent withdrawn on {consent.withdrawn_on.isoformat()}"
+    if consent.given_on is None:  # only a draft may lack it (validate.py); a draft never gets here
+        return "consent.given_on is missing"
     if consent.given_on > today:
         return "consent.given_on is in the future"
     return None
@@ -132,15 +134,17 @@ def _consent_reason(defender: Defender) -> str | None:
 
 
 def consent_withheld(defender: Defender, today: date) -> str | None:
-    """Why a defender's consent does not hold today, as a clause about them; None while it holds.
+    """Why a recorded consent does not hold today, as a clause about the defender; None while it holds.
 
     Whatever else withholds the profile, a withdrawal makes every name of the
-    defender a tripwire.
+    defender a tripwire. A draft without ``given_on`` records no decision yet
+    (the profile is being written, its name may still be the template's
+    ``NAME``): it withholds the profile, and no other file.
     """
     consent = defender.consent
     if consent.withdrawn_on is not None:
         return f"whose consent was withdrawn on {consent.withdrawn_on.isoformat()}"
-    if consent.given_on > today:
+    if consent.given_on is not None and consent.given_on > today:
         return f"whose consent is given only from {consent.given_on.isoformat()}"
     return None
 

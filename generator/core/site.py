@@ -274,6 +274,14 @@ class Site:
                 out[t]["defenders"].append(defender)
         return {k: v for k, v in out.items() if any(v.values())}
 
+    def country_url(self, code: str | None) -> str | None:
+        """The country's page, ``countries/co/``, or None when the site has none (nothing public there)."""
+        return f"countries/{code.lower()}/" if code and code.upper() in self.countries else None
+
+    def theme_url(self, slug: str) -> str | None:
+        """The theme's page, ``themes/land-rights/``, or None when the site has none (nothing public carries it)."""
+        return f"themes/{slug}/" if slug in self.themes else None
+
     def home(self) -> Entry | None:
         return self.catalogue.pages.get("index")
 

@@ -55,5 +55,6 @@ class Project:
     """Everything read from a project: sources, settings and the media files present."""
 
     sources: tuple[Source, ...]
-    settings: Source
+    settings: Source | None
+    """mkdocs.yml, or None when it could not be read (its problems are reported)."""
     media: frozenset[str] = frozenset()

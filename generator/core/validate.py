@@ -17,35 +17,14 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from . import links
-from .fields import _SLUG, _url, is_markdown
-from .model import MODELS, Content, Entry, Private, Settings, SiteConfig
+from .catalogue import Catalogue
+from .fields import _SLUG, _url
+from .model import MODELS, Entry, Private, Settings, SiteConfig
+from .placeholders import placeholder_problems
 from .problems import Problem, format_key
-from .source import KINDS, MEDIA_DIR, Project, Source
-from .stops import slugify, stop_times, stop_uid, time_problem
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """Every valid file, by type and slug. Pages are keyed by their path under content/pages."""
-
-    actions: dict[str, Entry] = field(default_factory=dict)
-    defenders: dict[str, Entry] = field(default_factory=dict)
-    tours: dict[str, Entry] = field(default_factory=dict)
-    campaigns: dict[str, Entry] = field(default_factory=dict)
-    pages: dict[str, Entry] = field(default_factory=dict)
-    links: dict[str, list[tuple[tuple, str]]] = field(default_factory=dict)
-    """For each file, the files its Markdown links to: ``(key path, linked source path, line)``."""
-
-    def of(self, kind: str) -> dict[str, Entry]:
-        return getattr(self, kind + "s")
-
-    def entries(self) -> Iterable[Entry]:
-        for kind in KINDS:
-            yield from self.of(kind).values()
-
-    def by_path(self) -> dict[str, Entry]:
-        return {e.path: e for e in self.entries()}
+from .references import RESERVED_PAGES, Referrer, cross_references, markdown_texts, text_problems  # noqa: F401 (re-exported)
+from .source import KINDS, Project, Source
+from .stops import slugify
 
 
 # ---------------------------------------------------------------- schema errors
@@ -231,6 +210,11 @@ def validate_settings(source: Source) -> tuple[SiteConfig | None, list[Problem]]
     settings, more = validate_record(_scoped(source, "accompany"), Settings, block)
     for problem in more:
         problems.append(Problem(problem.path, problem.line, "accompany." + problem.key, problem.message))
+    if settings is not None and isinstance(theme, dict) and "language" in theme:
+        language = theme["language"]
+        if not isinstance(language, str) or language.split("-")[0].casefold() != settings.language.split("-")[0].casefold():
+            bad(("theme", "language"), f"{_describe(language)} contradicts accompany.language ({settings.language!r}): "
+                "remove theme.language; the interface language follows accompany.language")
     for slug in (settings.themes if settings else {}):
         if not _SLUG.match(slug):
             bad(("accompany", "themes", slug), "theme slugs use lowercase letters, digits, '-' and '_'")
@@ -259,197 +243,50 @@ def _slug_problem(source: Source) -> Problem | None:
     )
 
 
-_COMMENT_OPEN = "<!--"
-
-
-def _markdown_texts(entry_source: Source, record: Content, body: str) -> list[tuple[tuple, int, str]]:
-    """(key path, first line, text) for every Markdown text of a record, body included."""
-    out = [(("body",), entry_source.body_line, body)]
-    for loc, text in _markdown_fields(record, ()):
-        out.append((loc, entry_source.text_line(loc), text))
-    return out
-
-
-@lru_cache(maxsize=None)
-def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
-    """Each field of a model, and whether it holds Markdown (worked out once per model)."""
-    return tuple((name, is_markdown(info.annotation, info.metadata)) for name, info in model.model_fields.items())
-
-
-def _markdown_fields(record: BaseModel, prefix: tuple) -> Iterable[tuple[tuple, str]]:
-    for name, is_md in _fields(type(record)):
-        value = getattr(record, name)
-        if value is None or isinstance(value, (Private, int, date)):
-            continue
-        if isinstance(value, str) and is_md:
-            yield prefix + (name,), value
-        elif isinstance(value, BaseModel):
-            yield from _markdown_fields(value, prefix + (name,))
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from _markdown_fields(item, prefix + (name, i))
-                elif isinstance(item, str) and is_md:
-                    yield prefix + (name, i), item
-
-
-def markdown_texts(entry: Entry) -> list[tuple[tuple, int, str]]:
-    """Every Markdown text of an entry (body, letter, steps, updates, outcome) with its line."""
-    return _markdown_texts(entry.source, entry.meta, entry.body)
-
-
-def _text_problems(entry: Entry, media: frozenset[str], known: dict[str, Entry],
-                   linked: list[tuple[tuple, str, int]]) -> list[Problem]:
-    """Unclosed comments and bad links in every Markdown text; fills ``linked`` with the files linked to."""
-    problems = []
-    for loc, first_line, text in markdown_texts(entry):
-        key = format_key(loc)
-        base = first_line
-        start = text.find(_COMMENT_OPEN)
-        while start != -1:
-            end = text.find("-->", start + 4)
-            if end == -1:
-                line = base + text.count("\n", 0, start)
-                problems.append(Problem(entry.path, line, key, "an HTML comment '<!--' is never closed: add '-->'"))
-                break
-            start = text.find(_COMMENT_OPEN, end + 3)
-        if not links.may_have_links(text):
-            continue
-        for link in links.find_links(text):
-            line = base + link.line - 1
-            try:
-                target = links.resolve(entry.path, link.target)
-            except links.LinkError as exc:
-                problems.append(Problem(entry.path, line, key, f"link {link.target!r}: {exc}"))
-                continue
-            if target.kind != "file":
-                continue
-            linked.append((loc, target.path, line))
-            if target.path.startswith(MEDIA_DIR + "/"):
-                if target.path not in media:
-                    problems.append(Problem(entry.path, line, key, f"link {link.target!r}: no such file in content/media/"))
-            elif target.path not in known:
-                problems.append(Problem(
-                    entry.path, line, key,
-                    f"link {link.target!r}: not a content file; link to another file's .md path, "
-                    "or to an image in content/media/",
-                ))
-    return problems
-
-
-def validate(project: Project, config: SiteConfig, broken: frozenset[str] = frozenset()) -> tuple[Catalogue, list[Problem]]:
+def validate(project: Project, config: SiteConfig | None,
+             broken: frozenset[str] = frozenset()) -> tuple[Catalogue, list[Problem]]:
     """Validate every source, then every reference between them.
 
     ``broken`` holds the paths of files the reader could not read (already
-    reported): references to them are not reported a second time.
+    reported): references to them are not reported a second time. ``config``
+    is None when the settings are wrong: the files are checked all the same.
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
-    # Files that exist but failed are still "there" for references: one
-    # mistake is reported once, not again at every file that names it.
     broken = set(broken)
-    broken_ids: set[str] = set()
+    referrers: list[Referrer] = []
     for source in project.sources:
         slug_problem = _slug_problem(source)
         if slug_problem:
             problems.append(slug_problem)
             continue
-        model = MODELS[source.kind]
-        record, more = validate_record(source, model, source.data)
+        record, more = validate_record(source, MODELS[source.kind], source.data)
         problems += more
+        referrers.append(Referrer(source, record))
         if record is None:
             broken.add(source.path)
-            if source.kind == "action" and isinstance(source.data.get("id"), str):
-                broken_ids.add(source.data["id"])
             continue
         if record.image and f"content/{record.image}" not in project.media:
             problems.append(Problem(source.path, source.line(("image",)), "image", f"{record.image!r}: no such file in content/media/"))
+        problems += placeholder_problems(source, record, source.body)
         catalogue.of(source.kind)[source.slug] = Entry(source, record, source.body)
 
-    problems += _cross_references(catalogue, config, frozenset(broken), broken_ids)
-    known = catalogue.by_path()
-    known.update({p: None for p in broken})  # type: ignore[misc]
-    for entry in catalogue.entries():
+    readable = {r.path for r in referrers}
+    unknowable_ids = any(
+        path.startswith(KINDS["action"] + "/") and (path not in readable or not isinstance(_raw_id(referrers, path), str))
+        for path in broken
+    )
+    more = cross_references(referrers, catalogue, config, frozenset(broken), unknowable_ids)
+    known = set(catalogue.by_path()) | broken
+    for ref in referrers:
         linked: list[tuple[tuple, str, int]] = []
-        problems += _text_problems(entry, project.media, known, linked)
-        catalogue.links[entry.path] = linked
-    return catalogue, problems
+        more += text_problems(ref, project.media, known, linked)
+        if ref.meta is not None:
+            catalogue.links[ref.path] = linked
+    # A value that failed its schema ('Bad Slug' under defenders) is not also an unknown reference.
+    seen = {(p.path, p.key) for p in problems}
+    return catalogue, problems + [p for p in more if (p.path, p.key) not in seen]
 
 
-def _slug_of(path: str) -> tuple[str, str] | None:
-    for kind, folder in KINDS.items():
-        if path.startswith(folder + "/") and path.endswith(".md"):
-            return kind, path[len(folder) + 1 : -3]
-    return None
-
-
-#: URL prefixes that accompany generates: a page may not take them.
-RESERVED_PAGES = {"actions", "defenders", "tours", "campaigns", "countries", "themes", "media", "subscribe", "feeds", "calendars", "sheets", "assets", "search", "404"}
-
-
-def _cross_references(cat: Catalogue, config: SiteConfig, broken: frozenset[str], broken_ids: set[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    broken_slugs = {s for s in (_slug_of(p) for p in broken) if s}
-
-    def exists(kind: str, slug: str) -> bool:
-        return slug in cat.of(kind) or (kind, slug) in broken_slugs
-
-    def bad(entry: Entry, loc: tuple, message: str) -> None:
-        problems.append(Problem(entry.path, entry.line(loc), format_key(loc), message))
-
-    vocabulary = config.settings.themes
-    for entry in cat.entries():
-        for i, theme in enumerate(entry.meta.themes):
-            if theme not in vocabulary:
-                choices = ", ".join(sorted(vocabulary)) or "none defined"
-                bad(entry, ("themes", i), f"unknown theme {theme!r}; the site's themes are: {choices}")
-        for i, slug in enumerate(entry.meta.campaigns):
-            if not exists("campaign", slug):
-                bad(entry, ("campaigns", i), f"unknown campaign {slug!r}: no file campaigns/{slug}.md")
-        for i, slug in enumerate(getattr(entry.meta, "defenders", ())):
-            if not exists("defender", slug):
-                bad(entry, ("defenders", i), f"unknown defender {slug!r}: no file content/defenders/{slug}.md")
-        for name in ("themes", "campaigns", "defenders", "appeal_languages", "countries"):
-            values = getattr(entry.meta, name, ())
-            for i, value in enumerate(values):
-                if value in values[:i]:
-                    bad(entry, (name, i), f"{value!r} is listed twice")
-
-    action_ids: dict[str, Entry] = {}
-    for action in cat.actions.values():
-        other = action_ids.get(action.meta.id)
-        if other is not None:
-            bad(action, ("id",), f"{action.meta.id!r} is already the id of {other.path}")
-        else:
-            action_ids[action.meta.id] = action
-    stop_ids: dict[str, str] = {}
-    uids: dict[str, tuple] = {}
-    unreadable_actions = any(path.startswith(KINDS["action"] + "/") and path not in cat.by_path() for path in broken)
-    for tour in cat.tours.values():
-        for i, stop in enumerate(tour.meta.stops):
-            zone = stop.timezone or config.settings.timezone
-            for key in ("starts", "ends"):
-                value = getattr(stop, key)
-                why = value is not None and time_problem(value, zone)
-                if why:
-                    bad(tour, ("stops", i, key), why)
-            starts, _, _ = stop_times(stop, config.settings.timezone)
-            uid = stop_uid(tour.slug, stop, starts)
-            if uid in uids and stop.id is None:
-                bad(tour, ("stops", i), "has the same city and date as another stop: give each an id")
-            uids.setdefault(uid, (tour.path, i))
-            if stop.id is not None:
-                if stop.id in stop_ids:
-                    bad(tour, ("stops", i, "id"), f"{stop.id!r} is already the id of a stop in {stop_ids[stop.id]}")
-                stop_ids.setdefault(stop.id, tour.path)
-            for j, action_id in enumerate(stop.actions):
-                # An action file that could not be read has an id we cannot know:
-                # its own error is reported, and stops may well point at it.
-                if action_id not in action_ids and action_id not in broken_ids and not unreadable_actions:
-                    bad(tour, ("stops", i, "actions", j), f"unknown action id {action_id!r}")
-    for slug, page in cat.pages.items():
-        if slug.split("/")[0] in RESERVED_PAGES:
-            bad(page, (), f"the address /{slug.split('/')[0]}/ is generated by accompany: rename or move this page")
-        if slug.endswith("/index") and slug[: -len("/index")] in cat.pages:
-            bad(page, (), f"same address as content/pages/{slug[: -len('/index')]}.md")
-    return problems
+def _raw_id(referrers: list[Referrer], path: str) -> Any:
+    return next(r.source.data.get("id") for r in referrers if r.path == path)

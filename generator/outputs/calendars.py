@@ -16,7 +16,9 @@ summary prefixed, because some clients hide cancelled events and others strike
 them through; a postponed stop stays, tentative, until it has a new date.
 
 The only time read is the build's "now", for DTSTAMP. VTIMEZONE rules are
-computed for the years the events span, never for "today".
+computed for the years the events span, never for "today". A stop written
+with an offset and no zone (an online event at 17:00+02:00) is at that fixed
+offset: its times are written in UTC, as no VTIMEZONE can name a bare offset.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from functools import cached_property, lru_cache
 from icalendar import Calendar, Event, Timezone, vDuration, vText
 
 from ..core.site import StopView
-from ..core.stops import slugify
+from ..core.stops import is_fixed_offset, slugify
 from . import Output
 from .pages import Link
 
@@ -101,6 +103,12 @@ def stop_end(stop: StopView) -> datetime:
 def status_prefix(stop: StopView) -> str:
     """``Cancelled: ``, ``Postponed: `` or nothing: shown before the stop's title everywhere."""
     return {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(stop.status, "")
+
+
+def _calendar_time(stop: StopView, value: datetime) -> datetime:
+    """A stop's time as the calendar writes it: with its IANA zone (TZID), or in UTC for a fixed offset,
+    which no VTIMEZONE can name."""
+    return value.astimezone(timezone.utc) if is_fixed_offset(stop.zone) else value
 
 
 @lru_cache(maxsize=None)
@@ -230,7 +238,7 @@ class Calendars(Output):
         An empty calendar gets the site's zone for the current year: RFC 5545
         wants at least one component.
         """
-        zones = sorted({s.zone for s in stops} - {"UTC"})
+        zones = sorted({s.zone for s in stops if not is_fixed_offset(s.zone)} - {"UTC"})
         if stops:
             first = date(min(s.starts for s in stops).year, 1, 1)
             last = date(max(stop_end(s) for s in stops).year + 1, 1, 1)
@@ -252,8 +260,8 @@ class Calendars(Output):
         event = Event()
         event.add("uid", f"{stop.uid}@{uid_domain(site.config.settings.tag_authority)}")
         event.add("dtstamp", site.clock.now.astimezone(timezone.utc))
-        event.add("dtstart", stop.starts)
-        event.add("dtend", stop_end(stop))
+        event.add("dtstart", _calendar_time(stop, stop.starts))
+        event.add("dtend", _calendar_time(stop, stop_end(stop)))
         event.add("summary", status_prefix(stop) + self.event_title(stop))
         event.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(stop.status, "CONFIRMED"))
         place = stop_place(stop, fmt.country)

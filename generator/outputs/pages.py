@@ -82,9 +82,12 @@ def template_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     )
 
 
-def front_matter(title: str, description: str, alternates: list[Link] = ()) -> str:
-    """The staged page's front matter. Values are HTML-escaped: the engine prints them raw."""
-    meta: dict[str, Any] = {"title": html.escape(title, quote=False)}
+def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:
+    """The staged page's front matter. Values are HTML-escaped: the engine prints them raw.
+
+    Without a title, Material titles the home page with the site's name alone.
+    """
+    meta: dict[str, Any] = {"title": html.escape(title, quote=False)} if title else {}
     if description:
         meta["description"] = html.escape(" ".join(description.split()), quote=True)
     feeds = [link for link in alternates if link.type]
@@ -150,14 +153,14 @@ class PageRenderer:
                                   {"campaign": campaign}, campaign.meta.lang))
         out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
         for code, items in site.countries.items():
-            out.append(StagedPage(f"countries/{code.lower()}/", self.fmt.country(code), "country.html",
+            out.append(StagedPage(site.country_url(code), self.fmt.country(code), "country.html",
                                   f"Urgent actions, defenders and events: {self.fmt.country(code)}.",
                                   {"code": code, "items": items}))
         if site.themes:
             out.append(StagedPage("themes/", "Themes", "themes.html", "Actions, tours and defenders by theme."))
         for slug, items in site.themes.items():
             label = site.config.settings.themes[slug]
-            out.append(StagedPage(f"themes/{slug}/", label, "theme.html", f"{label}: actions, tours and defenders.",
+            out.append(StagedPage(site.theme_url(slug), label, "theme.html", f"{label}: actions, tours and defenders.",
                                   {"theme": slug, "label": label, "items": items}))
         for slug, page in site.pages.items():
             if slug != "index":
@@ -171,7 +174,9 @@ class PageRenderer:
         template = self.env.get_template(page.template)
         body = template.render(self._context(page))
         links = [link for extra in self.extras for link in extra.page_links(page.url)]
-        return front_matter(page.title, page.description, links) + body.strip() + "\n"
+        # Material prints "page title - site name": a home page titled with the site's name would say it twice.
+        title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
+        return front_matter(title, page.description, links) + body.strip() + "\n"
 
     def render_all(self, workers: int = 1) -> dict[str, bytes]:
         """Every page, ``{docs path: bytes}``; on Linux, in ``workers`` forked processes."""

@@ -1,0 +1,97 @@
+"""The fill-me-in texts of the templates that ``accompany new`` writes.
+
+A new file starts as a draft holding these placeholders (``TITLE``,
+``UA-2026-000``, ``Dear ...``). A draft may keep them; once ``draft: true`` is
+removed, each one left is an error at its key and line, so that no page,
+feed or sheet goes out asking supporters to write to "Name of the official".
+``tests/test_errors.py`` creates a file of every kind from its template,
+removes ``draft`` and checks that every placeholder is named.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Iterable
+
+from pydantic import BaseModel
+
+from .model import Content, Private
+from .problems import Problem, format_key
+from .source import Source
+
+#: Whole values of the templates that stand for text still to be written (spaces collapsed).
+PLACEHOLDER_TEXTS = frozenset({
+    "TITLE",
+    "NAME",
+    "YOUR-INITIALS",
+    "One or two sentences.",
+    "One or two sentences: who is at risk, and what we ask.",
+    "One or two sentences about their work.",
+    "Name of the official",
+    "Their office",
+    "Street and number City, postcode Country",
+    "Venue name",
+    "What happened, in a few paragraphs.",
+    "Their story, as they agreed to tell it.",
+    "About the tour.",
+    "The campaign's story.",
+    "The page's text.",
+})
+
+#: Placeholders inside a text: the template's action id, "Dear ...", and a line that is only "...".
+_PATTERNS = (
+    re.compile(r"\AUA-\d{4}-000\Z"),
+    re.compile(r"\bDear\s*(?:\.\.\.|…)"),
+    re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*,?[ \t]*$", re.M),
+)
+
+
+def find_placeholder(text: str) -> tuple[str, int] | None:
+    """The placeholder in ``text`` and the line (0-based, within the text) it is on, or None."""
+    if " ".join(text.split()) in PLACEHOLDER_TEXTS:
+        first = text.strip().splitlines()[0]
+        shown = first if first == text.strip() else first + " ..."
+        return shown, text.count("\n", 0, text.index(first))
+    for pattern in _PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.group(0).strip(), text.count("\n", 0, match.start())
+    return None
+
+
+def _texts(value: Any, loc: tuple) -> Iterable[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, (Private, int, date)) or value is None:
+        return
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), loc + (name,))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _texts(item, loc + (i,))
+
+
+def placeholder_problems(source: Source, record: Content, body: str) -> list[Problem]:
+    """An error for every template placeholder left in a file that is no longer a draft."""
+    if record.draft:
+        return []
+    problems = []
+    for loc, text in [*_texts(record, ()), (("body",), body)]:
+        found = find_placeholder(text)
+        if found is None:
+            continue
+        placeholder, offset = found
+        if loc == ("body",):
+            line = source.body_line + offset
+        elif "\n" in text.strip():
+            line = source.text_line(loc) + offset
+        else:
+            line = source.line(loc)
+        problems.append(Problem(
+            source.path, line, format_key(loc),
+            f"still holds the template's placeholder '{placeholder}': write the real text, "
+            "or keep draft: true until then",
+        ))
+    return problems

@@ -1,0 +1,178 @@
+"""Every link between our pages leads somewhere: checked on the staged tree, before anything is swapped in.
+
+The templates and the Markdown renderer make every internal link from the
+site graph, so each should lead to a page or file the build makes. This
+check makes sure, the way the leak scan makes sure of names: it reads every
+relative ``href``, ``src``, ``srcset`` and ``poster`` in the staged pages
+(``docs/**.md``, whose bodies are HTML), the HTML files (print sheets) and
+the stylesheets' ``url()``, and the feeds and calendars a page announces in
+its head, and resolves each against what the site will hold: the staged
+pages, the other staged files, the theme's static files, and the few files
+the engine makes itself. A link that leads nowhere is a problem named at the
+content file, line and key that made it, where that can be known (a campaign's
+``countries[0]``), else at the template that printed it, so the build stops
+and the previous site stays.
+
+A pure function over ``{staged path: bytes}``: no files are read here.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from .core.problems import Problem, format_key
+from .core.source import Source
+
+#: Files the engine writes itself, beside the staged pages and files.
+ENGINE_FILES = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"})
+
+_ATTRIBUTE = re.compile(rb"""\s(href|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)""")
+_ALTERNATE = re.compile(rb'\{"href": "([^"]*)", "type"')
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a staged page came from: the content file it shows, and the template that printed it."""
+
+    source: Source | None = None
+    template: str | None = None
+
+
+@dataclass(frozen=True)
+class _Link:
+    page: str
+    """Site path of the page or file that holds the link: ``campaigns/x/`` or ``actions/x/print/index.html``."""
+    target: str
+    """As written."""
+    resolved: str
+    """Site path it points at."""
+
+
+def site_paths(tree: Mapping[str, bytes]) -> tuple[set[str], set[str]]:
+    """``(pages, files)`` of the site the tree makes: page URLs (``actions/x/``) and file paths."""
+    pages, files = set(), set(ENGINE_FILES)
+    for path in tree:
+        if path.startswith("docs/"):
+            rel = path[len("docs/"):]
+            if rel.endswith(".md"):
+                pages.add(_page_url(rel))
+            else:
+                files.add(rel)
+        elif path.startswith("theme/") and not path.endswith(".html"):
+            files.add(path[len("theme/"):])  # the engine copies the theme's static files as they are
+    return pages, files
+
+
+def _page_url(rel: str) -> str:
+    """``actions/x/index.md`` to ``actions/x/``; ``index.md`` to ``""``."""
+    return rel[: -len("index.md")] if rel.endswith("index.md") else rel[:-3] + "/"
+
+
+def _targets(rel: str, data: bytes) -> Iterable[bytes]:
+    if rel.endswith((".md", ".html", ".htm")):
+        for match in _ATTRIBUTE.finditer(data):
+            value = match.group(2) if match.group(2) is not None else match.group(3)
+            if match.group(1).lower() == b"srcset":
+                yield from (part.split()[0] for part in value.split(b",") if part.strip())
+            else:
+                yield value
+    elif rel.endswith(".css"):
+        for match in _CSS_URL.finditer(data):
+            yield next(g for g in match.groups() if g is not None)
+
+
+def find_links(tree: Mapping[str, bytes]) -> Iterable[_Link]:
+    """Every relative link in the staged pages, HTML files and stylesheets, resolved to a site path."""
+    for path in sorted(tree):
+        if path.startswith("docs/"):
+            rel = path[len("docs/"):]
+        elif path.startswith("theme/") and path.endswith(".css"):
+            rel = path[len("theme/"):]
+        else:
+            continue
+        data = tree[path]
+        page = _page_url(rel) if rel.endswith(".md") else rel
+        base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
+        if rel.endswith(".md") and b"\nalternates: " in data[: data.find(b"\n---", 3)]:
+            for href in _ALTERNATE.findall(data):  # printed by main.html as site_url + href
+                target = html.unescape(href.decode("utf-8", "replace"))
+                yield _Link(page, target, posixpath.normpath(target.split("#")[0]))
+        for raw in _targets(rel, data):
+            target = html.unescape(raw.decode("utf-8", "replace")).strip()
+            if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
+                continue
+            path_part = target.split("#", 1)[0].split("?", 1)[0]
+            joined = posixpath.join(base, path_part) if not path_part.startswith("/") else path_part.lstrip("/")
+            resolved = posixpath.normpath(joined) if joined else ""
+            if path_part.endswith("/") and resolved not in ("", "."):
+                resolved += "/"
+            yield _Link(page, target, "" if resolved == "." else resolved)
+
+
+def _exists(resolved: str, pages: set[str], files: set[str]) -> bool:
+    if resolved.startswith("../") or resolved == "..":
+        return False
+    if resolved in files:
+        return True
+    page = resolved if resolved.endswith("/") or not resolved else resolved + "/"
+    return page in pages or (page + "index.html") in files
+
+
+def check_links(tree: Mapping[str, bytes], origin_of: Callable[[str], Origin]) -> list[Problem]:
+    """A problem for every relative link in ``tree`` that leads to nothing the site will hold.
+
+    ``origin_of`` names the content file and template of a page, given its site path.
+    """
+    pages, files = site_paths(tree)
+    problems = []
+    for link in find_links(tree):
+        if _exists(link.resolved, pages, files):
+            continue
+        origin = origin_of(link.page)
+        where = f"the page {link.page or 'index'}" if not link.page or link.page.endswith("/") else link.page
+        message = f"{where} links to {link.target!r}, which is not in the site"
+        if origin.template:
+            message += f" (the link is made by {origin.template})"
+        if origin.source is not None:
+            loc, line = _key_for(origin.source, link.resolved)
+            problems.append(Problem(origin.source.path, line, format_key(loc) if loc else "link", message))
+        else:
+            problems.append(Problem(origin.template or link.page or "index", 1, "link", message))
+    return sorted(problems)
+
+
+def _key_for(source: Source, resolved: str) -> tuple[tuple, int]:
+    """The key of ``source`` whose value names what the link points at (``countries[0]: BR``), and its line.
+
+    The last part of the address is looked for among the file's values, then
+    in its body; if neither has it, line 1.
+    """
+    name = resolved.rstrip("/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    if stem:
+        for loc, value in _values(source.data, ()):
+            text = value.strip().casefold()
+            if text in (name.casefold(), stem.casefold()) or text.endswith("/" + name.casefold()):
+                return loc, source.line(loc)
+        for i, line in enumerate(source.body.split("\n")):
+            if stem.casefold() in line.casefold():
+                return ("body",), source.body_line + i
+    return (), 1
+
+
+def _values(value: Any, loc: tuple) -> Iterable[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "private":
+                yield from _values(item, loc + (key,))
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            yield from _values(item, loc + (i,))

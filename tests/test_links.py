@@ -1,0 +1,156 @@
+"""Every link between our pages leads to a page or file of the site; the interface speaks the site's language.
+
+The link check itself is a pure function over the staged tree (generator/linkcheck.py), tested here
+on small trees; the built sample is then read back with an HTML parser, independently of that check,
+and every relative link of every page must lead to a file the site holds.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import MINIMAL_SETTINGS, VALID_ACTION, site_files
+from generator.core.source import Source
+from generator.engine import material_language
+from generator.linkcheck import Origin, check_links
+
+PAGE = b'---\ntitle: "X"\n---\n\n'
+
+
+def problems(files: dict[str, bytes], origin=lambda page: Origin()) -> list[str]:
+    return [str(p) for p in check_links(files, origin)]
+
+
+def test_links_between_staged_pages_and_files_resolve():
+    files = {
+        "docs/index.md": PAGE + b'<a href="actions/">all</a> <a href="actions/a/#top">a</a> <img src="media/r.jpg" '
+                                b'srcset="media/r.jpg 1x, media/r.jpg 2x"> <a href="https://x.example/">out</a> '
+                                b'<a href="mailto:a@b.org">m</a> <a href="#here">here</a> <a href="feeds/a.xml?x=1">f</a>',
+        "docs/actions/index.md": PAGE + b'<a href="../">home</a> <a href="a/">a</a> <a href="../search/search_index.json">s</a>',
+        "docs/actions/a/index.md": b'---\ntitle: "A"\nalternates: [{"href": "feeds/a.xml", "type": "application/rss+xml", '
+                                   b'"title": "t"}]\n---\n\n<a href="../../">home</a> <a href="print/">print</a>',
+        "docs/actions/a/print/index.html": b'<link rel="stylesheet" href="../../../assets/stylesheets/sheet.css">',
+        "docs/media/r.jpg": b"jpg",
+        "docs/feeds/a.xml": b"<rss/>",
+        "theme/assets/stylesheets/sheet.css": b'@font-face { src: url("../fonts/N.ttf") }',
+        "theme/assets/fonts/N.ttf": b"ttf",
+    }
+    assert problems(files) == []
+
+
+@pytest.mark.parametrize("link, expected", [
+    ('<a href="../countries/br/">Brazil</a>', "'../countries/br/'"),
+    ('<img src="../media/gone.jpg">', "'../media/gone.jpg'"),
+    ('<img srcset="../media/r.jpg 1x, ../media/gone.jpg 2x">', "'../media/gone.jpg'"),
+    ('<a href="../../../etc/passwd">x</a>', "'../../../etc/passwd'"),
+    ('<a href="../actions/b/#x">x</a>', "'../actions/b/#x'"),
+    ("<a href='../nowhere.pdf'>x</a>", "'../nowhere.pdf'"),
+])
+def test_a_link_to_nothing_is_a_problem(link, expected):
+    files = {"docs/campaigns/index.md": PAGE + link.encode(), "docs/media/r.jpg": b"x", "docs/actions/a/index.md": PAGE}
+    assert problems(files) == [f"campaigns/:1: link: the page campaigns/ links to {expected}, which is not in the site"]
+
+
+def test_a_stylesheet_or_announced_feed_that_is_missing_is_a_problem():
+    files = {
+        "docs/index.md": b'---\ntitle: "A"\nalternates: [{"href": "feeds/gone.xml", "type": "application/rss+xml"}]\n---\n\nx',
+        "theme/assets/stylesheets/a.css": b"body { background: url('../img/gone.png') }",
+    }
+    assert problems(files) == [
+        "assets/stylesheets/a.css:1: link: assets/stylesheets/a.css links to '../img/gone.png', which is not in the site",
+        "index:1: link: the page index links to 'feeds/gone.xml', which is not in the site",
+    ]
+
+
+def test_the_problem_is_named_at_the_key_that_made_the_link():
+    source = Source("campaigns/c.md", "campaign", "c", {"title": "C", "countries": ("CO", "BR"), "private": {"x": "br"}},
+                    {("countries", 0): 5, ("countries", 1): 5, ("title",): 2}, "See the river.\n", 8)
+    files = {"docs/campaigns/c/index.md": PAGE + b'<a href="../../countries/br/">B</a> <img src="../../media/river.jpg">'}
+    found = problems(files, lambda page: Origin(source, "theme/accompany/campaign.html"))
+    assert found == [
+        "campaigns/c.md:5: countries[1]: the page campaigns/c/ links to '../../countries/br/', which is not in the site "
+        "(the link is made by theme/accompany/campaign.html)",
+        "campaigns/c.md:8: body: the page campaigns/c/ links to '../../media/river.jpg', which is not in the site "
+        "(the link is made by theme/accompany/campaign.html)",
+    ]
+
+
+# ---------------------------------------------------------------- the built site, read back independently
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+            if name == "srcset" and value:
+                self.targets += [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+def broken_links(files: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Relative links of every HTML page that lead to no file of the site (directory URLs to their index.html)."""
+    out = []
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            continue
+        parser = _Links()
+        parser.feed(data.decode())
+        for target in parser.targets:
+            parts = urlsplit(target)
+            if parts.scheme or target.startswith(("#", "//")) or not parts.path:
+                continue
+            # The site is served at the root of its domain (site_url): /assets/x is assets/x.
+            resolved = posixpath.normpath(posixpath.join("/" + posixpath.dirname(path), unquote(parts.path)))[1:]
+            if resolved not in files and posixpath.join(resolved, "index.html") not in files:
+                out.append((path, target))
+    return out
+
+
+def test_every_link_in_every_built_page_of_the_sample_resolves(sample_site):
+    files = site_files(sample_site)
+    assert broken_links(files) == []
+    assert broken_links({"a/index.html": b'<a href="../b/">b</a>'}) == [("a/index.html", "../b/")]  # it can fail
+
+
+def test_a_campaign_country_without_a_page_is_plain_text(project, tmp_path):
+    project.write("content/actions/a.md", VALID_ACTION)
+    project.write("campaigns/c.md", "---\ntitle: C\nsummary: S\nstarts: 2026-11-01\ncountries: [CO, BR]\n"
+                                    "themes: [press-freedom]\n---\n\nBody.\n")
+    code, _, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(tmp_path / "site"))
+    assert (code, err) == (0, "")
+    files = site_files(tmp_path / "site")
+    page = files["campaigns/c/index.html"].decode()
+    assert '<a href="../../countries/co/">Colombia</a>, Brazil</p>' in page
+    assert "<dd>Press freedom</dd>" in page  # no theme page: nothing public carries it
+    assert "countries/br/index.html" not in files and "themes/press-freedom/index.html" not in files
+    assert broken_links(files) == []
+
+
+# ---------------------------------------------------------------- one language setting
+
+
+@pytest.mark.parametrize("tag, expected", [
+    ("en", "en"), ("en-GB", "en"), ("pt-BR", "pt-BR"), ("pt", "pt"), ("pt-PT", "pt"), ("zh-Hant-TW", "zh-Hant"),
+    ("es-419", "es"), ("sw", "en"), ("ne", "en"), ("EN-gb", "en"),
+])
+def test_materials_language_follows_the_site_language(tag, expected):
+    assert material_language(tag) == expected
+
+
+@pytest.mark.parametrize("theme_language", ["", "  language: en-GB\n", "  language: en\n"])
+def test_a_british_english_site_builds(project, tmp_path, theme_language):
+    project.write("mkdocs.yml", MINIMAL_SETTINGS.replace("  language: en\n", "  language: en-GB\n")
+                  .replace("  font: false\n", "  font: false\n" + theme_language))
+    project.write("content/actions/a.md", VALID_ACTION)
+    code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(tmp_path / "site"))
+    assert (code, err) == (0, "")
+    page = (tmp_path / "site/actions/a/index.html").read_text()
+    assert '<html lang="en"' in page and "20 December 2026" in page
