@@ -7,7 +7,7 @@ engine), so that checking a large project starts fast.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,12 +26,15 @@ class Timings:
     """Seconds spent in each phase, for the benchmark and the build summary."""
 
     phases: dict[str, float] = field(default_factory=dict)
+    current: str = ""
+    """The phase begun last: what a progress line shows."""
 
     def phase(self, name: str):
         timings = self
 
         class _Phase:
             def __enter__(self):
+                timings.current = name
                 self.start = time.perf_counter()
 
             def __exit__(self, *exc):
@@ -58,10 +61,11 @@ def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
     return datetime.combine(as_of, clock_time(0), tzinfo=timezone)
 
 
-def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> Loaded:
+def load(root: Path, as_of: date | datetime, timings: Timings | None = None, site_url: str | None = None) -> Loaded:
     """Read and validate everything, then apply the policy as of ``as_of``.
 
-    Raises :class:`ProblemsFound` with every problem in every file.
+    ``site_url`` replaces mkdocs.yml's for a mirror (an absolute http(s) URL
+    ending in ``/``). Raises :class:`ProblemsFound` with every problem in every file.
     """
     timings = timings or Timings()
     with timings.phase("read"):
@@ -75,6 +79,8 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> 
         problems += more
         if config is None:
             raise ProblemsFound(problems)
+        if site_url is not None:
+            config = replace(config, site_url=site_url)
         catalogue, more = validate(project, config, result.broken)
         problems = _merge(problems, more)
     if problems:
