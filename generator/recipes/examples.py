@@ -12,7 +12,7 @@ from . import SYSTEMS, Deployment, recipe
 
 SAMPLE = Deployment(site_url="https://accompany.example.org/", timezone="Europe/London",
                     organisation="Accompany Sample Network", maintainers="maintainers@example.org",
-                    onion="accompanyexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxx.onion")
+                    onion="accompanyexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion")
 YEAR = 2026
 
 #: Where each recipe file goes in deploy/: the workflow and pipeline would run if kept at their real paths.
