@@ -22,14 +22,17 @@ PATH = "deploy/nginx/accompany.conf"
 TORRC = "deploy/tor/accompany.torrc"
 
 #: Content types set here rather than left to the system's mime.types, which differ between releases.
+#: Without "; charset": nginx adds it (charset_types), and gzip_types would not match a type with it.
 TYPES = [
-    (r"\.ics$", "text/calendar; charset=utf-8"),
-    (r"\.rss\.xml$", "application/rss+xml; charset=utf-8"),
-    (r"\.atom\.xml$", "application/atom+xml; charset=utf-8"),
-    (r"^/feeds/.+\.json$", "application/feed+json; charset=utf-8"),
-    (r"\.webmanifest$", "application/manifest+json; charset=utf-8"),
+    (r"\.ics$", "text/calendar"),
+    (r"\.rss\.xml$", "application/rss+xml"),
+    (r"\.atom\.xml$", "application/atom+xml"),
+    (r"^/feeds/.+\.json$", "application/feed+json"),
+    (r"\.webmanifest$", "application/manifest+json"),
     (r"\.pdf$", "application/pdf"),
 ]
+TEXT = ("text/css text/plain text/xml text/calendar application/javascript application/json application/rss+xml "
+        "application/atom+xml application/feed+json application/manifest+json image/svg+xml")
 
 #: Cache-Control by path: the first pattern that matches wins; anything else is "no-cache".
 CACHING = [
@@ -122,7 +125,7 @@ def _common(s: Server, extra: list[str]) -> list[str]:
         "autoindex off;",
         "absolute_redirect off;",
         "charset utf-8;",
-        "charset_types text/css text/plain text/xml application/javascript application/json image/svg+xml;",
+        f"charset_types {TEXT};",
         "error_page 404 /404.html;",
         "# A folder without a page is not listed: it is not found.",
         "error_page 403 =404 /404.html;",
@@ -139,7 +142,7 @@ def _common(s: Server, extra: list[str]) -> list[str]:
     lines += extra
     lines += ["", "location / {", "}", "location ~ /\\. {", "    return 404;", "}"]
     for pattern, media_type in TYPES:
-        lines.append(f'location ~ {pattern} {{ types {{ }} default_type "{media_type}"; }}')
+        lines.append(f"location ~ {pattern} {{ types {{ }} default_type {media_type}; }}")
     return ["    " + line if line else "" for line in lines]
 
 
