@@ -68,5 +68,5 @@ def write(root: Path, key: str, attempt: Attempt) -> None:
         mine["last_success"] = asdict(attempt)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".new")
-    temporary.write_text(json.dumps(everything, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.write_text(json.dumps(everything, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(temporary, path)

@@ -18,7 +18,7 @@ from .core.policy import Clock, Publication, publish
 from .core.problems import Problem, ProblemsFound
 from .core.site import Site, build_site
 from .core.source import Project
-from .core.validate import validate, validate_settings
+from .core.validate import Catalogue, validate, validate_settings
 
 
 @dataclass
@@ -68,6 +68,20 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
     ending in ``/``). Raises :class:`ProblemsFound` with every problem in every file.
     """
     timings = timings or Timings()
+    project, config, catalogue = validated(root, timings, site_url)
+    with timings.phase("policy"):
+        clock = Clock(resolve_now(as_of, ZoneInfo(config.settings.timezone)), ZoneInfo(config.settings.timezone))
+        publication = publish(catalogue, clock, config.settings.review_warning_days)
+        if publication.problems:
+            raise ProblemsFound(publication.problems)
+        site = build_site(publication.public, config, clock)
+    return Loaded(root, project, config, publication, site)
+
+
+def validated(root: Path, timings: Timings | None = None,
+              site_url: str | None = None) -> tuple[Project, SiteConfig, Catalogue]:
+    """Read and validate everything, whatever the date: the first half of :func:`load`."""
+    timings = timings or Timings()
     with timings.phase("read"):
         result = read.read_project(root)
     problems = list(result.problems)
@@ -85,13 +99,7 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
         problems = _merge(problems, more)
     if problems:
         raise ProblemsFound(problems)
-    with timings.phase("policy"):
-        clock = Clock(resolve_now(as_of, ZoneInfo(config.settings.timezone)), ZoneInfo(config.settings.timezone))
-        publication = publish(catalogue, clock, config.settings.review_warning_days)
-        if publication.problems:
-            raise ProblemsFound(publication.problems)
-        site = build_site(publication.public, config, clock)
-    return Loaded(root, project, config, publication, site)
+    return project, config, catalogue
 
 
 def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:
