@@ -37,13 +37,13 @@ def settings_warnings(config: SiteConfig) -> list[Problem]:
         warn(("site_url",), "site_url", f"{config.site_url} is an example address: set the site's real address "
              "before publishing (feeds, calendars and sheets carry it)")
     if settings.contact_email is None:
-        warn(("accompany",), "accompany.contact_email",
+        warn(("accompany", "contact_email"), "accompany.contact_email",
              "not set: supporters and partners have no address to write to")
     elif is_placeholder(settings.contact_email.rpartition("@")[2]):
         warn(("accompany", "contact_email"), "accompany.contact_email",
              f"{settings.contact_email} is an example address: set the organisation's real one")
     if settings.tag_authority == DEFAULT_TAG_AUTHORITY:
-        warn(("accompany",), "accompany.tag_authority",
+        warn(("accompany", "tag_authority"), "accompany.tag_authority",
              "still the default, shared by every site that keeps it: set a domain you control and this "
              "year (example.org,2026) once, before the site first goes out")
     elif is_placeholder(settings.tag_authority.partition(",")[0]):
