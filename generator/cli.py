@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site on http://127.0.0.1:8000 while you edit")
     with_as_of(serve)
     serve.add_argument("--port", type=int, default=8000)
-    schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for editors that check YAML")
+    schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for tools (a CMS, a form)")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="folder to write them into (default: schema/)")
     new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
     new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
@@ -162,7 +162,7 @@ def _schema(root: Path, out: Path) -> int:
     for kind, model in MODELS.items():
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
         (folder / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {len(MODELS)} schemas into {folder}: point your editor's YAML support at them")
+    print(f"wrote {len(MODELS)} schemas into {folder} (for tools; 'accompany check' is what checks your files)")
     return 0
 
 
