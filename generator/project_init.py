@@ -57,6 +57,10 @@ def init(args: argparse.Namespace, now: datetime, ask: Callable[[str], str] | No
               "To start your own site from a clone of accompany, remove the sample first: "
               "git rm -r content campaigns mkdocs.yml", file=sys.stderr)
         return 2
+    if not (ACCOMPANY / "theme" / "main.html").is_file():
+        print(f"accompany: the theme to copy is not at {ACCOMPANY / 'theme'}: run accompany init from a clone of "
+              "accompany (pip install -e .), where the theme is", file=sys.stderr)
+        return 2
     if ask is None and not args.no_input and sys.stdin.isatty():
         ask = input
     try:

@@ -35,5 +35,5 @@ def test_problems_show_in_the_browser_until_they_are_fixed(browser, tmp_path):
         page.goto(preview.url + "actions/a/")
         action.write_text(VALID_ACTION.replace("title: A valid action", "title: A fixed action"))
         page.wait_for_selector(".ac-preview-problems", state="detached", timeout=60_000)
-        page.wait_for_function("document.querySelector('h1').innerText === 'A fixed action'", timeout=60_000)
+        page.wait_for_function("(document.querySelector('h1') || {}).innerText === 'A fixed action'", timeout=60_000)
         context.close()
