@@ -8,6 +8,7 @@ or failed, is recorded in ``.accompany/builds.json`` (buildrecord.py).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import sys
@@ -103,11 +104,7 @@ def run(root: Path, site_dir: Path | None, as_of, wall_clock: Callable[[], datet
 
     terminal = hasattr(err, "isatty") and err.isatty()
     try:
-        if terminal:
-            with Progress(timings, err):
-                report = build(root, target, as_of, cache_dir=cache_folder(root, site_url), full=full,
-                               site_url=site_url, timings=timings)
-        else:
+        with Progress(timings, err) if terminal else contextlib.nullcontext():
             report = build(root, target, as_of, cache_dir=cache_folder(root, site_url), full=full,
                            site_url=site_url, timings=timings)
     except ProblemsFound as found:
@@ -118,9 +115,8 @@ def run(root: Path, site_dir: Path | None, as_of, wall_clock: Callable[[], datet
         record(False, problems=[f"{type(exc).__name__}: {exc}".splitlines()[0][:500]])
         raise
     loaded = report.loaded
-    site = loaded.site
     files = report.files or sum(1 for p in target.rglob("*") if p.is_file())
-    record(True, site.clock.now.isoformat(), files=files, live=live_counts(loaded))
+    record(True, loaded.site.clock.now.isoformat(), files=files, live=live_counts(loaded))
     out.write(summary(report, target) + "\n")
     if verbose:
         phases = ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.phases.items())
