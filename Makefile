@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian's Chromium and axe-core, for the browser tests (scripts/install-browser-deps.sh).
 BROWSER_STAMP := node_modules/.browser-deps
+# Debian's nginx, openssl, systemd-analyze and shellcheck, for the deploy tests (scripts/install-server-deps.sh).
+SERVER_STAMP := $(VENV)/.server-deps
 
 .PHONY: site serve test check bench screenshots clean
 
@@ -18,8 +20,14 @@ $(BROWSER_STAMP): scripts/install-browser-deps.sh package.json package-lock.json
 	sh scripts/install-browser-deps.sh
 	@touch $@
 
+$(SERVER_STAMP): scripts/install-server-deps.sh $(STAMP)
+	sh scripts/install-server-deps.sh
+	@touch $@
+
 site: $(STAMP)
 	$(BIN)/accompany build
+	@echo "To type accompany commands as the README writes them (accompany check), run once per terminal:"
+	@echo "  . $(VENV)/bin/activate"
 
 serve: $(STAMP)
 	$(BIN)/accompany serve
@@ -27,7 +35,7 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/accompany check
 
-test: $(STAMP) $(BROWSER_STAMP)
+test: $(STAMP) $(BROWSER_STAMP) $(SERVER_STAMP)
 	$(BIN)/python -m pytest
 
 # Every page of the browser tests at phone (360 px) and desktop (1280 px) widths, into screenshots/.

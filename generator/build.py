@@ -137,18 +137,20 @@ class BuildReport:
 
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
-          full: bool = False, engines: int | None = None) -> BuildReport:
+          full: bool = False, engines: int | None = None, site_url: str | None = None,
+          timings: Timings | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
     Only what changed since the last build goes to the engine, unless ``full``
     is set or something every page shares changed (see incremental.py).
     ``engines`` is how many engine runs may go side by side (default: the cores).
+    ``site_url`` builds a mirror: every absolute URL points there (see load()).
     """
-    timings = Timings()
+    timings = timings or Timings()
     problems = site_dir_problems(site_dir, root)
     if problems:
         raise ProblemsFound(problems)
-    loaded = load(root, as_of, timings)
+    loaded = load(root, as_of, timings, site_url)
     cache = BuildCache(cache_dir or root / ".accompany" / "cache", fresh_start=full)
     cores = engines or os.cpu_count() or 1
     renderers = Renderers(loaded, cache.results, timings, cores, cache.remembered_markup())

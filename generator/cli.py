@@ -1,7 +1,8 @@
 """accompany: check, build, preview and start content from the command line.
 
 "Now" is read here and only here: ``--as-of``, else ``SOURCE_DATE_EPOCH``,
-else the clock. Everything below receives it as a value.
+else the clock. Everything below receives it as a value. The wall clock (when
+a build really ran, for ``accompany status``) is :func:`wall_clock`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,30 @@ def resolve_as_of(arg: date | datetime | None, environ=os.environ) -> date | dat
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def wall_clock() -> datetime:
+    """The time by the clock, whatever "now" a build is made as of: when a build ran, how old it is."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _site_url(text: str) -> str:
+    from .build_command import site_url_argument
+
+    try:
+        return site_url_argument(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _hours(text: str) -> float:
+    try:
+        value = float(text[:-1]) * 24 if text.endswith("d") else float(text.removesuffix("h"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an age such as 26h or 2d") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: an age must be more than zero")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accompany", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
@@ -60,10 +85,23 @@ def _parser() -> argparse.ArgumentParser:
     with_as_of(build)
     build.add_argument("--site-dir", type=Path, help="where to put the site (default: site/)")
     build.add_argument("--full", action="store_true", help="rebuild every page, not only what changed")
+    build.add_argument("--site-url", type=_site_url, metavar="URL",
+                       help="build a mirror: every absolute link points to URL (use with --site-dir)")
+    build.add_argument("--verbose", "-v", action="store_true", help="also print how long each phase took")
+    status = commands.add_parser("status", help="say what is live, what will change when, and whether the last build is fresh")
+    with_as_of(status)
+    status.add_argument("--days", type=int, default=14, help="how far ahead to look (default: 14 days)")
+    status.add_argument("--max-age", type=_hours, default=26.0, metavar="AGE",
+                        help="fail when the last good build is older than this (default: 26h; 2d is two days)")
+    status.add_argument("--site-url", type=_site_url, metavar="URL", help="the mirror built with this --site-url")
+    init = commands.add_parser("init", help="start a new site: settings, empty content folders, deploy files")
+    from .project_init import add_arguments
+
+    add_arguments(init)
     serve = commands.add_parser("serve", help="preview the site on http://127.0.0.1:8000 while you edit")
     with_as_of(serve)
     serve.add_argument("--port", type=int, default=8000)
-    schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for editors that check YAML")
+    schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for tools (a CMS, a form)")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="folder to write them into (default: schema/)")
     new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
     new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
@@ -78,7 +116,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(root, resolve_as_of(args.as_of))
         if args.command == "build":
-            return _build(root, args.site_dir, resolve_as_of(args.as_of), args.full)
+            from .build_command import run
+
+            return run(root, args.site_dir, resolve_as_of(args.as_of), wall_clock, args.full, args.site_url, args.verbose)
+        if args.command == "status":
+            from .status import status
+
+            return status(root, resolve_as_of(args.as_of), wall_clock(), args.days, args.max_age, args.site_url)
+        if args.command == "init":
+            from .project_init import init
+
+            return init(args, wall_clock())
         if args.command == "serve":
             from .serve import serve
 
@@ -114,7 +162,7 @@ def _schema(root: Path, out: Path) -> int:
     for kind, model in MODELS.items():
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
         (folder / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {len(MODELS)} schemas into {folder}: point your editor's YAML support at them")
+    print(f"wrote {len(MODELS)} schemas into {folder} (for tools; 'accompany check' is what checks your files)")
     return 0
 
 
@@ -127,6 +175,10 @@ def _check(root: Path, as_of) -> int:
     _print_warnings(loaded)
     for item in publication.withheld:
         print(f"withheld: {item.path}: {item.reason}")
+    from .core.readiness import settings_warnings
+
+    for warning in settings_warnings(loaded.config):
+        print(f"warning: {warning}")
     cat = publication.public
     print(f"ok as of {site.clock.now.isoformat()}: {len(cat.actions)} actions ({len(site.open_actions)} open), "
           f"{len(cat.defenders)} defenders, {len(cat.tours)} tours, {len(cat.campaigns)} campaigns, "
@@ -138,27 +190,6 @@ def _check(root: Path, as_of) -> int:
 def _print_warnings(loaded) -> None:
     for warning in loaded.warnings:
         print(f"warning: {warning}")
-
-
-def _build(root: Path, site_dir: Path | None, as_of, full: bool = False) -> int:
-    from .build import build
-
-    target = (site_dir or root / "site").absolute()
-    report_ = build(root, target, as_of, full=full)
-    _print_warnings(report_.loaded)
-    phases = ", ".join(f"{k} {v:.2f}s" for k, v in report_.timings.phases.items())
-    withheld = len(report_.loaded.publication.withheld)
-    when = report_.loaded.site.clock.now.isoformat()
-    plan = report_.plan
-    if plan.kind == "none":
-        what = f"{target} is up to date as of {when}: nothing changed"
-    elif plan.kind == "partial":
-        what = (f"updated {target} as of {when}: {len(plan.pages)} pages rendered, {len(plan.files)} files "
-                f"written, {len(plan.removed)} removed ({report_.files} files in the site)")
-    else:
-        what = f"built {report_.files} files into {target} as of {when}"
-    print(f"{what} ({withheld} item{'s' if withheld != 1 else ''} withheld; run 'accompany check' to see why)\n{phases}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import subprocess
 import sys
+import threading
+from collections import deque
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -65,6 +69,7 @@ def staged_config(config: SiteConfig, nav: list[tuple[str, str]]) -> dict:
     extra = dict(raw.get("extra") or {})
     # csp: printed first in every page's head; generator: false drops Material's "Made with" link.
     extra.update(csp=CSP, generator=False)
+    extra.pop("preview_problems", None)  # the preview's own (serve.py): never in a build
     raw.update(
         extra=extra,
         site_name=config.site_name,
@@ -93,6 +98,7 @@ def _env(now: datetime) -> dict[str, str]:
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
     env["PYTHONHASHSEED"] = "0"
+    env["NO_MKDOCS_2_WARNING"] = "1"  # Material's banner about its future: not the volunteer's business
     return env
 
 
@@ -115,8 +121,31 @@ def build(project: Path, output: Path, now: datetime) -> None:
     wait(start(project, output, now))
 
 
-def serve(project: Path, address: str, now: datetime) -> subprocess.Popen:
-    """Start the engine's preview server on the staged ``project``; it reloads when files change."""
+def serve(project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
+    """Start the engine's preview server on the staged ``project``; it reloads when files change.
+
+    What the engine prints goes to ``out`` (stderr) only when it matters: its
+    warnings and errors, and its last lines if it stops with an error; not
+    its banners and progress.
+    """
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address,
                "--config-file", str(project / "mkdocs.yml")]
-    return subprocess.Popen(command, env=_env(now))
+    process = subprocess.Popen(command, env=_env(now), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, errors="replace")
+    threading.Thread(target=_relay, args=(process, out or sys.stderr), daemon=True).start()
+    return process
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _relay(process: subprocess.Popen, out: TextIO) -> None:
+    """Pass on the engine's warnings and errors; keep the rest in case it fails."""
+    last: deque[str] = deque(maxlen=30)
+    for line in process.stdout:
+        line = _ANSI.sub("", line.rstrip())
+        last.append(line)
+        if line.startswith(("WARNING", "ERROR", "CRITICAL")):
+            print(f"engine: {line}", file=out, flush=True)
+    if process.wait() not in (0, -15):
+        print("engine: stopped with an error:\n" + "\n".join(last), file=out, flush=True)

@@ -7,7 +7,7 @@ engine), so that checking a large project starts fast.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from .core.publication import Publication, publish
 from .core.problems import Problem, ProblemsFound
 from .core.site import Site, build_site
 from .core.source import Project
-from .core.validate import validate, validate_settings
+from .core.validate import Catalogue, validate, validate_settings
 
 
 @dataclass
@@ -28,12 +28,15 @@ class Timings:
     """Seconds spent in each phase, for the benchmark and the build summary."""
 
     phases: dict[str, float] = field(default_factory=dict)
+    current: str = ""
+    """The phase begun last: what a progress line shows."""
 
     def phase(self, name: str):
         timings = self
 
         class _Phase:
             def __enter__(self):
+                timings.current = name
                 self.start = time.perf_counter()
 
             def __exit__(self, *exc):
@@ -62,29 +65,16 @@ def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
     return datetime.combine(as_of, clock_time(0), tzinfo=timezone)
 
 
-def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> Loaded:
+def load(root: Path, as_of: date | datetime, timings: Timings | None = None, site_url: str | None = None) -> Loaded:
     """Read and validate everything, then apply the policy as of ``as_of``.
 
-    Raises :class:`ProblemsFound` with every problem in every file: the
-    settings, each file against its schema, the references between files, and
-    what the policy finds in the files that are valid, all in one run.
+    ``site_url`` replaces mkdocs.yml's for a mirror (an absolute http(s) URL
+    ending in ``/``). Raises :class:`ProblemsFound` with every problem in every
+    file: the settings, each file against its schema, the references between
+    files, and what the policy finds in the files that are valid, all in one run.
     """
     timings = timings or Timings()
-    with timings.phase("read"):
-        result = read.read_project(root)
-    problems = list(result.problems)
-    if result.project is None:
-        raise ProblemsFound(problems)
-    project = result.project
-    with timings.phase("validate"):
-        config = None
-        if project.settings is not None:
-            config, more = validate_settings(project.settings)
-            problems += more
-        catalogue, more = validate(project, config, result.broken)  # also when the settings are wrong
-        problems = _merge(problems, more)
-    if config is None:
-        raise ProblemsFound(problems)
+    project, config, catalogue, problems = _validate(root, timings, site_url)
     with timings.phase("policy"):
         zone = ZoneInfo(config.settings.timezone)
         clock = Clock(resolve_now(as_of, zone), zone)
@@ -99,6 +89,40 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None) -> 
         site = build_site(publication.public, config, clock, publication.unlinked)
     notes = sorted(set(advice.warnings(catalogue, zone) + publication.warnings))
     return Loaded(root, project, config, publication, site, notes)
+
+
+def validated(root: Path, timings: Timings | None = None,
+              site_url: str | None = None) -> tuple[Project, SiteConfig, Catalogue]:
+    """Read and validate everything, whatever the date: the first half of :func:`load`.
+
+    Raises :class:`ProblemsFound` with every problem the files have on any date.
+    """
+    project, config, catalogue, problems = _validate(root, timings or Timings(), site_url)
+    if problems:
+        raise ProblemsFound(problems)
+    return project, config, catalogue
+
+
+def _validate(root: Path, timings: Timings, site_url: str | None):
+    """``(project, config, catalogue, problems)``; raises only when there are no settings to go on."""
+    with timings.phase("read"):
+        result = read.read_project(root)
+    problems = list(result.problems)
+    if result.project is None:
+        raise ProblemsFound(problems)
+    project = result.project
+    with timings.phase("validate"):
+        config = None
+        if project.settings is not None:
+            config, more = validate_settings(project.settings)
+            problems += more
+        if config is not None and site_url is not None:
+            config = replace(config, site_url=site_url)
+        catalogue, more = validate(project, config, result.broken)  # also when the settings are wrong
+        problems = _merge(problems, more)
+    if config is None:
+        raise ProblemsFound(problems)
+    return project, config, catalogue, problems
 
 
 def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:

@@ -194,3 +194,17 @@ consent:
 
 Body.
 """
+
+
+#: A made-up v3 onion address (56 base32 characters): the sample's onion mirror in the tests.
+ONION = "accompanysampleonionmirrorfortheteststwo234567abcdefghij.onion"
+
+
+@pytest.fixture(scope="session")
+def onion_site(tmp_path_factory) -> Path:
+    """The bundled sample built as a mirror at http://ONION/, as of SAMPLE_AS_OF. Returns the site folder."""
+    from generator.build import build
+
+    base = tmp_path_factory.mktemp("onion")
+    build(REPO, base / "site", SAMPLE_AS_OF, cache_dir=base / "cache", site_url=f"http://{ONION}/")
+    return base / "site"

@@ -53,3 +53,47 @@ def test_json_schemas_for_editors_describe_every_key(tmp_path):
     assert "The last day to act" in action["properties"]["deadline"]["description"]
     assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == [
         "action.schema.json", "campaign.schema.json", "defender.schema.json", "page.schema.json", "tour.schema.json"]
+
+
+def test_readme_says_how_to_put_it_online_and_make_it_yours():
+    readme = (REPO / "README.md").read_text()
+    for heading in ("## Make it yours", "## Put it online", "### GitHub Pages", "### GitLab Pages",
+                    "### Your own server", "### Mirrors and an onion service"):
+        assert f"\n{heading}" in readme, heading
+    for command in ("accompany init", "accompany status", "accompany build --site-url", ". .venv/bin/activate"):
+        assert command in readme, command
+    # Every deploy file the README names is in deploy/.
+    for path in re.findall(r"`(deploy/[\w/@.-]+)`", readme):
+        assert (REPO / path).exists(), path
+
+
+def test_the_volunteer_guide_stands_on_its_own():
+    assert "shared/spec" not in GUIDE and "content-format.md" not in GUIDE
+
+
+def test_package_json_names_the_tests_that_use_it():
+    import json
+
+    description = json.loads((REPO / "package.json").read_text())["description"]
+    for path in re.findall(r"tests/[\w/.]+", description):
+        assert (REPO / path).exists(), path
+
+
+def test_the_schema_folder_is_not_committed():
+    import subprocess
+
+    done = subprocess.run(["git", "check-ignore", "-q", "schema/action.schema.json"], cwd=REPO)
+    assert done.returncode == 0
+
+
+def test_the_documented_command_works_as_written_after_activating(tmp_path):
+    """README: after `make site`, `. .venv/bin/activate`, then `accompany check` as written."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    venv = Path(sys.executable).parent.parent
+    done = subprocess.run(["sh", "-c", f". {venv}/bin/activate && cd {REPO} && accompany check --as-of 2026-12-01"],
+                          capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith("ok as of 2026-12-01")

@@ -132,7 +132,10 @@ def test_hostile_input_is_refused_cleanly(project, tmp_path, files, expected):
     assert lines[-1].endswith("nothing was built or changed.")
     assert all(LINE.match(line) for line in lines[:-1]), lines
     assert lines[:-1] == ([expected] if isinstance(expected, str) else expected)
-    assert _listing(tmp_path) - before <= {"out"}, "a file was written outside the output folder"
+    # Only the build record (.accompany/builds.json, for accompany status) says that it failed.
+    record = "project/.accompany/builds.json"
+    assert _listing(tmp_path) - before <= {"out", "project/.accompany", record}, "a file was written outside the output folder"
+    assert '"ok": false' in (tmp_path / record).read_text()
     assert not site.exists()
 
 
