@@ -10,11 +10,8 @@ from ..core.problems import Problem, ProblemsFound
 from ..core.validate import validate_settings
 from ..read import parse_settings
 from .admin import BundleMissing, admin_files, bundle_files, bundle_folder, write_admin
-from .config import LOCAL_PORT, local_backend, production_backend
-from .local import AdminServer, LocalBackend, LocalBackendFailed
-
-#: Where ``--edit`` writes its editing page (never published; .accompany/ is ignored by git).
-EDIT_FOLDER = Path(".accompany") / "admin"
+from .config import local_backend, production_backend
+from .local import LocalBackendFailed, editing
 
 
 def read_settings(root: Path) -> SiteConfig:
@@ -63,13 +60,8 @@ def edit_here(root: Path, config: SiteConfig, port: int, as_of) -> int:
     """The editing page, its local backend and the preview, until Ctrl-C."""
     from ..serve import serve
 
-    admin = root / EDIT_FOLDER
-    bundle = bundle_files(bundle_folder(root))
-    with AdminServer(admin, port + 1) as page:
-        backend = local_backend(LOCAL_PORT, config.settings.cms.branch)
-        write_admin(admin, admin_files(config, backend, bundle, display_url=f"http://127.0.0.1:{port}/"))
-        with LocalBackend(root, LOCAL_PORT, page.origin, log=root / ".accompany" / "decap-server.log"):
-            print(f"edit in your browser: {page.url}\n"
-                  f"the CMS saves into {root} (nothing is committed); the preview follows on "
-                  f"http://127.0.0.1:{port}/ (Ctrl-C stops all)")
-            return serve(root, port, as_of)
+    preview = f"http://127.0.0.1:{port}/"
+    with editing(root, config, bundle_files(bundle_folder(root)), port + 1, display_url=preview) as page:
+        print(f"edit in your browser: {page.url}\nthe CMS saves into {root} (nothing is committed); "
+              f"the preview follows on {preview} (Ctrl-C stops all)")
+        return serve(root, port, as_of)

@@ -16,9 +16,16 @@ import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from .admin import INSTALL
+from ..core.model import SiteConfig
+from .admin import INSTALL, admin_files, write_admin
+from .config import LOCAL_PORT, local_backend
+
+#: Where local editing writes its editing page (never published; .accompany/ is ignored by git).
+EDIT_FOLDER = Path(".accompany") / "admin"
 
 SERVER_SCRIPT = Path("node_modules") / "decap-server" / "dist" / "index.js"
 
@@ -127,7 +134,10 @@ class AdminServer:
 
     def __init__(self, admin: Path, port: int = 0):
         handler = functools.partial(_AdminHandler, directory=str(admin))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        try:
+            self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as error:
+            raise LocalBackendFailed(f"cannot serve the editing page on 127.0.0.1:{port}: {error.strerror}") from None
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
@@ -142,3 +152,15 @@ class AdminServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+@contextmanager
+def editing(root: Path, config: SiteConfig, bundle: dict[str, bytes], page_port: int = 0,
+            backend_port: int = LOCAL_PORT, display_url: str | None = None) -> Iterator[AdminServer]:
+    """The editing page of ``root`` and its local backend, running: yields the page's server (``.url``)."""
+    admin = root / EDIT_FOLDER
+    with AdminServer(admin, page_port) as page:
+        backend = local_backend(backend_port, config.settings.cms.branch)
+        write_admin(admin, admin_files(config, backend, bundle, display_url=display_url))
+        with LocalBackend(root, backend_port, page.origin, log=root / ".accompany" / "decap-server.log"):
+            yield page
