@@ -60,6 +60,10 @@ def test_each_field_type_gets_its_widget(config):
     assert (issued["widget"], issued["format"], issued["time_format"]) == ("datetime", "YYYY-MM-DD", False)
     assert key(action, "publish_on")["format"] == "YYYY-MM-DDTHH:mm"
     assert key(action, "letter")["widget"] == "markdown"
+    assert key(action, "letter")["editor_components"] == [], "its image button would write a broken path"
+    assert "![what it shows](../media/river.jpg)" in key(action, "body")["hint"]
+    campaign_body = key(collection(generated(config), "campaign")["fields"], "body")
+    assert "[Lucía's profile](../content/defenders/lucia.md)" in campaign_body["hint"]
     assert key(action, "steps")["widget"] == "list" and key(action, "steps")["field"]["widget"] == "markdown"
     status = key(action, "status")
     assert (status["widget"], status["options"], status["default"]) == ("select", ["open", "closed", "resolved"], "open")

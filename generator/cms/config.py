@@ -20,7 +20,7 @@ from ..core.model import CmsSettings, Settings
 from ..core.source import MEDIA_DIR
 from ..core.vocab import COUNTRIES
 from .content_types import ContentType, content_types
-from .widgets import FieldMaker, Vocabulary, hint
+from .widgets import FieldMaker, Vocabulary, hint, markdown
 
 #: The local backend's port (decap-server's default).
 LOCAL_PORT = 8081
@@ -122,9 +122,10 @@ def decap_config(settings: Settings, site_url: str, backend: Backend, languages:
 
 def collection(content_type: ContentType, maker: FieldMaker, translated: bool = False) -> dict:
     """One content type as a folder collection: its files, its keys, then the Markdown body."""
-    body = {"label": "Text", "name": "body", "widget": "markdown", "required": False,
-            "hint": hint("The text of the page, in Markdown. Link to other files by their path: "
-                         "[Lucía's profile](../defenders/lucia.md).")}
+    up = "../" * content_type.folder.count("/") + ("" if "/" in content_type.folder else "../content/")
+    body = {"label": "Text", "name": "body", **markdown(), "required": False,
+            "hint": hint(f"The text, in Markdown. Link to other files by their path: [Lucía's profile]({up}defenders/"
+                         f"lucia.md); show an image of content/media/ as ![what it shows]({up}media/river.jpg).")}
     if translated:
         body["i18n"] = True
     spec = {

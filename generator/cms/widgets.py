@@ -83,13 +83,19 @@ def _datetime() -> dict:
     return {"widget": "datetime", "format": DATETIME_FORMAT, "date_format": DATE_FORMAT, "time_format": "HH:mm"}
 
 
+def markdown() -> dict:
+    """The Markdown editor, without its "insert image" component: it would write media/x.jpg, a path that
+    is right in front matter but broken in a file's text (../media/x.jpg). Decap cannot set one per place."""
+    return {"widget": "markdown", "editor_components": []}
+
+
 def _scalars(vocab: Vocabulary) -> dict[int, Any]:
     """Field type (its validator's identity) -> the widget for one value of that type."""
     countries = [{"label": label, "value": code} for code, label in vocab.countries]
     table = {
         f.PlainText: lambda: _string(_pattern(f.PlainText), "one line of plain text, without '<' or '>'"),
         f.Text: lambda: {"widget": "text"},
-        f.Markdown: lambda: {"widget": "markdown"},
+        f.Markdown: markdown,
         f.Slug: lambda: _string(_pattern(f.Slug), "lowercase letters, digits, '-' and '_' (a file name without .md)"),
         f.Identifier: lambda: _string(_pattern(f.Identifier),
                                       "letters, digits, '.', '-' and '_', such as UA-2026-014"),
