@@ -74,8 +74,7 @@ def _string(pattern: str | None = None, message: str = "") -> dict:
 
 
 def _date() -> dict:
-    return {"widget": "datetime", "format": DATE_FORMAT, "date_format": DATE_FORMAT, "time_format": False,
-            "picker_utc": True}
+    return {"widget": "datetime", "format": DATE_FORMAT, "date_format": DATE_FORMAT, "time_format": False}
 
 
 def _datetime() -> dict:

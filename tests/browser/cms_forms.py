@@ -84,7 +84,8 @@ def fill_action(page) -> None:
     markdown(page, "letter", ACTION["letter"])
 
 
-def fill_tour(page, image: Path) -> None:
+def fill_tour(page, image: Path, featured: str = ACTION["id"]) -> None:
+    """A tour with one stop in Spain, featuring the action ``featured`` (by id), and an uploaded picture."""
     field(page, "Title").fill(TOUR["title"])
     field(page, "Summary").fill("Keepers of the Santa Rita lagoon speak in Spain.")
     stops = page.locator("[id^='stops-field']").first
@@ -95,7 +96,7 @@ def fill_tour(page, image: Path) -> None:
     field(stops, "City").fill(TOUR["city"])
     choose(page, stops, "Country", "Spain")
     field(stops, "Venue").fill(TOUR["venue"])
-    choose(page, stops, "Actions", ACTION["id"])
+    choose(page, stops, "Actions", featured)
     page.get_by_role("button", name="Choose an image").click()
     page.locator("input[type=file]").set_input_files(str(image))
     page.get_by_role("button", name=re.compile("Choose selected", re.I)).click()
