@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from html.parser import HTMLParser
 
 import pytest
@@ -12,10 +19,12 @@ from conftest import MINIMAL_SETTINGS, REPO, site_files
 from generator.cms import content_types as content_types_module
 from generator.cms.admin import BUNDLE, admin_files, bundle_files, bundle_folder
 from generator.cms.command import read_settings
-from generator.cms.config import admin_csp, decap_config, local_backend, production_backend
+from generator.cms.config import admin_csp, local_backend, production_backend
+from generator.cms.local import free_port
 from generator.cms.widgets import UnknownFieldType
 from generator.core import fields, model
 from generator.core.source import KINDS
+from generator.outputs.headers import CSP
 
 
 @pytest.fixture
@@ -283,9 +292,78 @@ def test_an_organisation_that_publishes_the_editor_gets_it_at_admin(project, tmp
     assert (site / "admin" / BUNDLE).read_bytes() == (bundle_folder(REPO) / BUNDLE).read_bytes()
     assert b"admin" not in (site / "sitemap.xml").read_bytes()
 
+    # Served by nginx with both snippets of deploy/: the site keeps its policy, admin/ gets its own.
+    with nginx(site, tmp_path / "nginx") as origin:
+        home = urllib.request.urlopen(origin + "/", timeout=10)
+        assert home.headers["Content-Security-Policy"] == CSP + "; frame-ancestors 'none'"
+        admin = urllib.request.urlopen(origin + "/admin/", timeout=10)
+        assert admin.headers.get_all("Content-Security-Policy") == ["frame-ancestors 'none'"]
+        assert admin.headers["X-Robots-Tag"] == "noindex, nofollow"
+        assert b'http-equiv="Content-Security-Policy"' in admin.read()
+        config_yml = urllib.request.urlopen(origin + "/admin/config.yml", timeout=10)
+        assert config_yml.headers["Content-Type"].startswith("text/yaml")
+        script = urllib.request.urlopen(origin + "/admin/" + BUNDLE, timeout=10)
+        assert script.headers["Content-Type"].startswith("text/javascript")
+
+
+@contextlib.contextmanager
+def nginx(site, folder):
+    """Debian's nginx serving ``site`` on 127.0.0.1, with the snippets of deploy/: yields its origin."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    folder.mkdir()
+    port = free_port()
+    # As root, nginx's workers would run as nobody and could not read the test's private temp folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(f"""
+{user}
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {site};
+        include {REPO}/deploy/nginx-accompany.conf;
+        include {REPO}/deploy/nginx-accompany-admin.conf;
+    }}
+}}
+""")
+    process = subprocess.Popen([binary, "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read().decode()
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
 
 def test_every_cms_setting_is_documented_with_a_docstring():
     guide = (REPO / "VOLUNTEERS.md").read_text()
     for name, info in model.CmsSettings.model_fields.items():
         if name != "private":
             assert f"| `cms.{name}` |" in guide and info.description, name
+
+
+@pytest.mark.parametrize("guide", ["README.md", "VOLUNTEERS.md"])
+def test_the_guides_show_publishing_from_the_browser_with_screenshots_that_exist(guide):
+    text = (REPO / guide).read_text()
+    section = text.split("## Publishing from the browser\n", 1)[1].split("\n## ", 1)[0]
+    images = re.findall(r"!\[[^\]]+\]\((docs/images/cms-[a-z-]+\.png)\)", section)
+    assert len(images) >= 3, guide
+    assert all((REPO / image).is_file() for image in images), images
+    assert "make edit" in section and "draft" in section.lower()
