@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -61,7 +62,13 @@ def edit_here(root: Path, config: SiteConfig, port: int, as_of) -> int:
     from ..serve import serve
 
     preview = f"http://127.0.0.1:{port}/"
+    # A terminated run stops like an interrupted one: decap-server and the preview go with it.
+    signal.signal(signal.SIGTERM, _interrupt)
     with editing(root, config, bundle_files(bundle_folder(root)), port + 1, display_url=preview) as page:
         print(f"edit in your browser: {page.url}\nthe CMS saves into {root} (nothing is committed); "
               f"the preview follows on {preview} (Ctrl-C stops all)")
         return serve(root, port, as_of)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
