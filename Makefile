@@ -4,24 +4,28 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian's Chromium and axe-core, for the browser tests (scripts/install-browser-deps.sh).
+# Debian's Chromium, axe-core and the CMS, for the browser tests (scripts/install-browser-deps.sh).
 BROWSER_STAMP := node_modules/.browser-deps
 # Debian's nginx, openssl, systemd-analyze and shellcheck, for the deploy tests (scripts/install-server-deps.sh).
 SERVER_STAMP := $(VENV)/.server-deps
+# Decap CMS and its local backend, for editing in the browser (scripts/install-cms.sh).
+CMS_STAMP := node_modules/.cms-deps
 
-.PHONY: site serve test check bench screenshots clean
+.PHONY: site serve edit test check bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-$(BROWSER_STAMP): scripts/install-browser-deps.sh package.json package-lock.json
+$(BROWSER_STAMP): scripts/install-browser-deps.sh scripts/install-cms.sh package.json package-lock.json
 	sh scripts/install-browser-deps.sh
 	@touch $@
 
 $(SERVER_STAMP): scripts/install-server-deps.sh $(STAMP)
 	sh scripts/install-server-deps.sh
+$(CMS_STAMP): scripts/install-cms.sh package.json package-lock.json
+	sh scripts/install-cms.sh
 	@touch $@
 
 site: $(STAMP)
@@ -31,6 +35,11 @@ site: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/accompany serve
+
+# Edit in the browser on this computer: the editing page on http://127.0.0.1:8001/admin/, its local
+# backend (decap-server, writing into content/ and campaigns/) and the preview on http://127.0.0.1:8000/.
+edit: $(STAMP) $(CMS_STAMP)
+	$(BIN)/accompany cms --edit
 
 check: $(STAMP)
 	$(BIN)/accompany check
@@ -46,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) site .accompany node_modules screenshots
+	rm -rf $(VENV) site .accompany node_modules screenshots admin

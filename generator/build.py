@@ -26,6 +26,7 @@ import yaml
 
 from . import engine, incremental, linkcheck
 from .cache import BuildCache
+from .cms.admin import site_files as admin_site_files
 from .core.problems import ProblemsFound
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
@@ -116,6 +117,8 @@ class Renderers:
             raise ProblemsFound(self.markup.problems + problems)
         tree.update({"docs/" + p: d for p, d in media.items()}, "media")
         tree.update({"docs/" + p: d for p, d in headers_file().items()}, "headers")
+        # The editing page, only where the organisation publishes it (accompany.cms.publish).
+        tree.update({"docs/" + p: d for p, d in admin_site_files(root, self.loaded.config).items()}, "cms")
         return tree
 
 

@@ -103,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for tools (a CMS, a form)")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="folder to write them into (default: schema/)")
+    cms = commands.add_parser("cms", help="write the editing page for the browser (admin/); --edit: edit on this computer")
+    with_as_of(cms)
+    cms.add_argument("--out", type=Path, default=Path("admin"), help="folder to write it into (default: admin/)")
+    cms.add_argument("--local", action="store_true", help="save through the local backend on 127.0.0.1 (decap-server)")
+    cms.add_argument("--edit", action="store_true", help="start the local backend, the editing page and the preview")
+    cms.add_argument("--port", type=int, default=8000, help="the preview's port; the editing page uses the next one")
     new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
     new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
     new.add_argument("slug", help="the file name without .md, e.g. river-guardians")
@@ -133,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
             return serve(root, args.port, args.as_of)
         if args.command == "schema":
             return _schema(root, args.out)
+        if args.command == "cms":
+            from .cms.command import run
+
+            return run(root, args.out, args.local, args.edit, args.port, args.as_of)
         if args.command == "new":
             from .scaffold import new
 

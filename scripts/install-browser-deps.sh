@@ -2,7 +2,8 @@
 # What the browser tests (tests/browser/) and `make screenshots` need beyond the Python packages:
 #   - Debian's Chromium at /usr/bin/chromium (Playwright drives it with executable_path;
 #     no browser is ever downloaded: never run `playwright install`);
-#   - axe-core from the npm registry, into node_modules/, at the version package-lock.json pins;
+#   - axe-core, decap-server and Decap CMS from the npm registry, into node_modules/
+#     (scripts/install-cms.sh: the browser tests drive the editing page too);
 #   - poppler-utils (pdftotext, pdfinfo), with which the leak tests read PDFs back.
 # `make test` runs this once (stamp: node_modules/.browser-deps); run it again at will.
 set -eu
@@ -24,9 +25,5 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-    echo "error: npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2
-    exit 1
-fi
-npm ci --no-audit --no-fund --loglevel=error
+sh scripts/install-cms.sh
 test -f node_modules/axe-core/axe.min.js

@@ -8,6 +8,7 @@ each record's :meth:`requirements`, so that all of them are reported at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -389,6 +390,39 @@ class Entry(Generic[M]):
         return Entry(self.source, self.meta if meta is None else meta, self.body if body is None else body)
 
 
+class CmsSettings(Record):
+    """Editing in the browser (``accompany cms``): where the repository lives, and whether admin/ is published."""
+
+    publish: Bool = False
+    """true: the build puts the editing page in the public site, at admin/ (it needs backend).
+    false (the default): editing happens on this computer only (make edit), and the site has no admin/."""
+    backend: Literal["github", "gitlab", "gitea"] | None = None
+    """Where the site's repository lives, for editing on the published site: github, gitlab or gitea."""
+    repo: Text | None = None
+    """The repository, written owner/name. Required with backend."""
+    branch: Text = "main"
+    """The branch the site is built from; the CMS commits to it."""
+    base_url: Url | None = None
+    """GitLab or Gitea on your own server: its address (https://git.example.org). GitHub: the address
+    of the OAuth helper that signs volunteers in (see README); left out, Netlify's is used. Required for gitea."""
+    app_id: Text | None = None
+    """The id of the OAuth application registered for the CMS on GitLab or Gitea. Required for gitlab and gitea."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if self.publish and self.backend is None:
+            out.append((("backend",), "required when publish is true: github, gitlab or gitea", ("publish",)))
+        if self.backend and not self.repo:
+            out.append((("repo",), "required with backend: the repository, written owner/name", ("backend",)))
+        if self.repo and not re.fullmatch(r"[^/\s]+(/[^/\s]+)+", self.repo):
+            out.append((("repo",), f"{self.repo!r} is not a repository: write owner/name"))
+        if self.backend in ("gitlab", "gitea") and not self.app_id:
+            out.append((("app_id",), f"required for {self.backend}: the id of the OAuth application", ("backend",)))
+        if self.backend == "gitea" and not self.base_url:
+            out.append((("base_url",), "required for gitea: the address of your Gitea server", ("backend",)))
+        return out
+
+
 class Settings(Record):
     """The ``accompany:`` block of mkdocs.yml: settings of the site as a whole."""
 
@@ -416,6 +450,8 @@ class Settings(Record):
     site_url, so they survive a move to a new domain. Set it once, before the site is first
     published, and never change it: readers and calendars would show everything again, twice.
     The default works, but it is the same for every site that keeps it."""
+    cms: CmsSettings = CmsSettings()
+    """Editing in the browser (see cms.*): off the public site unless cms.publish is true."""
 
 
 @dataclass(frozen=True)
