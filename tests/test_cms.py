@@ -126,7 +126,8 @@ def test_help_text_is_the_docstring_the_volunteer_guide_shows(config):
             assert spec["hint"], (kind, spec["name"])
             assert f"| `{spec['name']}` |" in guide and spec["hint"].split(":")[0] in guide, (kind, spec["name"])
     deadline = key(collection(cfg, "action")["fields"], "deadline")
-    assert deadline["hint"] == "Take action before this date. Required while open."
+    assert deadline["hint"] == ("The last day to act: the action is open through this day, and shows as closed after it. "
+                                "Required while open.")
     assert key(collection(cfg, "defender")["fields"], "vetting")["widget"] == "object"
 
 
