@@ -13,6 +13,7 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .alerts.arguments import alerts_arguments, alerts_command
 from .core.problems import ProblemsFound, report
 
 EXIT_PROBLEMS = 1
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     schema = commands.add_parser("schema", help="write JSON Schemas of the front matter, for editors that check YAML")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="folder to write them into (default: schema/)")
+    alerts_arguments(commands)  # alert, websub
     new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
     new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
     new.add_argument("slug", help="the file name without .md, e.g. river-guardians")
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             return serve(root, args.port, args.as_of)
         if args.command == "schema":
             return _schema(root, args.out)
+        if args.command in ("alert", "websub"):
+            return alerts_command(root, args)
         if args.command == "new":
             from .scaffold import new
 
