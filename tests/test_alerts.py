@@ -86,6 +86,33 @@ def test_alert_needs_settings_and_a_built_site(project, smtp):
     assert "Traceback" not in err
 
 
+def test_the_build_records_what_it_published_and_only_that(network):
+    import json
+
+    from conftest import VALID_ACTION
+
+    network.write("content/actions/draft.md", VALID_ACTION.replace("UA-TEST-001", "UA-DRAFT-9")
+                  .replace("status: open", "status: open\ndraft: true"))
+    network.write("content/actions/later.md", VALID_ACTION.replace("UA-TEST-001", "UA-EMBARGO-9")
+                  .replace("status: open", "status: open\npublish_on: 2026-12-05"))
+    code, _, err = network.cli("build", "--as-of", "2026-12-01")
+    assert code == 0, err
+    recorded = network.root / ".accompany/alerts/published-en.json"
+    data = json.loads(recorded.read_text())
+    assert list(data["actions"]) == ["UA-TEST-001"]
+    assert data["site_dir"] == str(network.root / "site") and data["as_of"] == "2026-12-01T00:00:00+00:00"
+    assert data["actions"]["UA-TEST-001"]["steps"][0] == {
+        "html": "Write to the <strong>Minister</strong> before the deadline.",
+        "text": "Write to the Minister before the deadline."}
+    first = recorded.read_bytes()
+    recorded.unlink()
+    code, out, _ = network.cli("build", "--as-of", "2026-12-01")
+    assert code == 0 and "nothing changed" in out
+    assert recorded.read_bytes() == first  # an unchanged site is recorded too (a first build after an upgrade)
+    code, out, _ = network.cli("alert", "--all-open")
+    assert code == 0 and "would send 001-en-new-" in out
+
+
 def test_alerts_come_only_from_a_build_of_the_site_itself(network, tmp_path):
     publish(network, "2027-02-01", site_dir=tmp_path / "preview")  # a look at the future, built elsewhere
     code, _, err = network.cli("alert", "--send")
@@ -192,6 +219,17 @@ def test_each_event_is_one_alert_and_a_rerun_sends_nothing_new(network, smtp):
             assert gone not in text and gone not in html
     ids = smtp.recorder.message_ids()
     assert len(ids) == len(set(ids)) == 5
+
+
+def test_an_action_closed_early_says_stop_without_a_date_that_has_not_come(network, smtp):
+    publish(network)
+    _send(network, "--all-open")
+    write_action(network, 1, status="closed")
+    publish(network)
+    _send(network)
+    text, _ = parts(smtp.recorder.accepted[-1][2])
+    assert "This urgent action is closed. Please stop writing now: late letters can do harm." in text
+    assert "December 20" not in text
 
 
 def test_good_news_and_an_action_that_leaves_the_site(network, smtp):

@@ -9,9 +9,11 @@ from pathlib import Path
 
 def alerts_arguments(commands) -> None:
     """Add the two commands to the ``accompany`` parser's subcommands."""
-    alert = commands.add_parser("alert", help="e-mail the emergency network what changed on the site since the last alert")
+    alert = commands.add_parser("alert",
+                                help="e-mail the emergency network what changed on the site since the last alert")
     how = alert.add_mutually_exclusive_group()
-    how.add_argument("--dry-run", action="store_true", help="write the alerts as .eml files, send nothing (the default)")
+    how.add_argument("--dry-run", action="store_true",
+                     help="write the alerts as .eml files, send nothing (the default)")
     how.add_argument("--send", action="store_true", help="send them through the SMTP server of accompany.alerts")
     alert.add_argument("--out", type=Path,
                        help="with --dry-run: the folder for the .eml files (default: .accompany/alerts/outbox/)")
@@ -20,7 +22,8 @@ def alerts_arguments(commands) -> None:
     alert.add_argument("--site-dir", type=Path, help="the published site, as built (default: site/)")
     held = alert.add_mutually_exclusive_group()
     held.add_argument("--resend-held", action="store_true", help="send held alerts again, with the same Message-ID")
-    held.add_argument("--forget-held", action="store_true", help="record held alerts as delivered, without sending them")
+    held.add_argument("--forget-held", action="store_true",
+                      help="record held alerts as delivered, without sending them")
     websub = commands.add_parser("websub", help="tell the WebSub hub which feeds of the built site changed")
     websub.add_argument("--site-dir", type=Path, help="the built site (default: site/)")
 

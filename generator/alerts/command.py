@@ -67,7 +67,7 @@ def run(root: Path, send: bool = False, out: Path | None = None, all_open: bool 
             site = (site_dir or root / "site").absolute()
             plans = [_plan(folder, config, language, site, all_open, resend_held, forget_held)
                      for language in config.settings.alert_languages]
-            _name_and_check(root, plans)
+            _name_and_check(root, plans, config.source.line(("accompany", "alerts")))
             for plan in plans:
                 for note in plan.notes:
                     print(note)
@@ -101,13 +101,15 @@ def read_config(root: Path, needs: str = "alerts") -> SiteConfig:
 def _plan(folder: Path, config: SiteConfig, language: str, site: Path, all_open: bool, resend_held: bool,
           forget_held: bool) -> Plan:
     published = snapshot.read(folder, language)
+    line = config.source.line(("accompany", "alerts"))
     if published is None:
-        raise ProblemsFound([Problem("mkdocs.yml", 1, "accompany.alerts", f"no built site in {language!r} is "
+        raise ProblemsFound([Problem("mkdocs.yml", line, "accompany.alerts", f"no built site in {language!r} is "
                                      "recorded: run accompany build first (alerts come from the site as built)")])
     if Path(published["site_dir"]) != site:
-        raise ProblemsFound([Problem("mkdocs.yml", 1, "accompany.alerts", f"the last build went to "
+        raise ProblemsFound([Problem("mkdocs.yml", line, "accompany.alerts", f"the last build went to "
                                      f"{published['site_dir']}, not to the site {site}: build the site again "
-                                     "(accompany build), then alert (a preview or a mirror is not the published site)")])
+                                     "(accompany build), then alert (a preview or a mirror is not the "
+                                     "published site)")])
     state = AlertState.load(folder, language)
     plan = Plan(language, published, state)
     if all_open and not state.first_run:
@@ -167,18 +169,19 @@ def _held_note(entry: dict) -> str:
             "mail stores drop a second copy). Alerts about that action wait until then.")
 
 
-def _name_and_check(root: Path, plans: list[Plan]) -> None:
+def _name_and_check(root: Path, plans: list[Plan], line: int) -> None:
     """Name every message, and refuse the run if any says what the content now withholds."""
     problems = []
     for plan in plans:
         guard = None
         for i, item in enumerate(o for o in plan.outgoing if o.message is not None):
             mid = item.message["Message-ID"]
-            item.name = f"{i + 1:03d}-{plan.language}-{item.event.kind}-{hashlib.sha256(mid.encode()).hexdigest()[:8]}.eml"
-            guard = guard or Guard(root, datetime.fromisoformat(plan.snapshot["as_of"]))
+            digest = hashlib.sha256(mid.encode()).hexdigest()[:8]  # no action id: it may be what is withheld later
+            item.name = f"{i + 1:03d}-{plan.language}-{item.event.kind}-{digest}.eml"
+            guard = guard or Guard(root, datetime.fromisoformat(plan.snapshot["as_of"]), line)
             problems += guard.problems(item.name, item.message)
     if problems:
-        raise ProblemsFound(problems + [Problem("mkdocs.yml", 0, "accompany.alerts",
+        raise ProblemsFound(problems + [Problem("mkdocs.yml", line, "accompany.alerts",
                                                 "no alert was sent: build the site again, then run accompany alert")])
 
 

@@ -103,7 +103,10 @@ def _action_events(action_id: str, told: dict | None, now: dict | None) -> list[
 
 
 def apply(baseline: dict, event: Event, now: dict | None, message_id: str | None = None) -> None:
-    """Move ``baseline`` on by ``event`` (its e-mail accepted, or nothing to send); ``now`` is the action as published."""
+    """Move ``baseline`` on by ``event`` (its e-mail accepted, or nothing to send).
+
+    ``now`` is the action as published (None once it left the site).
+    """
     told = baseline.get(event.action)
     if now is not None and (told is None or not told.get("published", True) or event.kind == "noted"):
         told = baseline[event.action] = {

@@ -14,14 +14,19 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..core.problems import Problem
+from ..core.problems import Problem, ProblemsFound
 from ..leakscan import scan_files
 from ..load import load
 
 
 class Guard:
-    def __init__(self, root: Path, as_of: datetime):
-        self.watched = load(root, as_of).publication.watched
+    def __init__(self, root: Path, as_of: datetime, line: int):
+        try:
+            self.watched = load(root, as_of).publication.watched
+        except ProblemsFound as found:
+            raise ProblemsFound(found.problems + [Problem(
+                "mkdocs.yml", line, "accompany.alerts", "no alert was sent: fix these problems first, so that the "
+                "alerts can be checked against the names the content withholds now")]) from None
 
     def problems(self, name: str, message: EmailMessage) -> list[Problem]:
         """What ``message`` (called ``name`` in the report) must not say, found in any of its readable forms."""

@@ -46,8 +46,8 @@ class AlertState:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise StateError(f"{path}: cannot be read ({exc}). It records what the network was told: restore it "
-                             "from a backup; deleting it makes the next run start again from the site as it is.") from None
+            raise StateError(f"{path}: cannot be read ({exc}). It records what the network was told: restore "
+                             "it from a backup; deleting it makes the next run a first run.") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise StateError(f"{path}: written by another version of accompany")
         return cls(path, data)

@@ -61,8 +61,8 @@ def run(root: Path, site_dir: Path) -> int:
     hub, site_url = config.settings.websub_hub, config.site_url
     digests = feed_digests(site_dir) if (site_dir / "feeds").is_dir() else {}
     if not digests:
-        raise ProblemsFound([Problem("mkdocs.yml", 0, "accompany.websub_hub",
-                                     f"no feeds in {site_dir}: run accompany build first")])
+        raise ProblemsFound([Problem("mkdocs.yml", config.source.line(("accompany", "websub_hub")),
+                                     "accompany.websub_hub", f"no feeds in {site_dir}: run accompany build first")])
     if not _declares(site_dir / "feeds" / "all.atom.xml", hub):
         raise ProblemsFound([Problem("mkdocs.yml", config.source.line(("accompany", "websub_hub")),
                                      "accompany.websub_hub", f"the feeds in {site_dir} do not name this hub: "
@@ -92,7 +92,7 @@ def run(root: Path, site_dir: Path) -> int:
 
 
 def _declares(feed: Path, hub: str) -> bool:
-    """Whether the built feed names ``hub`` (else the site was built before the setting, and no one subscribes there)."""
+    """Whether the built feed names ``hub`` (else it was built before the setting: no one subscribes there)."""
     from xml.etree import ElementTree
 
     try:
