@@ -23,7 +23,7 @@ from ..core.validate import validate_settings
 from ..read import parse_settings
 from . import events as ev
 from . import snapshot
-from .compose import compose, message_id, recipients
+from .compose import compose, recipients
 from .guard import Guard
 from .send import DeliveryError, MaybeDelivered, Smtp
 from .state import AlertState, StateError, locked
