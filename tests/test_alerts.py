@@ -208,6 +208,8 @@ def test_each_event_is_one_alert_and_a_rerun_sends_nothing_new(network, smtp):
     assert deadline["In-Reply-To"] == deadline["References"] == update["Message-ID"]  # threaded under the update
 
     publish(network, "2026-12-31")  # both deadlines have passed: both closed
+    recorded = (network.root / ".accompany/alerts/published-en.json").read_text()
+    assert "Dear Minister" not in recorded and "minister@gov.example" not in recorded  # as the closed page shows it
     _send(network)
     closed = [m for _, _, m in smtp.recorder.accepted[-2:]]
     assert [m["Subject"] for m in closed] == ["Stop writing: UA-TEST-001 is closed (Protect the Delta 1 singers)",

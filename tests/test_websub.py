@@ -7,32 +7,51 @@ back with ElementTree, feedparser and json.
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
 import pytest
 
 from alerting import Hub, write_action
-from conftest import MINIMAL_SETTINGS
+from conftest import MINIMAL_SETTINGS, Project
 from smtp_server import free_port
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def hub():
     server = Hub()
     yield server
     server.stop()
 
 
-@pytest.fixture
-def built(project, hub):
+class _Copy(Project):
+    """A copy of a project already built (one build for the module, then each test on its own copy)."""
+
+    def __init__(self, root):
+        self.root = root
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, hub) -> Path:
+    project = Project(tmp_path_factory.mktemp("websub") / "project")
     project.write("mkdocs.yml", MINIMAL_SETTINGS + f"  websub_hub: {hub.url}\n")
     write_action(project, 1)
     code, _, err = project.cli("build", "--as-of", "2026-12-01")
     assert code == 0, err
-    return project
+    return project.root
+
+
+@pytest.fixture
+def built(built_once, tmp_path, hub):
+    shutil.copytree(built_once, tmp_path / "project", symlinks=True)
+    hub.pings.clear()
+    hub.bodies.clear()
+    hub.status = 204
+    return _Copy(tmp_path / "project")
 
 
 def _feeds(project) -> list[str]:

@@ -90,6 +90,8 @@ def compose(event: Event, snapshot: dict, settings: AlertSettings, references: l
         return None
     if event.kind == "update" and not any(u["key"] == event.detail for u in action["updates"]):
         return None
+    if event.kind in ("new", "deadline", "reopened") and action["status"] != "open":
+        return None  # a call to act on an action no longer open (a held alert, sent again later)
 
     def day(value: str | None) -> str:
         return fmt.date(date.fromisoformat(value)) if value else ""

@@ -62,6 +62,9 @@ def _action(site: Site, markup: MarkupRenderer, action: ActionView) -> dict:
         html = re.sub(r'(href|src)="#', lambda m: f'{m[1]}="{page}#', absolutize(html, site.config.site_url))
         return {"html": html, "text": html_to_text(html)}
 
+    # As the action's page shows it: what to do, the letter and the addresses while it is open only,
+    # the outcome once resolved (the same texts the page renders, so each is rendered once).
+    is_open = action.status == "open"
     return {
         "id": meta.id,
         "url": page,
@@ -71,15 +74,15 @@ def _action(site: Site, markup: MarkupRenderer, action: ActionView) -> dict:
         "issued": meta.issued.isoformat(),
         "country": meta.country,
         "summary": " ".join(meta.summary.split()),
-        "appeal_languages": list(meta.appeal_languages),
-        "steps": [rich(step, ("steps", i), inline=True) for i, step in enumerate(meta.steps)],
-        "letter": rich(meta.letter, ("letter",)),
-        "targets": [_contact(c) for c in meta.targets],
-        "copies": [_contact(c) for c in meta.copies],
+        "appeal_languages": list(meta.appeal_languages) if is_open else [],
+        "steps": [rich(step, ("steps", i), inline=True) for i, step in enumerate(meta.steps)] if is_open else [],
+        "letter": rich(meta.letter, ("letter",)) if is_open else None,
+        "targets": [_contact(c) for c in meta.targets] if is_open else [],
+        "copies": [_contact(c) for c in meta.copies] if is_open else [],
         "updates": [{"key": key, "date": u.date.isoformat(), "title": u.title,
                      **rich(u.text, ("updates", i, "text"))}
                     for i, (u, key) in enumerate(zip(meta.updates, update_keys(meta.updates)))],
-        "outcome": rich(meta.outcome, ("outcome",)),
+        "outcome": rich(meta.outcome, ("outcome",)) if action.status == "resolved" else None,
     }
 
 
