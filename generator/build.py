@@ -25,6 +25,7 @@ import jinja2
 import yaml
 
 from . import engine, incremental, linkcheck
+from .alerts.snapshot import record as record_published
 from .cache import BuildCache
 from .cms.admin import site_files as admin_site_files
 from .core.problems import ProblemsFound
@@ -173,6 +174,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             staging.discard(project_folder)
         plan = incremental.plan(project, files, previous, site_dir, secrets)
         if plan.kind == "none":
+            record_published(loaded.site, renderers.markup, cache.folder.parent / "alerts", site_dir)
             return BuildReport(loaded, site_dir, 0, timings, plan)
         with timings.phase("compose"):
             old_site = site_dir if plan.kind == "partial" else None
@@ -198,6 +200,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     cache.commit(renderers.markup.kept, incremental.State(
         incremental.engine_key(project), incremental.docs_digests(project, files),
         incremental.site_manifest(site_dir), secrets))
+    # What `accompany alert` compares: the site as now published, never before it is.
+    record_published(loaded.site, renderers.markup, cache.folder.parent / "alerts", site_dir)
     return BuildReport(loaded, site_dir, count, timings, plan)
 
 

@@ -14,6 +14,7 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .alerts.arguments import alerts_arguments, alerts_command
 from .core.problems import ProblemsFound, report
 
 EXIT_PROBLEMS = 1
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     cms.add_argument("--local", action="store_true", help="save through the local backend on 127.0.0.1 (decap-server)")
     cms.add_argument("--edit", action="store_true", help="start the local backend, the editing page and the preview")
     cms.add_argument("--port", type=int, default=8000, help="the preview's port; the editing page uses the next one")
+    alerts_arguments(commands)  # alert, websub
     new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
     new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
     new.add_argument("slug", help="the file name without .md, e.g. river-guardians")
@@ -143,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             from .cms.command import run
 
             return run(root, args.out, args.local, args.edit, args.port, args.as_of)
+        if args.command in ("alert", "websub"):
+            return alerts_command(root, args)
         if args.command == "new":
             from .scaffold import new
 

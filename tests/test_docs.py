@@ -16,24 +16,26 @@ DOCUMENTED = set(re.findall(r"^\| `([a-z_.]+)` \|", GUIDE, re.M))
 @pytest.mark.parametrize("cls, prefix", [
     (model.Content, ""), (model.Action, ""), (model.Contact, ""), (model.Update, ""), (model.Defender, ""),
     (model.Vetting, "vetting."), (model.Consent, "consent."), (model.Tour, ""), (model.Stop, ""),
-    (model.Campaign, ""), (model.Page, ""), (model.Settings, ""),
+    (model.Campaign, ""), (model.Page, ""), (model.Settings, ""), (model.AlertSettings, "alerts."),
 ], ids=lambda v: getattr(v, "__name__", v))
 def test_every_key_is_documented(cls, prefix):
     # `private` is allowed in every mapping and documented once, under "Private data".
-    missing = [prefix + name for name in cls.model_fields if prefix + name not in DOCUMENTED and name != "private"]
+    keys = [field.alias or name for name, field in cls.model_fields.items()]  # alerts.from is `sender` in Python
+    missing = [prefix + key for key in keys if prefix + key not in DOCUMENTED and key != "private"]
     assert missing == []
 
 
 def test_every_key_has_a_docstring():
     for cls in (model.Content, model.Action, model.Contact, model.Update, model.Defender, model.Vetting,
-                model.Consent, model.Tour, model.Stop, model.Campaign, model.Page, model.Settings):
+                model.Consent, model.Tour, model.Stop, model.Campaign, model.Page, model.Settings, model.AlertSettings):
         assert [n for n, f in cls.model_fields.items() if not f.description] == [], cls.__name__
 
 
 def test_readme_gives_the_two_commands_and_the_cli():
     readme = (REPO / "README.md").read_text()
     assert "make site" in readme and "make test" in readme
-    for command in ("accompany check", "accompany build", "accompany serve", "accompany new"):
+    for command in ("accompany check", "accompany build", "accompany serve", "accompany new", "accompany alert",
+                    "accompany websub"):
         assert command in readme
 
 

@@ -256,6 +256,15 @@ SETTINGS_CASES = [
      ["mkdocs.yml:12: accompany.tag_authority: '2026-13' is not a real date: write a year (2026) or a date (2026-05-01)"]),
     ("nav set by hand", ("plugins:", "nav:\n  - index.md\nplugins:"),
      ["mkdocs.yml:6: nav: remove it: accompany builds the navigation: top-level pages appear by their order key"]),
+    ("alerts to a web address", ("  timezone: Europe/London\n", "  timezone: Europe/London\n  alerts:\n"
+                                 "    host: https://smtp.example.org\n    from: a@example.org\n    to: [b@example.org]\n"),
+     ["mkdocs.yml:13: accompany.alerts.host: 'https://smtp.example.org' is not a host name: write the server's name "
+      "(smtp.example.org) or address (127.0.0.1), without https:// or a port"]),
+    ("a password where its variable's name goes", ("  timezone: Europe/London\n", "  timezone: Europe/London\n  alerts:\n"
+     "    host: smtp.example.org\n    from: a@example.org\n    to: [b@example.org]\n    username: me\n"
+     "    password_env: hunter2\n"),
+     ["mkdocs.yml:17: accompany.alerts.password_env: must be the name of an environment variable, in capital letters, "
+      "digits and _ (ACCOMPANY_SMTP_PASSWORD), never the password itself"]),
 ]
 
 

@@ -237,6 +237,30 @@ def _tag_authority(value: Any) -> str:
     return text
 
 
+_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\Z")
+
+
+def _host(value: Any) -> str:
+    text = _text(value).strip()
+    literal = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    if _HOST.match(text) or re.fullmatch(r"[0-9A-Fa-f:.]+", literal) and ":" in literal:
+        return literal
+    raise fail(f"{text!r} is not a host name: write the server's name (smtp.example.org) or address (127.0.0.1), "
+               "without https:// or a port")
+
+
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
+
+
+def _env_name(value: Any) -> str:
+    # The value is never repeated in the message: someone may have written the password itself here.
+    text = _text(value).strip()
+    if not _ENV_NAME.match(text):
+        raise fail("must be the name of an environment variable, in capital letters, digits and _ "
+                   "(ACCOMPANY_SMTP_PASSWORD), never the password itself")
+    return text
+
+
 def _strict_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -283,5 +307,7 @@ Url = Annotated[str, *_field(_url, {"type": "string", "format": "uri", "pattern"
 Email = Annotated[str, *_field(_email, {"type": "string", "format": "email"})]
 Timezone = Annotated[str, *_field(_timezone, {"type": "string", "description": "IANA time zone name"})]
 MediaPath = Annotated[str, *_field(_media_path, {"type": "string", "pattern": "^media/"})]
+HostName = Annotated[str, *_field(_host, {"type": "string", "minLength": 1})]
+EnvName = Annotated[str, *_field(_env_name, {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"})]
 Bool = Annotated[bool, *_field(_strict_bool, {"type": "boolean"})]
 TagAuthority = Annotated[str, *_field(_tag_authority, {"type": "string", "pattern": "^[a-z0-9.-]+,[0-9]{4}(-[0-9]{2}){0,2}$"})]

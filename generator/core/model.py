@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .fields import (
     Bool,
@@ -21,6 +21,8 @@ from .fields import (
     DateOrDateTime,
     DateOrYear,
     Email,
+    EnvName,
+    HostName,
     Identifier,
     IsoDate,
     IsoDateTime,
@@ -33,6 +35,7 @@ from .fields import (
     Text,
     Timezone,
     Url,
+    fail,
 )
 from .source import Source
 
@@ -423,6 +426,60 @@ class CmsSettings(Record):
         return out
 
 
+#: Host names that never leave this machine: the only ones a password may be sent to without TLS.
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class AlertSettings(Record):
+    """``accompany.alerts``: how ``accompany alert --send`` reaches the emergency network by e-mail."""
+
+    host: HostName
+    """The SMTP server that submits the alerts: smtp.example.org."""
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """Its port; by default 587 with starttls, 465 with tls, 25 with none."""
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    """starttls (the default), tls (the connection is encrypted from the start, usually port 465),
+    or none (only for a server on this machine)."""
+    sender: Email = Field(alias="from")
+    """The address alerts come from (written from:); the organisation's name is shown with it."""
+    to: tuple[Email, ...] = Field(min_length=1)
+    """Who receives the alerts, shown in each message: usually the network's list address."""
+    bcc: tuple[Email, ...] = ()
+    """Who else receives them without being shown to the others: members at risk, partners."""
+    username: Text | None = None
+    """The login name on the SMTP server, if it asks for one."""
+    password_env: EnvName | None = None
+    """The name of the environment variable that holds the SMTP password (ACCOMPANY_SMTP_PASSWORD).
+    The password itself is never written in mkdocs.yml."""
+    languages: tuple[Lang, ...] = ()
+    """The languages the network reads; each event is one e-mail per language. Default: the site language."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise fail("password: never write the SMTP password in mkdocs.yml: put it in an environment "
+                             "variable and write that variable's name as password_env")
+        return data
+
+    @property
+    def default_port(self) -> int:
+        return self.port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        if self.username and not self.password_env:
+            out.append((("password_env",), "required with username: the name of the environment variable "
+                        "that holds the password", ("username",)))
+        if self.password_env and not self.username:
+            out.append((("username",), "required with password_env: the login name on the SMTP server",
+                        ("password_env",)))
+        if self.security == "none" and self.username and self.host.lower() not in LOOPBACK:
+            out.append((("security",), "is none, which would send the password unencrypted to "
+                        f"{self.host}: use starttls or tls"))
+        return out
+
+
 class Settings(Record):
     """The ``accompany:`` block of mkdocs.yml: settings of the site as a whole."""
 
@@ -452,6 +509,24 @@ class Settings(Record):
     The default works, but it is the same for every site that keeps it."""
     cms: CmsSettings = CmsSettings()
     """Editing in the browser (see cms.*): off the public site unless cms.publish is true."""
+    alerts: AlertSettings | None = None
+    """Added by accompany: e-mail alerts to the emergency network (see alerts.*); none without it."""
+    websub_hub: Url | None = None
+    """Added by accompany: a WebSub hub (https://hub.example/): every feed names it, and
+    ``accompany websub`` tells it which feeds changed, so subscribers hear within seconds."""
+
+    def requirements(self) -> list[Requirement]:
+        out = super().requirements()
+        for i, lang in enumerate(self.alerts.languages if self.alerts else ()):
+            if lang != self.language:
+                out.append((("alerts", "languages", i), f"{lang!r} is not a language of this site "
+                            f"({self.language}): alerts are composed from the built site, in its languages"))
+        return out
+
+    @property
+    def alert_languages(self) -> tuple[str, ...]:
+        """The languages alerts are written in: ``alerts.languages``, else the site language."""
+        return (self.alerts.languages if self.alerts and self.alerts.languages else ()) or (self.language,)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def _message(model: type[BaseModel], error: dict) -> str:
         return "required key is missing"
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
-        names = list(parent.model_fields) if parent else []
+        names = [f.alias or n for n, f in parent.model_fields.items()] if parent else []
         guess = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
         hint = f": did you mean {guess[0]!r}?" if guess else ""
         return f"unknown key{hint}"

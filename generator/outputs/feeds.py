@@ -43,6 +43,7 @@ from ..core.model import Contact, Entry
 from ..core.site import ActionView, StopView
 from . import Context, Output
 from .calendars import Calendars, status_prefix, stop_place, stop_when, tour_calendar_path, webcal
+from .hubs import declare_hub, json_hubs
 from .markup import absolutize, plain_text
 from .pages import Link, PageRenderer, StagedPage
 from .sheets import Sheets
@@ -658,6 +659,7 @@ class Feeds(Output):
         fg.title(f"{site.config.site_name}: {feed.title}")
         fg.subtitle(feed.carries)
         fg.author(author)
+        declare_hub(fg, settings.websub_hub)  # before the links: RSS's <link> is the last one
         fg.link(href=site.absolute(feed.path(fmt)), rel="self", type=FORMATS[fmt].media_type)
         fg.link(href=site.absolute(feed.pages[0]), rel="alternate", type="text/html")  # last: RSS's <link>
         fg.language(settings.language)
@@ -709,6 +711,7 @@ class Feeds(Output):
             "description": feed.carries,
             "language": settings.language,
             "authors": [author],
+            **json_hubs(settings.websub_hub),
             "items": items,
         }
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()

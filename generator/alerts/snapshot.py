@@ -1,0 +1,132 @@
+"""What the last build published, as alerts need it: one file per language, written after the swap.
+
+The build calls :func:`record` once the new site is in place (and when it
+found nothing to change), so the snapshot is always the site as published,
+never a draft of it. It is made from the public :class:`~generator.core.site.Site`
+alone (the policy has already left out drafts, embargoes, withheld files,
+private data and comments) and from the shared Markdown renderer's sanitised
+HTML; the plain text comes from that HTML (:mod:`.text`).
+
+``accompany alert`` reads it and never reads ``content/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from ..core.model import Contact
+from ..core.site import ActionView, Site
+from ..outputs.feeds import update_keys
+from ..outputs.markup import MarkupRenderer, absolutize
+from .text import html_to_text
+
+#: Bumped when the layout changes: an older snapshot is refused with "build again", never misread.
+FORMAT = 1
+CONTACT_FIELDS = ("name", "role", "organisation", "address", "email", "salutation")
+
+
+def snapshot_path(folder: Path, language: str) -> Path:
+    return folder / f"published-{language}.json"
+
+
+def published(site: Site, markup: MarkupRenderer, site_dir: Path) -> dict:
+    """The public actions of ``site``, built into ``site_dir``, with everything an alert says about them."""
+    config = site.config
+    return {
+        "format": FORMAT,
+        "site_dir": str(site_dir.absolute()),
+        "language": config.settings.language,
+        "as_of": site.clock.now.isoformat(),
+        "timezone": config.settings.timezone,
+        "site_name": config.site_name,
+        "site_url": config.site_url,
+        "organisation": config.settings.organisation,
+        "tag_authority": config.settings.tag_authority,
+        "actions_url": site.absolute("actions/"),
+        "actions": {a.meta.id: _action(site, markup, a) for a in site.actions_ordered},
+    }
+
+
+def _action(site: Site, markup: MarkupRenderer, action: ActionView) -> dict:
+    meta, entry = action.meta, action.entry
+    page = site.absolute(action.url)
+
+    def rich(text: str | None, loc: tuple, inline: bool = False) -> dict | None:
+        if not text:
+            return None
+        html = (markup.inline if inline else markup.html)(entry, text, loc)
+        # An e-mail has no base address: site links and #anchors become absolute.
+        html = re.sub(r'(href|src)="#', lambda m: f'{m[1]}="{page}#', absolutize(html, site.config.site_url))
+        return {"html": html, "text": html_to_text(html)}
+
+    # As the action's page shows it: what to do, the letter and the addresses while it is open only,
+    # the outcome once resolved (the same texts the page renders, so each is rendered once).
+    is_open = action.status == "open"
+    return {
+        "id": meta.id,
+        "url": page,
+        "title": meta.title,
+        "status": action.status,
+        "deadline": meta.deadline.isoformat() if meta.deadline else None,
+        "issued": meta.issued.isoformat(),
+        "country": meta.country,
+        "summary": " ".join(meta.summary.split()),
+        "appeal_languages": list(meta.appeal_languages) if is_open else [],
+        "steps": [rich(step, ("steps", i), inline=True) for i, step in enumerate(meta.steps)] if is_open else [],
+        "letter": rich(meta.letter, ("letter",)) if is_open else None,
+        "targets": [_contact(c) for c in meta.targets] if is_open else [],
+        "copies": [_contact(c) for c in meta.copies] if is_open else [],
+        "updates": [{"key": key, "date": u.date.isoformat(), "title": u.title,
+                     **rich(u.text, ("updates", i, "text"))}
+                    for i, (u, key) in enumerate(zip(meta.updates, update_keys(meta.updates)))],
+        "outcome": rich(meta.outcome, ("outcome",)) if action.status == "resolved" else None,
+    }
+
+
+def _contact(contact: Contact) -> dict:
+    """A contact's public fields (``private`` is gone already: the policy dropped it)."""
+    return {name: getattr(contact, name) for name in CONTACT_FIELDS if getattr(contact, name)}
+
+
+def record(site: Site, markup: MarkupRenderer, folder: Path, site_dir: Path) -> Path:
+    """Write the snapshot of the site just published in ``site_dir`` into ``folder``, atomically.
+
+    A build elsewhere (a preview as of another day, a mirror) replaces it too:
+    ``accompany alert`` refuses a snapshot of another folder than the site's.
+    """
+    data = published(site, markup, site_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = snapshot_path(folder, data["language"])
+    write_json(path, data)
+    return path
+
+
+def read(folder: Path, language: str) -> dict | None:
+    """The snapshot of the last build in ``language``; None if there is none or it is of another format."""
+    try:
+        data = json.loads(snapshot_path(folder, language).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def write_json(path: Path, data) -> None:
+    """Replace ``path`` with ``data`` in one rename, flushed to disk first: a crash leaves the old file or the new."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(path)
+    try:
+        directory = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
