@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -59,6 +59,8 @@ class Renderers:
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
         self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
+        self.warnings: list[str] = []
+        """After :meth:`files`: what the outputs say the volunteer should know."""
 
     def project(self) -> Tree:
         """What the engine sees: its config, the theme, and every page as Markdown (under ``docs/``)."""
@@ -97,6 +99,7 @@ class Renderers:
             raise ProblemsFound(self.markup.problems + problems)
         tree.update({"docs/" + p: d for p, d in media.items()}, "media")
         tree.update({"docs/" + p: d for p, d in headers_file().items()}, "headers")
+        self.warnings = [w for output in self.outputs for w in output.warnings()]
         return tree
 
 
@@ -115,6 +118,8 @@ class BuildReport:
     files: int
     timings: Timings
     plan: incremental.Plan
+    warnings: list[str] = field(default_factory=list)
+    """What the outputs say the volunteer should know (a PDF that could not be made accessible)."""
 
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
@@ -149,7 +154,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             staging.discard(project_folder)
         plan = incremental.plan(project, files, previous, site_dir, secrets)
         if plan.kind == "none":
-            return BuildReport(loaded, site_dir, 0, timings, plan)
+            return BuildReport(loaded, site_dir, 0, timings, plan, renderers.warnings)
         with timings.phase("compose"):
             old_site = site_dir if plan.kind == "partial" else None
             runs_done = [(output, pages) for output, pages, _ in runs]
@@ -174,7 +179,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     cache.commit(renderers.markup.kept, incremental.State(
         incremental.engine_key(project), incremental.docs_digests(project, files),
         incremental.site_manifest(site_dir), secrets))
-    return BuildReport(loaded, site_dir, count, timings, plan)
+    return BuildReport(loaded, site_dir, count, timings, plan, renderers.warnings)
 
 
 def _start_engines(project: Tree, plan: incremental.Plan, folder: Path, cores: int, now: datetime,

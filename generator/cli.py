@@ -152,6 +152,8 @@ def _build(root: Path, site_dir: Path | None, as_of, full: bool = False) -> int:
                 f"written, {len(plan.removed)} removed ({report_.files} files in the site)")
     else:
         what = f"built {report_.files} files into {target} as of {when}"
+    for warning in report_.warnings:
+        print(f"warning: {warning}")
     print(f"{what} ({withheld} item{'s' if withheld != 1 else ''} withheld; run 'accompany check' to see why)\n{phases}")
     return 0
 

@@ -89,6 +89,10 @@ class Output(Extras):
     def close(self) -> None:
         """Stop background work that :meth:`render` will not collect (another output failed)."""
 
+    def warnings(self) -> list[str]:
+        """After :meth:`render`: what the volunteer should know about the files made (none by default)."""
+        return []
+
 
 def outputs(ctx: Context) -> list[Output]:
     """Every output besides pages, in the order they are rendered."""
