@@ -297,3 +297,22 @@ def test_the_build_says_which_pdf_could_not_be_made_accessible_and_still_publish
         assert [w.split(":")[1].strip() for w in warnings] == ["actions/a/a.pdf", "actions/letter-writing-pack.pdf"]
         assert "could not be displayed" in warnings[0] and "prints as an empty box" in warnings[0]
     assert "The Minister" in text((project.root / "site/actions/a/a.pdf").read_bytes())
+
+
+def test_a_letter_longer_than_a_page_breaks_and_loses_nothing(project):
+    paragraphs = [f"Paragraph {n}: " + "we urge you to protect the defenders of the river. " * 6 for n in range(40)]
+    targets = "".join(f"  - name: Official {n}\n    address: |\n      {n} Long Street\n      Capital\n" for n in range(12))
+    action_text = VALID_ACTION.replace("letter: |\n  Dear Minister, please act.\n",
+                                       "letter: |\n" + "".join(f"  {p}\n\n" for p in paragraphs))
+    action_text = action_text.replace(
+        "targets:\n  - name: The Minister\n    address: |\n      1 Street\n      City\n    salutation: Dear Minister\n",
+        "targets:\n" + targets)
+    project.write("content/actions/a.md", action_text)
+    sheets = make_sheets(load(project.root, SAMPLE_AS_OF))
+    data = sheets.render()["actions/a/a.pdf"]
+    pages = page_texts(data)
+    whole = flat(" ".join(page.rsplit("\n", 1)[0] for page in pages))  # without the footers
+    assert all(flat(p) in whole for p in paragraphs), [p[:12] for p in paragraphs if flat(p) not in whole]
+    assert all(f"Official {n} {n} Long Street Capital" in whole for n in range(12))
+    assert "Signature:" in pages[-1] and len(pages) >= 3
+    assert all(page.endswith(f"Page {i} of {len(pages)}") for i, page in enumerate(pages, start=1))
