@@ -128,6 +128,8 @@ def test_tables_and_languages(typesetter):
     pdf = pdf_of(typesetter, source)
     assert page_text(pdf.pages[0]).split() == ["Name", "Role", "Ana", "Fiscal", "नदी", "रक्षकहरूलाई", "जोगाउनुहोस्"]
     assert "/Table" in _tags(pdf) and "/TH" in _tags(pdf)
+    assert '#text(lang: "es", region: "CO")[' in from_html('<p lang="es-CO">Hola</p>')
+    assert from_html('<p lang="x; #read()">Hola</p>') == '#"Hola";'  # not a language tag: no language
 
 
 def test_a_document_cannot_read_a_file_or_load_a_package(typesetter):
@@ -146,5 +148,5 @@ def test_the_templates_load_nothing():
     for path in sorted((REPO / "theme" / "accompany").glob("*.typ")):
         source = path.read_text()
         for needle in ("#import", "#include", "read(", "json(", "yaml(", "csv(", "toml(", "xml(", "cbor(", 'image("',
-                       "@preview", "plugin("):
+                       "@preview", "plugin(", "datetime.today", "sys.inputs"):
             assert needle not in source, (path.name, needle)

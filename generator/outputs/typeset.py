@@ -77,6 +77,7 @@ def typst_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     )
     env.filters["string"] = string
     env.filters["number"] = number
+    env.filters["lang"] = lambda tag: Typst(_lang_args(tag or ""))
     return env
 
 
