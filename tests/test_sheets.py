@@ -185,6 +185,7 @@ def test_open_sheet_text_has_everything_to_act_in_reading_order(loaded, rendered
     paragraphs = [flat(p).removeprefix("- ") for p in re.split(r"\n\s*\n|\n(?=- )", meta.letter) if p.strip()]
     assert len(paragraphs) == 7
     letter_page = flat(pages[1])
+    assert pages[1].startswith("MODEL LETTER\nDate:")  # the letter is kept in one piece, on the next page
     assert all(p in letter_page for p in paragraphs), [p for p in paragraphs if p not in letter_page]
     assert pages[0].endswith("UA-2026-031 · Accompany Sample Network Page 1 of 2")
     assert pages[1].endswith("UA-2026-031 · Accompany Sample Network Page 2 of 2")
