@@ -144,6 +144,14 @@ def test_a_document_cannot_read_a_file_or_load_a_package(typesetter):
             typesetter.compile(PREAMBLE + code, date(2026, 12, 1))
 
 
+def test_the_only_fonts_are_the_shipped_ones(typesetter):
+    """Not the system's, not those built into Typst: the same PDF on any machine."""
+    assert typesetter.families == ["Noto Sans", "Noto Sans Devanagari"]
+    pdf = pdf_of(typesetter, '#set text(font: "DejaVu Sans Mono")\n#"Hello";\n\n#raw("code")')
+    fonts = {f.get_object()["/BaseFont"][8:] for f in pdf.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts <= {path.stem for path in FONTS.glob("*.ttf")}
+
+
 def test_the_templates_load_nothing():
     for path in sorted((REPO / "theme" / "accompany").glob("*.typ")):
         source = path.read_text()

@@ -81,7 +81,9 @@ class Typesetter:
     def __init__(self, fonts: Path):
         self.fonts = Path(fonts)
         faces = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(self.fonts)])
-        if not faces.families():
+        self.families = sorted(faces.families())
+        """The only font families documents can use: those of the folder."""
+        if not self.families:
             raise PdfError(f"no fonts in {self.fonts}")
         self._compiler = typst.Compiler(font_paths=faces, ignore_system_fonts=True, root=str(self.fonts))
 
