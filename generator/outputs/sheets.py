@@ -75,6 +75,7 @@ class Sheets(Output):
         super().__init__(ctx)
         self.stats = PdfStats()
         self._files: dict[str, bytes] | None = None
+        self._bodies: dict[str, Typst] = {}
 
     # ---- addresses
 
@@ -198,13 +199,27 @@ class Sheets(Output):
         actions = [context["action"]] if "action" in context else context.get("actions", [])
         if any(a.status != "open" for a in actions):
             raise ValueError("a PDF is made only while an action is open: a letter for one that is over can do harm")
-        env = self._typst_env
-        common = {**self._common(), "md": self._md_typst, "md_inline": self._md_inline_typst, "qr_svg": _qr_svg}
-        return env.get_template(template).render({**common, **context})
+        common = {**self._typst_common, "sheet_body": self._sheet_body}
+        return self._typst_env.get_template(template).render({**common, **context})
 
     @cached_property
     def _typst_env(self):
         return typst_environment(self.ctx.env.loader)
+
+    @cached_property
+    def _typst_common(self) -> dict[str, Any]:
+        return {**self._common(), "md": self._md_typst, "md_inline": self._md_inline_typst, "qr_svg": _qr_svg}
+
+    def _sheet_body(self, action: ActionView) -> Typst:
+        """The Typst of one open action's sheet: made once, for its own PDF and for every pack."""
+        body = self._bodies.get(action.meta.id)
+        if body is None:
+            body = self._bodies[action.meta.id] = Typst(self._typst_parts.sheet_body(action))
+        return body
+
+    @cached_property
+    def _typst_parts(self):
+        return self._typst_env.get_template("sheet_parts.typ").make_module(self._typst_common)
 
     def _html(self, entry, text: str | None, loc: tuple, inline: bool = False) -> str:
         if not text:
@@ -242,14 +257,20 @@ def theme_folder(env) -> Path:
 
 
 @lru_cache(maxsize=4096)
+def _qr(url: str) -> segno.QRCode:
+    """The QR code of ``url``, computed once for the print page and the PDFs."""
+    return segno.make(url, error="m")
+
+
+@lru_cache(maxsize=4096)
 def _qr_svg(url: str) -> str:
-    """A QR code of ``url`` as SVG: vector, so it prints sharp at any size."""
+    """The QR code of ``url`` as SVG, for Typst: vector, so it prints sharp at any size."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=1, border=2, omitsize=True, xmldecl=False, nl=False)
+    _qr(url).save(out, kind="svg", scale=1, border=2, omitsize=True, xmldecl=False, nl=False)
     return out.getvalue().decode()
 
 
 @lru_cache(maxsize=4096)
 def _qr_data_uri(url: str) -> str:
     """The same QR code as an SVG data: URI, for the print page."""
-    return segno.make(url, error="m").svg_data_uri(scale=1, border=2, omitsize=True)
+    return _qr(url).svg_data_uri(scale=1, border=2, omitsize=True)
