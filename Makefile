@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Debian's Chromium and axe-core, for the browser tests (scripts/install-browser-deps.sh).
 BROWSER_STAMP := node_modules/.browser-deps
 
-.PHONY: site serve test check bench screenshots clean
+.PHONY: site serve test check bench bench-sheets screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ screenshots: $(STAMP) $(BROWSER_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# WeasyPrint (the sheets as they were) against Typst, side by side; WeasyPrint comes from the bench extra.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+bench-sheets: $(BENCH_STAMP)
+	$(BIN)/python bench/sheets.py
 
 clean:
 	rm -rf $(VENV) site .accompany node_modules screenshots
