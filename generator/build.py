@@ -83,7 +83,7 @@ class Renderers:
         """Every other file of the site (under ``docs/``): feeds, calendars, sheets, images, headers."""
         tree = Tree()
         try:
-            for output in self.outputs:  # PDFs start in worker processes while feeds and calendars are made here
+            for output in self.outputs:  # an output may start slow work here, collected by render()
                 with self.timings.phase(output.name):
                     output.begin()
             for output in self.outputs:
