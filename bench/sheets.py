@@ -213,6 +213,11 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
 
 
+def _largest(packs: list[dict]) -> str:
+    pack = max(packs, key=lambda p: p["sheets"])
+    return f"{_ms(pack['time'])} ({pack['sheets']} sheets, {pack['pages']} pages)"
+
+
 def _pages(sheets: list[dict]) -> str:
     counts = [s["pages"] for s in sheets]
     return ", ".join(f"{counts.count(n)} × {n}" for n in sorted(set(counts)))
@@ -237,9 +242,9 @@ def report(rows: list[dict]) -> str:
         "sheets, as in a build). Every PDF: the sheets output as the build makes it, in a process of its own (no "
         "cache, no pool), after its print pages (HTML, the same for both, where the Markdown is rendered).",
         "",
-        "| content | typesetter | import | sheet, fresh | sheet, warm | pack | every PDF, one core "
+        "| content | typesetter | import | sheet, fresh | sheet, warm | pack | largest pack | every PDF, one core "
         "| print pages | PDFs | pages of the sheets | bytes per sheet |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
         for name, label in (("weasyprint", "WeasyPrint"), ("typst", "Typst")):
@@ -248,6 +253,7 @@ def report(rows: list[dict]) -> str:
             lines.append(
                 f"| {row['name']} | {label} | {_ms(r['import'])} | {_ms(sheets[0]['time'])} "
                 f"| {_ms(_median([s['time'] for s in sheets[1:]]))} | {_ms(_median([p['time'] for p in packs]))} "
+                f"| {_largest(packs)} "
                 f"| {r['all']:.2f} s | {r['print_pages']:.2f} s | {r['documents']} | {_pages(sheets)} "
                 f"| {_median([s['bytes'] for s in sheets]):,.0f} |")
     lines += ["", "Per document (sample; the first sheet is fresh, the rest warm):", "",
