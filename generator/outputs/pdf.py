@@ -3,7 +3,8 @@
 A :class:`PdfJob` is one Typst document (made by :mod:`.sheets` from the
 theme's ``*.typ`` templates) and the address it is published at.
 :class:`PdfMaker` turns jobs into PDF bytes with Typst (the ``typst`` package:
-the Typst compiler in this process, a few milliseconds a sheet):
+the Typst compiler, in this process; a sheet takes about a tenth of the time
+WeasyPrint took, and the compiler loads in milliseconds):
 
 * **Tagged and accessible.** PDF/UA-1: a structure tree, the document's
   language and title, alt text on the QR code (Typst refuses an image without
@@ -22,8 +23,9 @@ the Typst compiler in this process, a few milliseconds a sheet):
   (source, fonts, options, Typst's version), so an unchanged PDF is never
   made twice.
 
-No process pool: a sheet takes a few milliseconds here, less than it would
-take to start a worker and send it the job (see BENCHMARKS.md).
+No process pool: while a build makes its PDFs, every core runs the site
+engine, so workers would only compete for the same cores; and the PDFs of a
+site now cost less than its print pages (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
