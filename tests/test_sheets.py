@@ -191,39 +191,6 @@ def test_open_sheet_text_has_everything_to_act_in_reading_order(loaded, rendered
     assert pages[1].endswith("UA-2026-031 · Accompany Sample Network Page 2 of 2")
 
 
-class _Text(HTMLParser):
-    """The words of an HTML page's body, as a reader sees them."""
-
-    def __init__(self):
-        super().__init__()
-        self.words: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("head", "script", "style")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("head", "script", "style")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.words += data.split()
-
-
-def test_the_pdf_says_what_the_print_page_says(rendered):
-    """Same content as the print page (sheet.html, for browsers): every word, in the same order."""
-    for slug in ("river-guardians", "union-leader-guatemala"):
-        page = _Text()
-        page.feed(rendered.files[f"actions/{slug}/print/index.html"].decode())
-        pdf = flat(" ".join(page_texts(rendered.files[f"actions/{slug}/{slug}.pdf"]))).casefold()
-        pdf = pdf.replace("- ", "-")  # words the PDF broke at a hyphen at the end of a line
-        position = 0
-        for word in page.words:
-            found = pdf.find(word.casefold(), position)
-            assert found != -1, (slug, word, pdf[position:position + 200])
-            position = found + len(word)
-
-
 def _structure(pdf: PdfReader) -> list:
     """Every structure element, depth first: ``(type, its dictionary)``."""
     out = []
