@@ -144,6 +144,67 @@ finish()
 """
 
 
+BUILD = r"""
+import json, sys
+from datetime import date
+from pathlib import Path
+from generator.build import build
+root = Path(sys.argv[1])
+report = build(root, root / "site", date.fromisoformat(sys.argv[2]), cache_dir=root / ".accompany" / "cache")
+print(json.dumps({"phases": report.timings.phases}))
+"""
+
+
+def cold_builds(n: int, work: Path, repeat: int) -> dict:
+    """Whole cold builds of the same synthetic content with each side's code, alternating: wall and CPU time."""
+    import resource
+
+    print(f"== cold builds, N = {n:,}", flush=True)
+    old = baseline_tree(work)
+    sides = {"weasyprint": (old, project_for(work / f"synth{n}", old, work / f"build{n}-weasyprint")),
+             "typst": (REPO, project_for(work / f"synth{n}", REPO, work / f"build{n}-typst"))}
+    runs: dict[str, list] = {side: [] for side in sides}
+    for i in range(repeat):
+        print(f"   run {i + 1} of {repeat}", flush=True)
+        for side, (tree, project) in sides.items():
+            shutil.rmtree(project / "site", ignore_errors=True)
+            shutil.rmtree(project / ".accompany", ignore_errors=True)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            out = run_build(tree, project)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            out["wall"] = time.perf_counter() - started
+            out["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            runs[side].append(out)
+    return {"n": n, **{side: sorted(r, key=lambda x: x["wall"])[(len(r) - 1) // 2] | {"walls": [x["wall"] for x in r],
+                                                                                       "cpus": [x["cpu"] for x in r]}
+                       for side, r in runs.items()}}
+
+
+def run_build(tree: Path, project: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
+    out = subprocess.run([sys.executable, "-c", BUILD, str(project), AS_OF], capture_output=True, text=True,
+                         env=env, cwd=tree)
+    if out.returncode != 0:
+        raise SystemExit(f"build failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def builds_table(builds: list[dict]) -> list[str]:
+    lines = ["", "Whole cold builds of the same synthetic content (all PDFs, print pages, pages and the engine runs), "
+             "each side with its own code, alternating; the median by wall time, and every run's wall and CPU "
+             "time (all processes: the build, its PDF workers, its engine runs):", "",
+             "| N | typesetter | cold build | CPU, all processes | sheets phase | engine phase | every run: wall (CPU) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for b in builds:
+        for side, label in (("weasyprint", "WeasyPrint"), ("typst", "Typst")):
+            r = b[side]
+            runs = ", ".join(f"{w:.1f} ({c:.1f})" for w, c in zip(r["walls"], r["cpus"]))
+            lines.append(f"| {b['n']:,} | {label} | {r['wall']:.1f} s | {r['cpu']:.1f} s | "
+                         f"{r['phases'].get('sheets', 0):.2f} s | {r['phases'].get('engine', 0):.2f} s | {runs} s |")
+    return lines
+
+
 def baseline_tree(work: Path) -> Path:
     """The code and theme of ``BASELINE``, from git, in a folder of their own."""
     target = work / f"baseline-{BASELINE}"
@@ -228,7 +289,7 @@ def _median(values: list[float]) -> float:
     return values[(len(values) - 1) // 2] if values else 0.0
 
 
-def report(rows: list[dict]) -> str:
+def report(rows: list[dict], builds: list[dict] = ()) -> str:
     lines = [
         SECTION,
         "",
@@ -265,6 +326,7 @@ def report(rows: list[dict]) -> str:
     for w, t in zip(sample["weasyprint"]["packs"], sample["typst"]["packs"]):
         lines.append(f"| pack {t['path'].rsplit('/', 1)[-1]} ({t['sheets']} sheets) | {_ms(w['time'])} "
                      f"| {_ms(t['time'])} | {w['pages']} / {t['pages']} | {w['bytes']:,} / {t['bytes']:,} |")
+    lines += builds_table(builds) if builds else []
     pool = _median([row["typst"]["pool"] for row in rows])
     every = max(row["typst"]["all"] for row in rows)
     lines += ["", f"Starting a pool of two forked worker processes and running one trivial job on each took "
@@ -289,6 +351,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synth", type=int, nargs="*", default=[1000], help="synthetic content sizes besides the sample")
     parser.add_argument("--repeat", type=int, default=3, help="processes per side, content and mode (medians)")
+    parser.add_argument("--builds", type=int, nargs="*", default=[1000], help="sizes of whole cold builds, each side")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args()
@@ -297,8 +360,13 @@ def main() -> int:
     for n in args.synth:
         synth.generate(n, args.work / f"synth{n}")
         rows.append(measure(f"N = {n:,}", args.work / f"synth{n}", args.work, args.repeat))
-    (args.work / "sheets.json").write_text(json.dumps(rows, indent=2))
-    section = report(rows)
+    builds = []
+    for n in args.builds:
+        if not (args.work / f"synth{n}").is_dir():
+            synth.generate(n, args.work / f"synth{n}")
+        builds.append(cold_builds(n, args.work, args.repeat))
+    (args.work / "sheets.json").write_text(json.dumps({"rows": rows, "builds": builds}, indent=2))
+    section = report(rows, builds)
     (HERE / "sheets.md").write_text(section)
     splice(args.out, section)
     print(section)
