@@ -11,7 +11,7 @@ SERVER_STAMP := $(VENV)/.server-deps
 # Decap CMS and its local backend, for editing in the browser (scripts/install-cms.sh).
 CMS_STAMP := node_modules/.cms-deps
 
-.PHONY: site serve edit test check bench screenshots clean
+.PHONY: site serve edit test check bench bench-sheets screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ screenshots: $(STAMP) $(BROWSER_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# WeasyPrint (the sheets as they were) against Typst, side by side; WeasyPrint comes from the bench extra.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+bench-sheets: $(BENCH_STAMP)
+	$(BIN)/python bench/sheets.py
 
 clean:
 	rm -rf $(VENV) site .accompany node_modules screenshots admin

@@ -251,7 +251,8 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     rows = [measure(n, args.work, args.repeat) for n in args.sizes]
     (args.work / "results.json").write_text(json.dumps(rows, indent=2, default=str))
-    text = report(rows) + "\n" + (HERE / "notes.md").read_text()
+    sheets = HERE / "sheets.md"  # bench/sheets.py: WeasyPrint and Typst side by side
+    text = report(rows) + "\n" + (sheets.read_text() + "\n" if sheets.is_file() else "") + (HERE / "notes.md").read_text()
     args.out.write_text(text)
     print(text)
     return 0

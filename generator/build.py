@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -61,6 +61,8 @@ class Renderers:
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
         self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
+        self.warnings: list[str] = []
+        """After :meth:`files`: what the outputs say the volunteer should know."""
 
     def project(self) -> Tree:
         """What the engine sees: its config, the theme, and every page as Markdown (under ``docs/``)."""
@@ -102,7 +104,7 @@ class Renderers:
         """Every other file of the site (under ``docs/``): feeds, calendars, sheets, images, headers."""
         tree = Tree()
         try:
-            for output in self.outputs:  # PDFs start in worker processes while feeds and calendars are made here
+            for output in self.outputs:  # an output may start slow work here, collected by render()
                 with self.timings.phase(output.name):
                     output.begin()
             for output in self.outputs:
@@ -120,6 +122,7 @@ class Renderers:
         tree.update({"docs/" + p: d for p, d in headers_file().items()}, "headers")
         # The editing page, only where the organisation publishes it (accompany.cms.publish).
         tree.update({"docs/" + p: d for p, d in admin_site_files(root, self.loaded.config).items()}, "cms")
+        self.warnings = [w for output in self.outputs for w in output.warnings()]
         return tree
 
 
@@ -138,6 +141,8 @@ class BuildReport:
     files: int
     timings: Timings
     plan: incremental.Plan
+    warnings: list[str] = field(default_factory=list)
+    """What the outputs say the volunteer should know (a PDF that could not be made accessible)."""
 
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
@@ -175,7 +180,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         plan = incremental.plan(project, files, previous, site_dir, secrets)
         if plan.kind == "none":
             record_published(loaded.site, renderers.markup, cache.folder.parent / "alerts", site_dir)
-            return BuildReport(loaded, site_dir, 0, timings, plan)
+            return BuildReport(loaded, site_dir, 0, timings, plan, renderers.warnings)
         with timings.phase("compose"):
             old_site = site_dir if plan.kind == "partial" else None
             runs_done = [(output, pages) for output, pages, _ in runs]
@@ -202,7 +207,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         incremental.site_manifest(site_dir), secrets))
     # What `accompany alert` compares: the site as now published, never before it is.
     record_published(loaded.site, renderers.markup, cache.folder.parent / "alerts", site_dir)
-    return BuildReport(loaded, site_dir, count, timings, plan)
+    return BuildReport(loaded, site_dir, count, timings, plan, renderers.warnings)
 
 
 def _start_engines(project: Tree, plan: incremental.Plan, folder: Path, cores: int, now: datetime,

@@ -117,7 +117,7 @@ def run(root: Path, site_dir: Path | None, as_of, wall_clock: Callable[[], datet
         record(False, problems=[f"{type(exc).__name__}: {exc}".splitlines()[0][:500]])
         raise
     loaded = report.loaded
-    for warning in loaded.warnings:  # what time closed or withheld, odd dates: as check prints them
+    for warning in list(loaded.warnings) + list(report.warnings):  # time, odd dates, glyphs no font has
         out.write(f"warning: {warning}\n")
     files = report.files or sum(1 for p in target.rglob("*") if p.is_file())
     record(True, loaded.site.clock.now.isoformat(), files=files, live=live_counts(loaded))

@@ -26,6 +26,7 @@ from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, Strea
 
 from .core.names import Watched, name_pattern, normalise, watched
 from .core.problems import Problem
+from .pdftext import page_text
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
@@ -62,7 +63,9 @@ def pdf_texts(data: bytes) -> tuple[str, ...]:
     """Everything a PDF could show or give away: page text, metadata, and every string and stream in it.
 
     Page text comes from pypdf's extraction (font glyphs mapped back to
-    characters); the rest from walking every object, so that the outline,
+    characters) and from :func:`.pdftext.page_text`, which also reads the
+    ``/ActualText`` that Typst gives for clusters of Indic scripts (a name in
+    Devanagari reads back whole only so); the rest from walking every object, so that the outline,
     link targets, XMP metadata and anything else a viewer may show are covered.
     """
     out: list[str] = []
@@ -88,7 +91,8 @@ def pdf_texts(data: bytes) -> tuple[str, ...]:
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
-        out += [page.extract_text() or "" for page in reader.pages]
+        for page in reader.pages:
+            out += [page.extract_text() or "", page_text(page)]
         if reader.metadata:
             out += [str(value) for value in reader.metadata.values()]
         for number in range(1, int(reader.trailer.get("/Size", 0))):

@@ -10,8 +10,8 @@ files, they tell the pages which links to show (a feed on an index, a print
 sheet on an action), which sections to add to the navigation, and which
 pages of their own to stage (:meth:`Output.pages`, before the engines start).
 The build calls :meth:`Output.begin` on every output, then :meth:`Output.render`
-on each, while the engines run: slow work (PDFs) starts early in worker
-processes and is collected last.
+on each, while the engines run: an output may start slow work early in
+:meth:`Output.begin` and collect it in :meth:`Output.render`.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class Output(Extras):
         return {}
 
     def begin(self) -> None:
-        """Start slow work in the background (worker processes) before the other outputs render.
+        """Start slow work in the background before the other outputs render.
 
         :meth:`render` collects it. The default starts nothing.
         """
@@ -88,6 +88,10 @@ class Output(Extras):
 
     def close(self) -> None:
         """Stop background work that :meth:`render` will not collect (another output failed)."""
+
+    def warnings(self) -> list[str]:
+        """After :meth:`render`: what the volunteer should know about the files made (none by default)."""
+        return []
 
 
 def outputs(ctx: Context) -> list[Output]:

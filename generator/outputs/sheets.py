@@ -6,15 +6,18 @@ For every published action:
   navigation, no script, nothing from another host (the site's
   Content-Security-Policy heads it, as it heads every page); styled for paper
   by the theme's ``assets/stylesheets/sheet.css`` and the fonts beside it;
-* ``actions/<slug>/<slug>.pdf``, while the action is open: the same HTML,
-  byte for byte, made into a tagged A4 PDF by WeasyPrint (:mod:`.pdf`).
+* ``actions/<slug>/<slug>.pdf``, while the action is open: the same content
+  and layout, set by Typst from ``sheet.typ`` into a tagged A4 PDF
+  (:mod:`.pdf`; volunteers' text reaches Typst only as text: :mod:`.typeset`).
   Closed and resolved actions get no PDF: a printable letter for an action
-  that is over invites late letters, which can do harm, and a PDF costs a
-  hundred times a page to make (an archive holds thousands of closed actions).
+  that is over invites late letters, which can do harm (and an archive holds
+  thousands of closed actions).
 
-And two kinds of letter-writing pack, each a cover with an index and then one
-sheet per open action: ``actions/letter-writing-pack.pdf`` with every open
-action, and one per upcoming tour stop that features open actions.
+And two kinds of letter-writing pack, each one document (``sheet_pack.typ``):
+a cover with an index, then one sheet per open action, its pages numbered
+through, so that the index and each page's footer agree. There is
+``actions/letter-writing-pack.pdf`` with every open action, and one per
+upcoming tour stop that features open actions.
 
 A sheet shows only what the public site shows (it reads :class:`Site` and the
 shared Markdown renderer, nothing else) and carries no image but the QR code
@@ -25,7 +28,7 @@ which says so in large type and leaves out the steps, the addresses and the lett
 
 from __future__ import annotations
 
-import hashlib
+import io
 import posixpath
 from datetime import timedelta
 from functools import cached_property, lru_cache
@@ -42,12 +45,12 @@ from . import Output
 from .headers import CSP
 from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
-from .pdf import PdfJob, PdfMaker, PdfStats, join_pdfs
+from .pdf import PdfJob, PdfMaker, PdfStats
+from .typeset import Typst, from_html, typst_environment
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
-#: What sheets load, in the theme folder and at the same path in the site: their stylesheet and its fonts.
-STYLESHEET = "assets/stylesheets/sheet.css"
+#: The fonts of the PDFs, in the theme folder (the print pages load them from the same path in the site).
 FONTS = "assets/fonts/"
 
 _CLEANER = nh3.Cleaner(
@@ -72,8 +75,7 @@ class Sheets(Output):
         super().__init__(ctx)
         self.stats = PdfStats()
         self._files: dict[str, bytes] | None = None
-        self._maker: PdfMaker | None = None
-        self._sheets = None
+        self._bodies: dict[str, Typst] = {}
 
     # ---- addresses
 
@@ -131,153 +133,119 @@ class Sheets(Output):
     # ---- rendering
 
     def begin(self) -> None:
-        """Print pages now; the PDFs of open actions started in worker processes, collected by :meth:`render`."""
+        """Print pages now; PDFs are made by :meth:`render` (a few milliseconds each, in this process)."""
         site = self.ctx.site
         files: dict[str, bytes] = {}
-        jobs: list[PdfJob] = []
         for action in site.actions_ordered:
             page = self.print_url(action)
-            html = self.document("sheet.html", page + "index.html", action=action)
-            files[page + "index.html"] = html.encode()
-            if action.status == "open":
-                jobs.append(PdfJob(self.pdf_url(action), html, site.absolute(page)))
+            files[page + "index.html"] = self.document("sheet.html", page + "index.html", action=action).encode()
         self._files = files
-        if jobs:
-            self._maker = PdfMaker(self.assets(), self.ctx.cache)
-            self._sheets = self._maker.submit(jobs)
-
-    def close(self) -> None:
-        if self._maker is not None:
-            self._maker.close()
 
     def render(self) -> dict[str, bytes]:
-        """Print pages and PDFs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
+        """Print pages, PDFs and packs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
         if self._files is None:
             self.begin()
-        files, maker = dict(self._files), self._maker
-        if maker is None:
+        files = dict(self._files)
+        site = self.ctx.site
+        if not site.open_actions:
             return files
-        try:
-            sheets = self._sheets.result()
-            files.update(sheets)
-            packs = [(PACK, None, self.ctx.site.open_actions)] + list(self.stop_packs.values())
-            covers = self._covers(maker, packs)
-            joined = [(url, self._join(maker, covers[url], [sheets[self.pdf_url(a)] for a in actions], stop))
-                      for url, stop, actions in packs]
-            files.update((url, made.result()) for url, made in joined)
-        finally:
-            maker.close()
+        jobs = [PdfJob(self.pdf_url(a), self.typst_document("sheet.typ", action=a), site.today)
+                for a in site.open_actions]
+        packs = [(PACK, None, site.open_actions)] + list(self.stop_packs.values())
+        jobs += [self._pack_job(url, stop, actions) for url, stop, actions in packs]
+        maker = PdfMaker(self.fonts(), self.ctx.cache)
+        files.update(maker.make(jobs))
         self.stats = maker.stats
         return files
 
-    def _covers(self, maker: PdfMaker, packs: list) -> dict[str, bytes]:
-        """Every pack's cover, made side by side: an index giving the page where each sheet starts.
+    def warnings(self) -> list[str]:
+        """PDFs that could not be PDF/UA-1 (a character none of the fonts has), and why."""
+        return list(self.stats.warnings)
 
-        The page numbers depend on how long the cover itself is: it is made for
-        one page, and made again for the length it came out at if that differs.
-        """
-        lengths = {url: 1 for url, _, _ in packs}
-        covers: dict[str, bytes] = {}
-        for attempt in range(3):  # one that has not settled by then keeps its last length (an index one page off)
-            jobs = [self._cover_job(url, actions, stop, self._first_pages(maker, actions, lengths[url]))
-                    for url, stop, actions in packs if url not in covers]
-            for url, cover in maker.make(jobs).items():
-                if maker.pages(url) == lengths[url] or attempt == 2:
-                    covers[url] = cover
-                lengths[url] = maker.pages(url)
-        return covers
+    def _pack_job(self, url: str, stop: StopView | None, actions: list[ActionView]) -> PdfJob:
+        """A pack: a cover with an index, then each action's sheet, numbered as one document."""
+        source = self.typst_document("sheet_pack.typ", actions=actions, stop=stop,
+                                     index_url=self.ctx.site.absolute("actions/"))
+        return PdfJob(url, source, self.ctx.site.today)
 
-    def _first_pages(self, maker: PdfMaker, actions: list[ActionView], cover_pages: int) -> dict[str, int]:
-        """The page of a pack on which each action's sheet starts, after a cover of ``cover_pages``."""
-        first, out = cover_pages + 1, {}
-        for action in actions:
-            out[action.meta.id] = first
-            first += maker.pages(self.pdf_url(action))
-        return out
-
-    def _join(self, maker: PdfMaker, cover: bytes, parts: list[bytes], stop: StopView | None):
-        """A pack: its cover, then each action's own PDF, joined in a worker (each sheet is laid out once)."""
+    def _common(self) -> dict[str, Any]:
         site = self.ctx.site
-        made = "D:" + site.today.strftime("%Y%m%d")
-        args = ([cover] + parts, self._pack_title(stop), site.config.settings.organisation,
-                site.config.settings.language, made)
-        cache = self.ctx.cache
-        if cache is None:
-            return maker.later(join_pdfs, *args)
-        digest = hashlib.sha256(repr(args[1:]).encode())
-        for part in args[0]:
-            digest.update(hashlib.sha256(part).digest())
-        key = "pack-" + digest.hexdigest()
-        joined = cache.get(key)
-        if joined:
-            return _Ready(joined)
-        return _Stored(maker.later(join_pdfs, *args), cache, key)
-
-    def _pack_title(self, stop: StopView | None) -> str:
-        fmt = self.ctx.fmt
-        if stop is None:
-            return f"Letter-writing pack: every open urgent action, {fmt.date(self.ctx.site.today)}"
-        return (f"Letter-writing pack: {stop.tour.meta.title}, "
-                f"{stop.stop.city or 'online'}, {fmt.date(stop.starts.date())}")
-
-    def _cover_job(self, url: str, actions: list[ActionView], stop: StopView | None,
-                   first_pages: dict[str, int]) -> PdfJob:
-        org = self.ctx.site.config.settings.organisation
-        heading = "Every open urgent action" if stop is None else "Urgent actions featured at this event"
-        where = "" if stop is None else self._where(stop)
-        description = f"{len(actions)} open urgent action{'s' if len(actions) != 1 else ''} of {org}, to print and send."
-        html = self.document("sheet_cover.html", url, actions=actions, stop=stop, heading=heading, where=where,
-                             title=self._pack_title(stop), description=description, first_pages=first_pages,
-                             index_url=self.ctx.site.absolute("actions/"))
-        return PdfJob(url, html, self.ctx.site.absolute(url))
-
-    def _where(self, stop: StopView) -> str:
-        parts = [p for p in (stop.stop.venue, stop.stop.city, self.ctx.fmt.country(stop.stop.country)) if p]
-        if stop.mode != "in person":
-            parts.append("online" if stop.mode == "online" else "in person and online")
-        return ", ".join(parts)
-
-    def document(self, template: str, location: str, **context: Any) -> str:
-        """The HTML of a sheet or pack published at ``location`` (docs-relative)."""
-        site, fmt = self.ctx.site, self.ctx.fmt
-        folder = posixpath.dirname(location)
-        common = {
+        return {
             "site": site,
             "settings": site.config.settings,
             "site_lang": site.config.settings.language,
-            "fmt": fmt,
-            "today": site.today,
+            "fmt": self.ctx.fmt,
             # The day, not the instant: a sheet says the day it was made, and is made again only the next day.
-            "made": site.today.isoformat(),
+            "today": site.today,
+            "canonical": lambda action: site.absolute(action.url),
+        }
+
+    def document(self, template: str, location: str, **context: Any) -> str:
+        """The HTML of a print page published at ``location`` (docs-relative)."""
+        folder = posixpath.dirname(location)
+        common = {
+            **self._common(),
+            "made": self.ctx.site.today.isoformat(),
             "md": self._md,
             "md_inline": self._md_inline,
             "qr": _qr_data_uri,
-            "canonical": lambda action: site.absolute(action.url),
             "root": "../" * len(folder.split("/")) if folder else "",
             "csp": CSP,
         }
         return self.ctx.env.get_template(template).render({**common, **context})
 
-    def _md(self, entry, text: str | None, *loc: Any) -> Markup:
+    def typst_document(self, template: str, **context: Any) -> str:
+        """The Typst source of a PDF (``sheet.typ``: one open action; ``sheet_pack.typ``: a pack)."""
+        actions = [context["action"]] if "action" in context else context.get("actions", [])
+        if any(a.status != "open" for a in actions):
+            raise ValueError("a PDF is made only while an action is open: a letter for one that is over can do harm")
+        common = {**self._typst_common, "sheet_body": self._sheet_body}
+        return self._typst_env.get_template(template).render({**common, **context})
+
+    @cached_property
+    def _typst_env(self):
+        return typst_environment(self.ctx.env.loader)
+
+    @cached_property
+    def _typst_common(self) -> dict[str, Any]:
+        return {**self._common(), "md": self._md_typst, "md_inline": self._md_inline_typst, "qr_svg": _qr_svg}
+
+    def _sheet_body(self, action: ActionView) -> Typst:
+        """The Typst of one open action's sheet: made once, for its own PDF and for every pack."""
+        body = self._bodies.get(action.meta.id)
+        if body is None:
+            body = self._bodies[action.meta.id] = Typst(self._typst_parts.sheet_body(action))
+        return body
+
+    @cached_property
+    def _typst_parts(self):
+        return self._typst_env.get_template("sheet_parts.typ").make_module(self._typst_common)
+
+    def _html(self, entry, text: str | None, loc: tuple, inline: bool = False) -> str:
         if not text:
-            return Markup("")
-        html = self.ctx.markup.html(entry, text, tuple(loc) or ("body",))
-        return Markup(_CLEANER.clean(absolutize(html, self.ctx.site.config.site_url)))
+            return ""
+        render = self.ctx.markup.inline if inline else self.ctx.markup.html
+        return _CLEANER.clean(absolutize(render(entry, text, loc), self.ctx.site.config.site_url))
+
+    def _md(self, entry, text: str | None, *loc: Any) -> Markup:
+        return Markup(self._html(entry, text, tuple(loc) or ("body",)))
 
     def _md_inline(self, entry, text: str | None, *loc: Any) -> Markup:
-        if not text:
-            return Markup("")
-        html = self.ctx.markup.inline(entry, text, tuple(loc))
-        return Markup(_CLEANER.clean(absolutize(html, self.ctx.site.config.site_url)))
+        return Markup(self._html(entry, text, tuple(loc), inline=True))
 
-    def assets(self) -> dict[str, Path]:
-        """The stylesheet and fonts, by the absolute URL the sheets load them from."""
-        theme = theme_folder(self.ctx.env)
-        fonts = sorted((theme / FONTS).glob("*.ttf"))
-        if not fonts or not (theme / STYLESHEET).is_file():
-            raise SheetError(f"sheets need {STYLESHEET} and the fonts in {FONTS} of {theme}")
-        files = [theme / STYLESHEET] + fonts
-        return {self.ctx.site.absolute(path.relative_to(theme).as_posix()): path for path in files}
+    def _md_typst(self, entry, text: str | None, *loc: Any, urls: bool = True) -> Typst:
+        """Typst of a Markdown text; ``urls``: web links followed by their address, as the print page does."""
+        return from_html(self._html(entry, text, tuple(loc) or ("body",)), show_urls=urls)
+
+    def _md_inline_typst(self, entry, text: str | None, *loc: Any) -> Typst:
+        return from_html(self._html(entry, text, tuple(loc), inline=True), show_urls=True)
+
+    def fonts(self) -> Path:
+        """The folder of the fonts the PDFs are set in (and the print pages load): theme/assets/fonts/."""
+        folder = theme_folder(self.ctx.env) / FONTS
+        if not sorted(folder.glob("*.ttf")):
+            raise SheetError(f"sheets need the fonts in {folder}")
+        return folder
 
 
 def theme_folder(env) -> Path:
@@ -289,28 +257,20 @@ def theme_folder(env) -> Path:
 
 
 @lru_cache(maxsize=4096)
+def _qr(url: str) -> segno.QRCode:
+    """The QR code of ``url``, computed once for the print page and the PDFs."""
+    return segno.make(url, error="m")
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg(url: str) -> str:
+    """The QR code of ``url`` as SVG, for Typst: vector, so it prints sharp at any size."""
+    out = io.BytesIO()
+    _qr(url).save(out, kind="svg", scale=1, border=2, omitsize=True, xmldecl=False, nl=False)
+    return out.getvalue().decode()
+
+
+@lru_cache(maxsize=4096)
 def _qr_data_uri(url: str) -> str:
-    """A QR code of ``url`` as an SVG data: URI: vector, so it prints sharp at any size."""
-    return segno.make(url, error="m").svg_data_uri(scale=1, border=2, omitsize=True)
-
-
-class _Ready:
-    """A joined pack taken from the cache."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def result(self) -> bytes:
-        return self.data
-
-
-class _Stored:
-    """A pack being joined in a worker; stored in the cache when it is done."""
-
-    def __init__(self, made, cache, key: str):
-        self.made, self.cache, self.key = made, cache, key
-
-    def result(self) -> bytes:
-        data = self.made.result()
-        self.cache.put(self.key, data)
-        return data
+    """The same QR code as an SVG data: URI, for the print page."""
+    return _qr(url).svg_data_uri(scale=1, border=2, omitsize=True)
