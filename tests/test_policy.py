@@ -302,7 +302,7 @@ def test_clock_needs_a_time_zone():
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from generator.core.site import _relative_path, relative_url  # noqa: E402
+from generator.core.urls import _relative_path, relative_url  # noqa: E402
 
 _SEGMENT = st.sampled_from(["actions", "a", "b", "tours", "x-1", ".", "..", ""])
 _PATH = st.lists(_SEGMENT, max_size=5).map("/".join)
