@@ -28,6 +28,7 @@ from . import engine, incremental, linkcheck
 from .alerts.snapshot import record as record_published
 from .cache import BuildCache
 from .cms.admin import site_files as admin_site_files
+from .core.kinds import sections
 from .core.problems import ProblemsFound
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
@@ -44,8 +45,10 @@ from .write import Staging, Tree, read_tree, replace_files, site_dir_problems
 TEMPLATES = "accompany"
 
 #: The sections of the navigation; top-level pages and outputs' pages (Subscribe) follow.
-NAV = [("Home", "index.md"), ("Urgent actions", "actions/index.md"), ("Tours", "tours/index.md"),
-       ("Defenders", "defenders/index.md"), ("Campaigns", "campaigns/index.md"), ("Countries", "countries/index.md")]
+def sections_nav() -> list[tuple[str, str]]:
+    """The navigation's sections: home, each type's index (kinds.py), countries."""
+    return ([("Home", "index.md")] + [(kind.nav, kind.section + "/index.md") for kind in sections() if kind.nav]
+            + [("Countries", "countries/index.md")])
 
 
 class Renderers:
@@ -73,7 +76,7 @@ class Renderers:
             with self.timings.phase(output.name):
                 tree.update({"docs/" + p: d for p, d in output.pages().items()}, output.name)
         site = self.loaded.site
-        nav = NAV + [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
+        nav = sections_nav() + [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
         tree.update({"theme/" + path: data for path, data in theme.items()}, "theme")

@@ -70,6 +70,10 @@ def _hours(text: str) -> float:
     return value
 
 
+def _or(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accompany", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
@@ -111,8 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     cms.add_argument("--edit", action="store_true", help="start the local backend, the editing page and the preview")
     cms.add_argument("--port", type=int, default=8000, help="the preview's port; the editing page uses the next one")
     alerts_arguments(commands)  # alert, websub
-    new = commands.add_parser("new", help="start a new action, defender, tour, campaign or page from a template")
-    new.add_argument("kind", choices=["action", "defender", "tour", "campaign", "page"])
+    from .core.kinds import KINDS
+
+    new = commands.add_parser("new", help=f"start a new {_or(list(KINDS))} from a template")
+    new.add_argument("kind", choices=list(KINDS))
     new.add_argument("slug", help="the file name without .md, e.g. river-guardians")
     return parser
 
@@ -169,14 +175,14 @@ def _schema(root: Path, out: Path) -> int:
     """One JSON Schema per content type, from the same models that validate the files."""
     import json
 
-    from .core.model import MODELS
+    from .core.kinds import KINDS
 
     folder = out if out.is_absolute() else root / out
     folder.mkdir(parents=True, exist_ok=True)
-    for kind, model in MODELS.items():
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
-        (folder / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {len(MODELS)} schemas into {folder} (for tools; 'accompany check' is what checks your files)")
+    for kind in KINDS.values():
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **kind.model.model_json_schema()}
+        (folder / f"{kind.name}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {len(KINDS)} schemas into {folder} (for tools; 'accompany check' is what checks your files)")
     return 0
 
 
@@ -193,10 +199,11 @@ def _check(root: Path, as_of) -> int:
 
     for warning in settings_warnings(loaded.config):
         print(f"warning: {warning}")
-    cat = publication.public
-    print(f"ok as of {site.clock.now.isoformat()}: {len(cat.actions)} actions ({len(site.open_actions)} open), "
-          f"{len(cat.defenders)} defenders, {len(cat.tours)} tours, {len(cat.campaigns)} campaigns, "
-          f"{len(cat.pages)} pages published; {len(publication.withheld)} withheld "
+    from .core.kinds import KINDS
+
+    counts = ", ".join(f"{len(publication.public.of(k.name))} {k.plural}"
+                       + (f" ({len(site.open_actions)} open)" if k.name == "action" else "") for k in KINDS.values())
+    print(f"ok as of {site.clock.now.isoformat()}: {counts} published; {len(publication.withheld)} withheld "
           f"({time.perf_counter() - started:.2f} s)")
     return 0
 

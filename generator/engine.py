@@ -22,7 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-import yaml
 
 from .core.model import SiteConfig
 from .outputs.headers import CSP
@@ -88,12 +87,6 @@ def staged_config(config: SiteConfig, nav: list[tuple[str, str]]) -> dict:
     return raw
 
 
-def write_config(project: Path, config: dict) -> Path:
-    path = project / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def _env(now: datetime) -> dict[str, str]:
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
@@ -114,11 +107,6 @@ def wait(run: subprocess.Popen) -> None:
     out, err = run.communicate()
     if run.returncode != 0:
         raise EngineFailed((err or out).strip())
-
-
-def build(project: Path, output: Path, now: datetime) -> None:
-    """Run the engine on the staged ``project``, writing the site to ``output``."""
-    wait(start(project, output, now))
 
 
 def serve(project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:

@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from . import recipes
 from .core.model import Settings
 from .core.readiness import DEFAULT_TAG_AUTHORITY, is_placeholder
-from .core.source import KINDS, MEDIA_DIR
+from .core.kinds import KINDS
+from .core.source import MEDIA_DIR
 
 #: The accompany checkout this command runs from: its theme is copied into new sites.
 ACCOMPANY = Path(__file__).resolve().parent.parent
@@ -153,7 +154,7 @@ def project_files(a: dict, now: datetime) -> dict[str, str]:
     """The new site's own files (not the theme, not the deploy files), by path."""
     files = {"mkdocs.yml": _settings(a), "content/pages/index.md": _HOME.format(organisation=a["organisation"]),
              ".gitignore": _GITIGNORE, "README.md": _README.format(organisation=a["organisation"])}
-    for folder in [f for k, f in KINDS.items() if k != "page"] + [MEDIA_DIR]:
+    for folder in [k.folder for k in KINDS.values() if not k.recursive] + [MEDIA_DIR]:
         files[f"{folder}/.gitkeep"] = ""
     return files
 

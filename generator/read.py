@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from .core.problems import Problem, format_key
-from .core.source import KINDS, MEDIA_DIR, Project, Source
+from .core.kinds import KINDS
+from .core.source import MEDIA_DIR, Project, Source
 
 #: Largest Markdown file accepted; a larger one is almost certainly a mistake.
 MAX_FILE_BYTES = 1_000_000
@@ -352,31 +353,34 @@ def read_project(root: Path) -> ReadResult:
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
 
+    inside = [Path(f).parts[1] for f in [k.folder for k in KINDS.values()] + [MEDIA_DIR] if f.startswith("content/")]
+    listed = ", ".join(inside[:-1]) + " and " + inside[-1]
     if not content_root.is_dir():
-        problems.append(Problem("content", 1, "folder", "not found: create content/ with actions/, defenders/, tours/ and pages/"))
+        problems.append(Problem("content", 1, "folder", "not found: create content/ with "
+                                + ", ".join(f"{name}/" for name in inside[:-2]) + f" and {inside[-2]}/"))
     else:
-        known = {Path(f).parts[1] for f in list(KINDS.values()) + [MEDIA_DIR] if f.startswith("content/")}
         for child in _walk(content_root, recursive=False):
-            if child.name not in known or not child.is_dir() or child.is_symlink():
+            if child.name not in inside or not child.is_dir() or child.is_symlink():
                 problems.append(Problem(rel(child), 1, "file",
-                                        "accompany reads only content/actions, defenders, tours, pages and media: move or remove this"))
-    for kind, folder in KINDS.items():
+                                        f"accompany reads only content/{listed}: move or remove this"))
+    for kind in KINDS.values():
+        folder = kind.folder
         base = root / folder
-        for file in _walk(base, recursive=(kind == "page")):
+        for file in _walk(base, recursive=kind.recursive):
             path = rel(file)
             if file.is_symlink() and not _inside(file, base):
                 problems.append(Problem(path, 1, "file", "a symbolic link to outside its folder: copy the file in instead"))
                 continue
             if file.is_dir() or not file.is_file():
                 problems.append(Problem(path, 1, "file", f"not a folder accompany reads: {folder}/ holds Markdown files only"
-                                        if kind != "page" else "not a regular file"))
+                                        if not kind.recursive else "not a regular file"))
                 continue
             if file.suffix != ".md":
                 problems.append(Problem(path, 1, "file", f"not a Markdown file (.md): move it out of {folder}/"
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
             slug = file.relative_to(base).with_suffix("").as_posix()
-            source, more = parse_source(file.read_bytes(), path, kind, slug)
+            source, more = parse_source(file.read_bytes(), path, kind.name, slug)
             problems += more
             if source is None:
                 broken.add(path)

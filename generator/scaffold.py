@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .cli import resolve_as_of
-from .core.source import KINDS
+from .core.kinds import KINDS
 
 _TEMPLATES = {
     "action": """---
@@ -101,17 +101,33 @@ The page's text.
 }
 
 
+def _generic(kind) -> str:
+    """A template for a type without one of its own (added to core/kinds.py): its model's required keys."""
+    schema = kind.model.model_json_schema()
+    lines = ["---", "title: TITLE", 'summary: "One or two sentences."']
+    for name in schema.get("required", ()):
+        if name in ("title", "summary"):
+            continue
+        spec = schema["properties"][name]
+        formats = {spec.get("format")} | {s.get("format") for s in spec.get("anyOf", ())}
+        value = ("{today}" if "date" in formats else "{today}T19:00" if "date-time" in formats
+                 else spec["enum"][0] if spec.get("enum") else "TEXT")
+        lines.append(f"{name}: {value}")
+    return "\n".join(lines + ["draft: true            # remove this line when it is written", "---", "",
+                               "The text.", ""])
+
+
 def new(root: Path, kind: str, slug: str) -> int:
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug):
         print(f"accompany: {slug!r}: use lowercase letters, digits, '-' and '_'", file=sys.stderr)
         return 2
-    path = root / KINDS[kind] / f"{slug}.md"
+    path = root / KINDS[kind].folder / f"{slug}.md"
     if path.exists():
         print(f"accompany: {path.relative_to(root)} already exists", file=sys.stderr)
         return 2
     now = resolve_as_of(None)
     today = now.date() if isinstance(now, datetime) else now
-    text = _TEMPLATES[kind].format(today=today.isoformat(), year=today.year,
+    text = _TEMPLATES.get(kind, _generic(KINDS[kind])).format(today=today.isoformat(), year=today.year,
                                    deadline=(today + timedelta(days=21)).isoformat())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

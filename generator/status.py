@@ -13,7 +13,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import buildrecord
-from .core.policy import Clock
 from .core.problems import ProblemsFound
 from .core.schedule import changes
 from .load import load, resolve_now, validated

@@ -15,8 +15,8 @@ from generator.cms.config import local_backend
 #: Published items of the sample that the CMS's relations offer.
 REFERENCES = {"defender": "lucia", "campaign": "rivers-not-bullets", "action": "UA-2026-031"}
 BODY = "\nWritten in the CMS, with a [link to how to help](../pages/how-to-help.md).\n"
-SUMMARY = re.compile(r"^ok as of .*?: (\d+) actions \(\d+ open\), (\d+) defenders, (\d+) tours, (\d+) campaigns, "
-                     r"(\d+) pages published; (\d+) withheld", re.M)
+SUMMARY = re.compile(r"^ok as of .*?: (\d+) actions \(\d+ open\), (\d+) defenders, (\d+) tours, (\d+) pages, "
+                     r"(\d+) campaigns published; (\d+) withheld", re.M)
 
 
 @pytest.fixture

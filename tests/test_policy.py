@@ -251,14 +251,14 @@ def _put(data, loc, value):
 
 
 def test_comments_are_stripped_from_every_text_of_every_kind_not_only_the_body():
-    from generator.core.model import MODELS
+    from generator.core.kinds import KINDS
 
     found, covered = [], set()
     entries = []
     for kind, data in _EVERY_TEXT.items():
-        commented, got = _comment_everywhere(MODELS[kind], data)
+        commented, got = _comment_everywhere(KINDS[kind].model, data)
         covered |= {(kind, ".".join(str(p) for p in loc)) for loc in got}
-        entries.append(Entry(Source(f"content/{kind}s/x.md", kind, "x", {}), MODELS[kind].model_validate(commented),
+        entries.append(Entry(Source(f"content/{kind}s/x.md", kind, "x", {}), KINDS[kind].model.model_validate(commented),
                              "Body <!-- COMMENTED -->"))
     result = publish(_catalogue(*entries), clock("2026-12-01T00:00"))
     assert sorted(e.kind for e in result.public.entries()) == ["action", "campaign", "defender", "page", "tour"]
@@ -302,7 +302,7 @@ def test_clock_needs_a_time_zone():
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from generator.core.site import _relative_path, relative_url  # noqa: E402
+from generator.core.urls import _relative_path, relative_url  # noqa: E402
 
 _SEGMENT = st.sampled_from(["actions", "a", "b", "tours", "x-1", ".", "..", ""])
 _PATH = st.lists(_SEGMENT, max_size=5).map("/".join)

@@ -1,6 +1,6 @@
 """Editing in the browser: Decap CMS, configured from the same models that ``accompany check`` uses.
 
-- ``content_types.py``: the content types to edit (the one place that reads ``MODELS`` and ``KINDS``).
+- ``content_types.py``: the content types to edit (the one place that reads the registry, core/kinds.py).
 - ``widgets.py``: each key of a model as a CMS field (widget, label, help text, required, default).
 - ``config.py``: the CMS configuration (collections, media, backend, languages) and the admin page's CSP.
 - ``admin.py``: the files of ``admin/``: the page, its configuration and the CMS bundle from npm.

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.model import MODELS, Content
-from ..core.source import KINDS
-
-#: How the interface names each type, and where an item appears on the site ({{slug}}: its file name).
-_LABELS = {
-    "action": ("Urgent actions", "Urgent action", "actions/{{slug}}/"),
-    "defender": ("Defender profiles", "Defender profile", "defenders/{{slug}}/"),
-    "tour": ("Speaker tours", "Speaker tour", "tours/{{slug}}/"),
-    "campaign": ("Campaigns", "Campaign", "campaigns/{{slug}}/"),
-    "page": ("Pages", "Page", "{{slug}}/"),
-}
+from ..core.kinds import KINDS
+from ..core.model import Content
 
 
 @dataclass(frozen=True)
@@ -35,12 +26,8 @@ class ContentType:
 
 
 def content_types() -> list[ContentType]:
-    """Every content type of the contract, in the order of the models."""
-    missing = sorted(set(MODELS) ^ set(KINDS))
-    if missing:  # a type with a model and no folder (or the reverse) cannot be edited: say so
-        raise LookupError(f"content types without both a model and a folder: {', '.join(missing)}")
-    types = []
-    for name, model in MODELS.items():
-        label, singular, preview = _LABELS.get(name, (name.capitalize() + "s", name.capitalize(), f"{name}s/{{{{slug}}}}/"))
-        types.append(ContentType(name, KINDS[name], model, label, singular, preview))
-    return types
+    """Every content type of the registry (core/kinds.py), in its order."""
+    return [ContentType(kind.name, kind.folder, kind.model, kind.many or kind.plural.capitalize(),
+                        kind.one or kind.name.capitalize(),
+                        f"{kind.section}/{{{{slug}}}}/" if kind.section else "{{slug}}/")
+            for kind in KINDS.values()]

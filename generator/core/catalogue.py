@@ -5,28 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .kinds import KINDS
 from .model import Entry
-from .source import KINDS
 
 
 @dataclass(frozen=True)
 class Catalogue:
     """Every valid file, by type and slug. Pages are keyed by their path under content/pages."""
 
-    actions: dict[str, Entry] = field(default_factory=dict)
-    defenders: dict[str, Entry] = field(default_factory=dict)
-    tours: dict[str, Entry] = field(default_factory=dict)
-    campaigns: dict[str, Entry] = field(default_factory=dict)
-    pages: dict[str, Entry] = field(default_factory=dict)
-    links: dict[str, list[tuple[tuple, str]]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, Entry]] = field(default_factory=lambda: {name: {} for name in KINDS})
+    """Type name (kinds.KINDS) to ``{slug: entry}``."""
+    links: dict[str, list[tuple[tuple, str, int]]] = field(default_factory=dict)
     """For each file, the files its Markdown links to: ``(key path, linked source path, line)``."""
 
     def of(self, kind: str) -> dict[str, Entry]:
-        return getattr(self, kind + "s")
+        return self.kinds[kind]
+
+    # The contract's own types, by name, for the code that is about them.
+    actions = property(lambda self: self.kinds["action"])
+    defenders = property(lambda self: self.kinds["defender"])
+    tours = property(lambda self: self.kinds["tour"])
+    campaigns = property(lambda self: self.kinds["campaign"])
+    pages = property(lambda self: self.kinds["page"])
 
     def entries(self) -> Iterable[Entry]:
-        for kind in KINDS:
-            yield from self.of(kind).values()
+        for files in self.kinds.values():
+            yield from files.values()
 
     def by_path(self) -> dict[str, Entry]:
         return {e.path: e for e in self.entries()}

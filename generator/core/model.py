@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -345,14 +345,6 @@ class Page(Content):
     order: int | None = None
     """Added by accompany: top-level pages appear in the navigation, sorted by order."""
 
-
-MODELS: dict[str, type[Content]] = {
-    "action": Action,
-    "defender": Defender,
-    "tour": Tour,
-    "campaign": Campaign,
-    "page": Page,
-}
 
 M = TypeVar("M", bound=Content)
 

@@ -37,6 +37,8 @@ PLACEHOLDER_TEXTS = frozenset({
     "About the tour.",
     "The campaign's story.",
     "The page's text.",
+    "TEXT",
+    "The text.",
 })
 
 #: Placeholders inside a text: the template's action id, "Dear ...", and a line that is only "...".

@@ -19,8 +19,7 @@ from .policy import Clock, action_status, withheld_reason
 from .stops import stop_times
 from .validate import Catalogue
 
-#: How long a stop without an end is taken to last (as Site.stop_is_past does).
-STOP_LENGTH = timedelta(hours=2)
+from .views import DEFAULT_STOP_LENGTH as STOP_LENGTH
 _JUST_BEFORE = timedelta(microseconds=1)
 
 

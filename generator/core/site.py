@@ -2,115 +2,24 @@
 
 Built from the public catalogue only, so nothing withheld can be reached from
 here. Renderers (pages, feeds, calendars, sheets) read this and nothing else.
+Every type's items are listed as the registry (kinds.py) orders them; actions
+are listed as :class:`~.views.ActionView`, every other type as its entry.
 """
 
 from __future__ import annotations
 
-import posixpath
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .model import Action, Entry, SiteConfig, Stop
+from .catalogue import Catalogue
+from .kinds import CONTRACT, KINDS, Kind
+from .model import Entry, SiteConfig
 from .policy import Clock, action_status, days_left
 from .stops import slugify, stop_times, stop_uid
-from .validate import Catalogue
-
-SECTIONS = {
-    "action": "actions",
-    "defender": "defenders",
-    "tour": "tours",
-    "campaign": "campaigns",
-}
-
-
-def entry_url(kind: str, slug: str) -> str:
-    """The site-relative URL of an item: ``actions/river-guardians/``; the home page is ``""``."""
-    if kind == "page":
-        if slug == "index":
-            return ""
-        if slug.endswith("/index"):
-            slug = slug[: -len("/index")]
-        return slug + "/"
-    return f"{SECTIONS[kind]}/{slug}/"
-
-
-def relative_url(target: str, start: str) -> str:
-    """``target`` (site-relative, directory style) as a link from the page at ``start``."""
-    fragment = ""
-    if "#" in target:
-        target, fragment = target.split("#", 1)
-        fragment = "#" + fragment
-    base = start if start.endswith("/") or not start else posixpath.dirname(start) + "/"
-    rel = _relative_path(target, base) if target != base else "."
-    if target.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    if rel == "./":
-        rel = "./"
-    return rel + fragment
-
-
-def _relative_path(target: str, base: str) -> str:
-    """``posixpath.relpath("/" + target, "/" + base)``, without its normalising for plain paths.
-
-    Every page links to a dozen others: this runs for each link of each page.
-    """
-    targets, bases = target.split("/"), base.split("/")
-    if "." in targets or ".." in targets or "." in bases or ".." in bases:
-        return posixpath.relpath("/" + target, "/" + base)
-    targets, bases = [p for p in targets if p], [p for p in bases if p]
-    common = 0
-    for mine, theirs in zip(targets, bases):
-        if mine != theirs:
-            break
-        common += 1
-    return "/".join([".."] * (len(bases) - common) + targets[common:]) or "."
-
-
-@dataclass(frozen=True)
-class ActionView:
-    entry: Entry
-    url: str
-    status: str
-    """As shown today: open, closed or resolved."""
-    days_left: int | None
-    updated: date
-    """The newest of issued and the updates' dates."""
-    updates: tuple
-    """Newest first."""
-
-    @property
-    def meta(self) -> Action:
-        return self.entry.meta
-
-
-@dataclass(frozen=True)
-class StopView:
-    tour: Entry
-    index: int
-    stop: Stop
-    starts: datetime
-    """Aware, in the stop's own time zone."""
-    ends: datetime | None
-    zone: str
-    uid: str
-    """Stable calendar UID (without domain): the stop id, else tour slug, city and date."""
-    anchor: str
-    url: str
-    actions: tuple[ActionView, ...]
-
-    @property
-    def status(self) -> str:
-        return self.stop.status
-
-    @property
-    def mode(self) -> str:
-        """in person, online or hybrid, from venue/city and online."""
-        physical = bool(self.stop.venue or self.stop.address or self.stop.city)
-        if self.stop.online and physical:
-            return "hybrid"
-        return "online" if self.stop.online else "in person"
+from .urls import entry_url
+from .views import ActionView, StopView
 
 
 @dataclass
@@ -128,8 +37,9 @@ class Site:
 
     # ---- addresses
 
-    def url(self, entry: Entry) -> str:
-        return entry_url(entry.kind, entry.slug)
+    def url(self, item: Entry | ActionView) -> str:
+        """The site-relative address of an item's page."""
+        return item.url if isinstance(item, ActionView) else entry_url(item.kind, item.slug)
 
     def absolute(self, url: str) -> str:
         return self.config.site_url + url
@@ -144,49 +54,64 @@ class Site:
 
     # ---- collections, in the order readers expect
 
+    def listed(self, kind: str) -> list:
+        """The public items of a type, in the order of its registry entry: views for actions, else entries."""
+        return self._listed[kind]
+
     @cached_property
+    def _listed(self) -> dict[str, list]:
+        out = {}
+        for kind in KINDS.values():
+            views = self.actions.values() if kind.name == "action" else self.catalogue.of(kind.name).values()
+            out[kind.name] = kind.order(views, self)
+        return out
+
+    @property
     def actions_ordered(self) -> list[ActionView]:
         """Open first, soonest deadline first; then resolved and closed, newest first."""
-        open_ = sorted((a for a in self.actions.values() if a.status == "open"),
-                       key=lambda a: (a.meta.deadline, a.meta.id))
-        rest = sorted((a for a in self.actions.values() if a.status != "open"),
-                      key=lambda a: (a.updated, a.meta.issued, a.meta.id), reverse=True)
-        return open_ + rest
+        return self.listed("action")
 
     @cached_property
     def open_actions(self) -> list[ActionView]:
         return [a for a in self.actions_ordered if a.status == "open"]
 
-    @cached_property
+    @property
     def defenders(self) -> list[Entry]:
-        return sorted(self.catalogue.defenders.values(), key=lambda d: (d.meta.name.casefold(), d.slug))
+        return self.listed("defender")
 
-    @cached_property
+    @property
     def tours(self) -> list[Entry]:
-        first = {}
-        for stop in self.stops:
-            first.setdefault(stop.tour.slug, stop.starts)
-        return sorted(self.catalogue.tours.values(), key=lambda t: (first[t.slug], t.slug), reverse=True)
+        return self.listed("tour")
 
-    @cached_property
+    @property
     def campaigns(self) -> list[Entry]:
-        return sorted(self.catalogue.campaigns.values(), key=lambda c: (c.meta.starts, c.slug), reverse=True)
+        return self.listed("campaign")
 
     @property
     def pages(self) -> dict[str, Entry]:
         return self.catalogue.pages
 
+    def first_start(self, tour: Entry) -> datetime:
+        """When the tour's first stop starts."""
+        return self._first_starts[tour.slug]
+
+    @cached_property
+    def _first_starts(self) -> dict[str, datetime]:
+        first: dict[str, datetime] = {}
+        for stop in self.stops:
+            first.setdefault(stop.tour.slug, stop.starts)
+        return first
+
     def stop_is_past(self, stop: StopView) -> bool:
-        end = stop.ends or (stop.starts + timedelta(hours=2))
-        return end < self.clock.now
+        return stop.past
 
     @cached_property
     def upcoming_stops(self) -> list[StopView]:
-        return [s for s in self.stops if not self.stop_is_past(s)]
+        return [s for s in self.stops if s.upcoming]
 
     @cached_property
     def past_stops(self) -> list[StopView]:
-        return [s for s in reversed(self.stops) if self.stop_is_past(s)]
+        return [s for s in reversed(self.stops) if s.past]
 
     def tour_stops(self, tour: Entry) -> list[StopView]:
         return [s for s in self.stops if s.tour.slug == tour.slug]
@@ -229,49 +154,43 @@ class Site:
             slugs.update(item.defenders)
         return [d for d in self.defenders if d.slug in slugs]
 
-    def action_by_id(self, action_id: str) -> ActionView | None:
-        return self._ids.get(action_id)
-
-    @cached_property
-    def _ids(self) -> dict[str, ActionView]:
-        return {a.meta.id: a for a in self.actions.values()}
-
     # ---- countries and themes
 
     @cached_property
+    def placed(self) -> list[Kind]:
+        """The types listed on country and theme pages."""
+        return [kind for kind in KINDS.values() if kind.placed]
+
+    @cached_property
+    def placed_since(self) -> list[Kind]:
+        """The placed types added to the contract's: country and theme pages list them generically."""
+        return [kind for kind in self.placed if kind.name not in CONTRACT]
+
+    @cached_property
     def countries(self) -> dict[str, dict[str, list]]:
-        """ISO code to the public actions, defenders and stops there (as consent allows)."""
+        """ISO code to the public items there (as consent allows), by type (``actions``...) and ``stops``."""
         out: dict[str, dict[str, list]] = {}
 
         def bucket(code: str) -> dict[str, list]:
-            return out.setdefault(code, {"actions": [], "defenders": [], "stops": [], "tours": []})
+            return out.setdefault(code, {**{kind.plural: [] for kind in self.placed}, "stops": []})
 
-        for action in self.actions_ordered:
-            bucket(action.meta.country)["actions"].append(action)
-        for defender in self.defenders:
-            if defender.meta.country:  # None when consent.location is none
-                bucket(defender.meta.country)["defenders"].append(defender)
+        for kind in self.placed:
+            for item in self.listed(kind.name):
+                if item.meta.country:  # a profile's is None when consent.location is none
+                    bucket(item.meta.country)[kind.plural].append(item)
         for stop in self.stops:
             if stop.stop.country:
                 bucket(stop.stop.country)["stops"].append(stop)
-        for tour in self.tours:
-            if tour.meta.country:
-                bucket(tour.meta.country)["tours"].append(tour)
         return dict(sorted(out.items()))
 
     @cached_property
     def themes(self) -> dict[str, dict[str, list]]:
-        """Theme slug to the public actions, tours and defenders that carry it."""
-        out = {slug: {"actions": [], "tours": [], "defenders": []} for slug in self.config.settings.themes}
-        for action in self.actions_ordered:
-            for t in action.meta.themes:
-                out[t]["actions"].append(action)
-        for tour in self.tours:
-            for t in tour.meta.themes:
-                out[t]["tours"].append(tour)
-        for defender in self.defenders:
-            for t in defender.meta.themes:
-                out[t]["defenders"].append(defender)
+        """Theme slug to the public items that carry it, by type."""
+        out = {slug: {kind.plural: [] for kind in self.placed} for slug in self.config.settings.themes}
+        for kind in self.placed:
+            for item in self.listed(kind.name):
+                for slug in item.meta.themes:
+                    out[slug][kind.plural].append(item)
         return {k: v for k, v in out.items() if any(v.values())}
 
     def country_url(self, code: str | None) -> str | None:
@@ -310,7 +229,8 @@ def build_site(public: Catalogue, config: SiteConfig, clock: Clock, unlinked: fr
             uid = stop_uid(tour.slug, stop, starts)
             anchor = "stop-" + slugify(uid)
             featured = tuple(ids[a] for a in stop.actions if a in ids)
-            stops.append(StopView(tour, i, stop, starts, ends, zone, uid, anchor,
-                                  entry_url("tour", tour.slug) + "#" + anchor, featured))
+            view = StopView(tour, i, stop, starts, ends, zone, uid, anchor,
+                            entry_url("tour", tour.slug) + "#" + anchor, featured)
+            stops.append(replace(view, past=view.end < clock.now))
     site.stops = sorted(stops, key=lambda s: (s.starts, s.tour.slug, s.index))
     return site

@@ -5,15 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-#: The content types of the contract and the folder each lives in.
-KINDS: Mapping[str, str] = {
-    "action": "content/actions",
-    "defender": "content/defenders",
-    "tour": "content/tours",
-    "page": "content/pages",
-    "campaign": "campaigns",
-}
-
+#: Where images live (the content types' folders are in kinds.py).
 MEDIA_DIR = "content/media"
 
 

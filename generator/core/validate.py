@@ -10,20 +10,18 @@ import difflib
 import re
 import types
 import typing
-from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .catalogue import Catalogue
 from .fields import _SLUG, _url
-from .model import MODELS, Entry, Private, Settings, SiteConfig
+from .kinds import KINDS
+from .model import Entry, Private, Settings, SiteConfig
 from .placeholders import placeholder_problems
 from .problems import Problem, format_key
-from .references import RESERVED_PAGES, Referrer, cross_references, markdown_texts, text_problems  # noqa: F401 (re-exported)
-from .source import KINDS, Project, Source
+from .references import Referrer, cross_references, text_problems
+from .source import Project, Source
 from .stops import slugify
 
 
@@ -260,7 +258,7 @@ def validate(project: Project, config: SiteConfig | None,
         if slug_problem:
             problems.append(slug_problem)
             continue
-        record, more = validate_record(source, MODELS[source.kind], source.data)
+        record, more = validate_record(source, KINDS[source.kind].model, source.data)
         problems += more
         referrers.append(Referrer(source, record))
         if record is None:
@@ -273,7 +271,7 @@ def validate(project: Project, config: SiteConfig | None,
 
     readable = {r.path for r in referrers}
     unknowable_ids = any(
-        path.startswith(KINDS["action"] + "/") and (path not in readable or not isinstance(_raw_id(referrers, path), str))
+        path.startswith(KINDS["action"].folder + "/") and (path not in readable or not isinstance(_raw_id(referrers, path), str))
         for path in broken
     )
     more = cross_references(referrers, catalogue, config, frozenset(broken), unknowable_ids)

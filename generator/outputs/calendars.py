@@ -29,13 +29,11 @@ from functools import cached_property, lru_cache
 
 from icalendar import Calendar, Event, Timezone, vDuration, vText
 
-from ..core.site import StopView
+from ..core.views import StopView
 from ..core.stops import is_fixed_offset, slugify
 from . import Output
 from .pages import Link
 
-#: Events written without ``ends`` last this long: an evening talk with questions.
-DEFAULT_DURATION = timedelta(hours=2)
 #: How often subscribed clients should fetch a calendar again (RFC 7986 REFRESH-INTERVAL).
 REFRESH = timedelta(hours=6)
 PRODID = "-//accompany//accompany calendars//EN"
@@ -91,13 +89,6 @@ def stop_when(stop: StopView, fmt) -> str:
     """``Sunday, March 28, 2027, 7:00 PM (London (BST))``: local time, and the zone it is in."""
     zone = "UTC" if stop.zone == "UTC" else fmt.zone(stop.starts, stop.zone)
     return f"{fmt.weekday_date(stop.starts.date())}, {fmt.time(stop.starts)} ({zone})"
-
-
-def stop_end(stop: StopView) -> datetime:
-    """The stop's end, or its start plus :data:`DEFAULT_DURATION` (elapsed time, across a clock change)."""
-    if stop.ends is not None:
-        return stop.ends
-    return (stop.starts.astimezone(timezone.utc) + DEFAULT_DURATION).astimezone(stop.starts.tzinfo)
 
 
 def status_prefix(stop: StopView) -> str:
@@ -241,7 +232,7 @@ class Calendars(Output):
         zones = sorted({s.zone for s in stops if not is_fixed_offset(s.zone)} - {"UTC"})
         if stops:
             first = date(min(s.starts for s in stops).year, 1, 1)
-            last = date(max(stop_end(s) for s in stops).year + 1, 1, 1)
+            last = date(max(s.end for s in stops).year + 1, 1, 1)
         else:
             zones = sorted({self.ctx.site.clock.timezone.key} - {"UTC"}) or []
             first = date(self.ctx.site.today.year, 1, 1)
@@ -261,7 +252,7 @@ class Calendars(Output):
         event.add("uid", f"{stop.uid}@{uid_domain(site.config.settings.tag_authority)}")
         event.add("dtstamp", site.clock.now.astimezone(timezone.utc))
         event.add("dtstart", _calendar_time(stop, stop.starts))
-        event.add("dtend", _calendar_time(stop, stop_end(stop)))
+        event.add("dtend", _calendar_time(stop, stop.end))
         event.add("summary", status_prefix(stop) + self.event_title(stop))
         event.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(stop.status, "CONFIRMED"))
         place = stop_place(stop, fmt.country)

@@ -39,8 +39,9 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 from markupsafe import Markup, escape
 
+from ..core.kinds import KINDS
 from ..core.model import Contact, Entry
-from ..core.site import ActionView, StopView
+from ..core.views import ActionView, StopView
 from . import Context, Output
 from .calendars import Calendars, status_prefix, stop_place, stop_when, tour_calendar_path, webcal
 from .hubs import declare_hub, json_hubs
@@ -169,24 +170,6 @@ def tag_uri(authority: str, specific: str) -> str:
     return f"tag:{authority}:{specific}"
 
 
-def closure_date(action: ActionView) -> date | None:
-    """The day an action was closed or resolved, from its content alone; None while it is open.
-
-    An open action past its deadline closed on the deadline's day. An action
-    marked closed closed on its deadline, or on its newest update when that is
-    earlier (it was closed early) or when it has no deadline. A resolved action
-    was resolved on its newest update (the news), else on the day it was issued.
-    """
-    meta = action.meta
-    if action.status == "open":
-        return None
-    if action.status == "resolved" or meta.deadline is None:
-        return action.updated
-    if meta.status == "open":
-        return meta.deadline
-    return min(meta.deadline, action.updated)
-
-
 def update_keys(updates) -> list[str]:
     """Each update's id part, in file order: its date, with ``-2``, ``-3`` for more on the same day."""
     seen: Counter = Counter()
@@ -296,10 +279,11 @@ class FeedItems:
 
     # ---- every entry, made once
 
-    def carried(self, actions=(), tours=(), tours_alone=(), stops=()) -> list[Item]:
-        """Every entry of ``actions``, of ``tours`` and their stops, of ``tours_alone`` (without their stops)
-        and of ``stops``, in that order."""
+    def carried(self, actions=(), tours=(), tours_alone=(), stops=(), items=()) -> list[Item]:
+        """Every entry of ``actions``, of ``tours`` and their stops, of ``tours_alone`` (without their stops),
+        of ``stops``, and of ``items`` of the other types with entries (kinds.Kind.feed_date), in that order."""
         out = [item for a in actions for item in self._actions[a.meta.id]]
+        out += [self.item(entry) for entry in items]
         for tour in tours:
             out.append(self._tours[tour.slug])
             out += [self._stops[s.tour.slug, s.index] for s in self._stops_of[tour.slug]]
@@ -328,6 +312,25 @@ class FeedItems:
         """Each stop's entry, made once though it is in its tour's feeds and its country's."""
         return {(s.tour.slug, s.index): self.stop(s) for s in self.site.stops}
 
+    # ---- one entry per item (types added to the registry)
+
+    def item(self, entry: Entry) -> Item:
+        """An item of a type whose entries are the items themselves, dated as its registry entry says."""
+        kind = KINDS[entry.kind]
+        meta = entry.meta
+        page = self.absolute(self.site.url(entry))
+        dated = self.day(kind.feed_date(meta))
+        return Item(id=tag_uri(self.authority, f"{kind.name}/{entry.slug}"),
+                    title=f"{kind.one or kind.name.capitalize()}: {kind.heading(meta)}", url=page,
+                    published=dated, updated=dated, summary=" ".join((meta.summary or "").split()),
+                    content=Later(self._item_html, entry, page, self.image(meta)),
+                    categories=self.categories(meta.country, meta.themes, meta.campaigns))
+
+    def _item_html(self, entry: Entry, page: str, image: Markup) -> Markup:
+        return _join([_p(" ".join((entry.meta.summary or "").split())), image,
+                      self.rich(entry, entry.body, ("body",), page),
+                      _p(_a(page, f"Read it on our site: {KINDS[entry.kind].heading(entry.meta)}"))])
+
     # ---- actions
 
     def action(self, action: ActionView) -> list[Item]:
@@ -337,7 +340,7 @@ class FeedItems:
         cats = self.categories(meta.country, meta.themes, meta.campaigns)
         related = self.print_links(action)
         issued = self.day(meta.issued)
-        closed = closure_date(action)
+        closed = action.closed_on
         closed_day = self.day(closed) if closed else None
         items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"), title=f"Urgent action: {meta.title}", url=page,
                       published=issued, updated=closed_day or issued, summary=" ".join(meta.summary.split()),
@@ -563,11 +566,13 @@ class Feeds(Output):
             for slug in dict.fromkeys(action.meta.campaigns):
                 campaign_actions.setdefault(slug, []).append(action)
         action_pages = tuple(a.url for a in site.actions_ordered)
+        dated = [kind for kind in KINDS.values() if kind.feed_date is not None]
         tour_pages = tuple(site.url(t) for t in site.tours)
         out = [
             Feed("all", "Everything", "Every urgent action with its updates, closure or good news, and every "
                  "speaker tour and event.", "Everything", ("", "subscribe/"),
-                 partial(carried, actions=site.actions_ordered, tours=site.tours)),
+                 partial(carried, actions=site.actions_ordered, tours=site.tours,
+                         items=[e for kind in dated for e in site.listed(kind.name)])),
             Feed("actions", "Urgent actions", "Each new urgent action, each update, and the news when an action "
                  "closes or ends well.", "Urgent actions", ("actions/", *action_pages),
                  partial(carried, actions=site.actions_ordered)),
@@ -578,24 +583,31 @@ class Feeds(Output):
                  "events stay, marked.", "Tours and events", ("tours/", *tour_pages),
                  partial(carried, tours=site.tours)),
         ]
+        for kind in dated:
+            out.append(Feed(kind.section, kind.title, f"Each new item: {kind.title.lower()}.", kind.title,
+                            (kind.section + "/", *(site.url(e) for e in site.listed(kind.name))),
+                            partial(carried, items=site.listed(kind.name))))
         for campaign in site.campaigns:
             out.append(Feed(f"campaigns/{campaign.slug}", campaign.meta.title,
                             f"Urgent actions, tours and events of the campaign \u201c{campaign.meta.title}\u201d.",
                             "Campaigns", (site.url(campaign),),
                             partial(carried, actions=campaign_actions.get(campaign.slug, []),
-                                    tours=site.campaign_tours(campaign))))
+                                    tours=site.campaign_tours(campaign),
+                                    items=[e for k in dated for e in site.listed(k.name)
+                                           if campaign.slug in e.meta.campaigns])))
         for code, bucket in site.countries.items():
             name = fmt.country(code)
             # A tour's stops may be elsewhere: the country's own stops instead.
             out.append(Feed(f"countries/{code.lower()}", name, f"Urgent actions, tours and events: {name}.",
                             "Countries", (f"countries/{code.lower()}/",),
                             partial(carried, actions=bucket["actions"], tours_alone=bucket["tours"],
-                                    stops=bucket["stops"])))
+                                    stops=bucket["stops"], items=[e for k in dated for e in bucket.get(k.plural, ())])))
         for slug, bucket in site.themes.items():
             label = site.config.settings.themes[slug]
             out.append(Feed(f"themes/{slug}", label, f"Urgent actions, tours and events about {label.lower()}.",
                             "Themes", (f"themes/{slug}/",),
-                            partial(carried, actions=bucket["actions"], tours=bucket["tours"])))
+                            partial(carried, actions=bucket["actions"], tours=bucket["tours"],
+                                    items=[e for k in dated for e in bucket.get(k.plural, ())])))
         return out
 
     @cached_property

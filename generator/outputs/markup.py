@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Callable, Mapping
+from typing import Mapping
 
 import markdown
 import nh3
@@ -25,7 +25,8 @@ from markupsafe import Markup
 
 from ..core import links
 from ..core.problems import Problem, format_key
-from ..core.site import Site, entry_url, relative_url
+from ..core.site import Site
+from ..core.urls import entry_url, relative_url
 from ..core.source import MEDIA_DIR
 
 TAGS = {
@@ -199,5 +200,3 @@ def plain_text(html: str) -> str:
     text = _html.unescape(text)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in text.splitlines())).strip()
 
-
-Resolver = Callable[[str], str]

@@ -20,8 +20,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..core.kinds import KINDS
 from ..core.model import Entry
-from ..core.site import ActionView, Site, entry_url, relative_url
+from ..core.site import Site
+from ..core.urls import relative_url
+from ..core.views import ActionView
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 
@@ -62,7 +65,6 @@ class StagedPage:
     template: str
     description: str = ""
     context: dict | None = None
-    lang: str | None = None
 
     @property
     def path(self) -> str:
@@ -133,24 +135,17 @@ class PageRenderer:
         out: list[StagedPage] = []
         home = site.home()
         out.append(StagedPage("", home.meta.title if home else site.config.site_name, "home.html",
-                              (home.meta.summary or "") if home else "", {"page": home}, home.meta.lang if home else None))
-        out.append(StagedPage("actions/", "Urgent actions", "actions.html",
-                              "Urgent actions: write to the authorities to protect human rights defenders at risk."))
-        for action in site.actions.values():
-            out.append(StagedPage(action.url, action.meta.title, "action.html", action.meta.summary,
-                                  {"action": action}, action.meta.lang))
-        out.append(StagedPage("defenders/", "Defenders", "defenders.html", "The human rights defenders we accompany."))
-        for defender in site.defenders:
-            out.append(StagedPage(site.url(defender), defender.meta.name, "defender.html", defender.meta.summary,
-                                  {"defender": defender}, defender.meta.lang))
-        out.append(StagedPage("tours/", "Speaker tours", "tours.html", "Meet the defenders on tour: upcoming and past events."))
-        for tour in site.tours:
-            out.append(StagedPage(site.url(tour), tour.meta.title, "tour.html", tour.meta.summary,
-                                  {"tour": tour, "stops": site.tour_stops(tour)}, tour.meta.lang))
-        out.append(StagedPage("campaigns/", "Campaigns", "campaigns.html", "Our campaigns."))
-        for campaign in site.campaigns:
-            out.append(StagedPage(site.url(campaign), campaign.meta.title, "campaign.html", campaign.meta.summary,
-                                  {"campaign": campaign}, campaign.meta.lang))
+                              (home.meta.summary or "") if home else "", {"page": home}))
+        for kind in KINDS.values():
+            if kind.section and kind.index_template:
+                out.append(StagedPage(kind.section + "/", kind.title, kind.index_template, kind.description,
+                                      {"kind": kind}))
+            for item in site.listed(kind.name):
+                if kind.name == "page" and item.slug == "index":
+                    continue  # the home page, above
+                meta = item.meta
+                out.append(StagedPage(site.url(item), kind.heading(meta),
+                                      kind.item_template, meta.summary or "", {kind.name: item, "item": item, "kind": kind}))
         out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
         for code, items in site.countries.items():
             out.append(StagedPage(site.country_url(code), self.fmt.country(code), "country.html",
@@ -162,10 +157,6 @@ class PageRenderer:
             label = site.config.settings.themes[slug]
             out.append(StagedPage(site.theme_url(slug), label, "theme.html", f"{label}: actions, tours and defenders.",
                                   {"theme": slug, "label": label, "items": items}))
-        for slug, page in site.pages.items():
-            if slug != "index":
-                out.append(StagedPage(entry_url("page", slug), page.meta.title, "page.html",
-                                      page.meta.summary or "", {"page": page}, page.meta.lang))
         return out
 
     # ---- rendering
@@ -230,7 +221,6 @@ class PageRenderer:
             "site": site,
             "settings": site.config.settings,
             "here": here,
-            "page_lang": page.lang,
             "site_lang": site.config.settings.language,
             "url": url,
             "md": md,

@@ -39,7 +39,7 @@ import nh3
 import segno
 from markupsafe import Markup
 
-from ..core.site import ActionView, StopView
+from ..core.views import ActionView, StopView
 from ..core.stops import slugify
 from . import Output
 from .headers import CSP

@@ -1,0 +1,138 @@
+"""The content types, once: every list of types in the generator iterates this registry.
+
+Reading (which folders), validation (which model, which addresses are taken),
+the site graph (sections, order, country and theme pages), the pages (index
+and item templates), the navigation, the feeds (which types have entries, and
+their date), the command line (``accompany new``, ``check``'s summary), the
+editing page and the documentation tests all ask :data:`KINDS`.
+
+Adding a type is: a model in ``model.py``, a :class:`Kind` here, its two page
+templates in ``theme/accompany/`` (or the generic ``item.html`` and
+``index.html``), its keys in VOLUNTEERS.md, and, if volunteers start it with
+``accompany new``, a template in ``scaffold.py``. See generator/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Iterable
+
+from .model import Action, Campaign, Content, Defender, Page, Tour
+
+
+Order = Callable[[Iterable, Any], list]
+"""``order(views, site)``: items in the order readers expect them."""
+
+
+def _newest_first(key: Callable[[Any], Any]) -> Order:
+    return lambda views, site: sorted(views, key=key, reverse=True)
+
+
+def _by(key: Callable[[Any], Any]) -> Order:
+    return lambda views, site: sorted(views, key=key)
+
+
+def _tours_in_order(views: Iterable, site) -> list:
+    """The tour whose first stop is latest first."""
+    return sorted(views, key=lambda t: (site.first_start(t), t.slug), reverse=True)
+
+
+def _actions_in_order(views: Iterable, site) -> list:
+    """Open first, soonest deadline first; then resolved and closed, newest first."""
+    views = list(views)
+    open_ = sorted((a for a in views if a.status == "open"), key=lambda a: (a.meta.deadline, a.meta.id))
+    rest = sorted((a for a in views if a.status != "open"),
+                  key=lambda a: (a.updated, a.meta.issued, a.meta.id), reverse=True)
+    return open_ + rest
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A content type: where its files live, what they hold, and how the site shows them."""
+
+    name: str
+    """As volunteers and the command line say it: ``action`` (``accompany new action``)."""
+    plural: str
+    """``actions``: counts in messages."""
+    folder: str
+    """Where its files live, from the project's root: ``content/actions``."""
+    model: type[Content]
+    """The front matter's record (model.py)."""
+    section: str | None
+    """The first part of its pages' addresses (``actions`` for ``actions/<slug>/``); None: at the root (pages)."""
+    title: str = ""
+    """The title of its index page."""
+    nav: str = ""
+    """Its section's title in the navigation ("" for none)."""
+    description: str = ""
+    """The index page's description (search engines, link previews)."""
+    label: str = ""
+    """How messages call one of them: "left out of this action"."""
+    one: str = ""
+    """One of them, as a heading says it: "Urgent action" (the editing page)."""
+    many: str = ""
+    """Several, as a heading says it: "Urgent actions"."""
+    item_template: str = "item.html"
+    index_template: str = "index.html"
+    order: Order = _by(lambda v: (v.meta.title.casefold(), v.slug))
+    """Its public items in the order readers expect (on its index, on country and theme pages)."""
+    heading: Callable[[Content], str] = lambda meta: meta.title
+    """What its page is called: the title, or a profile's name."""
+    placed: bool = False
+    """Listed on the pages of the countries and themes its items carry."""
+    feed_date: Callable[[Content], date] | None = None
+    """For a type with feed entries of one per item (new types): the date an item is dated by.
+    Actions and tours have entries of their own (updates, closures, stops): outputs/feeds.py."""
+    recursive: bool = False
+    """Files in sub-folders too (pages)."""
+
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("action", "actions", "content/actions", Action, "actions", title="Urgent actions", nav="Urgent actions",
+         description="Urgent actions: write to the authorities to protect human rights defenders at risk.",
+         label="action", one="Urgent action", many="Urgent actions", item_template="action.html", index_template="actions.html", order=_actions_in_order,
+         placed=True),
+    Kind("defender", "defenders", "content/defenders", Defender, "defenders", title="Defenders", nav="Defenders",
+         description="The human rights defenders we accompany.", label="profile", one="Defender profile",
+         many="Defender profiles", item_template="defender.html",
+         index_template="defenders.html", order=_by(lambda d: (d.meta.name.casefold(), d.slug)),
+         heading=lambda meta: meta.name, placed=True),
+    Kind("tour", "tours", "content/tours", Tour, "tours", title="Speaker tours", nav="Tours",
+         description="Meet the defenders on tour: upcoming and past events.", label="tour", one="Speaker tour",
+         many="Speaker tours",
+         item_template="tour.html", index_template="tours.html", order=_tours_in_order, placed=True),
+    Kind("page", "pages", "content/pages", Page, None, label="page", one="Page", many="Pages", item_template="page.html",
+         index_template="", recursive=True),
+    Kind("campaign", "campaigns", "campaigns", Campaign, "campaigns", title="Campaigns", nav="Campaigns",
+         description="Our campaigns.", label="campaign", one="Campaign", many="Campaigns", item_template="campaign.html",
+         index_template="campaigns.html", order=_newest_first(lambda c: (c.meta.starts, c.slug))),
+)}
+"""Every content type, in the order files are read and listed."""
+
+#: The types of the content contract: their country and theme sections are written out in the
+#: templates; a type added since is listed there generically (macros.html, more_items).
+CONTRACT = frozenset({"action", "defender", "tour", "page", "campaign"})
+
+#: The order of the sections in the navigation (the rest follow in registry order).
+NAV_ORDER = ("action", "tour", "defender", "campaign")
+
+#: Addresses accompany makes besides the types' sections: no page may take them.
+GENERATED = ("countries", "themes", "media", "subscribe", "feeds", "calendars", "sheets", "assets", "search",
+             "404", "admin")
+
+
+def sections() -> list[Kind]:
+    """The types with a section of their own (not pages), in the navigation's order."""
+    ranked = {name: i for i, name in enumerate(NAV_ORDER)}
+    return sorted((k for k in KINDS.values() if k.section), key=lambda k: ranked.get(k.name, len(ranked)))
+
+
+def reserved() -> frozenset[str]:
+    """First parts of addresses that a page under content/pages may not use."""
+    return frozenset(k.section for k in KINDS.values() if k.section) | frozenset(GENERATED)
+
+
+def folders() -> dict[str, str]:
+    """Type name to its folder."""
+    return {name: kind.folder for name, kind in KINDS.items()}
