@@ -144,8 +144,20 @@ def test_entries_link_the_print_sheet_that_the_sheets_output_offers(monkeypatch)
                        (f"{SITE}actions/river-guardians/sheet.pdf", "application/pdf", "PDF")]
     assert f'href="{SITE}actions/river-guardians/sheet.pdf"' in entry.find(f"{ATOM}content").text
     item = next(i for i in json.loads(files["feeds/actions-open.json"])["items"] if i["id"].endswith("UA-2026-031"))
-    assert item["attachments"][1] == {"url": f"{SITE}actions/river-guardians/sheet.pdf",
-                                      "mime_type": "application/pdf", "title": "PDF"}
+    assert item["attachments"] == [
+        {"url": f"{SITE}actions/river-guardians/print/", "mime_type": "text/html", "title": "Print this action"},
+        {"url": f"{SITE}actions/river-guardians/sheet.pdf", "mime_type": "application/pdf", "title": "PDF"}]
+
+
+def test_every_attachment_has_its_real_type(sample):
+    item = next(i for i in json.loads(sample["feeds/actions-open.json"])["items"] if i["id"].endswith("UA-2026-031"))
+    assert [(a["url"], a["mime_type"]) for a in item["attachments"]] == [
+        (f"{SITE}actions/river-guardians/print/", "text/html"),
+        (f"{SITE}actions/river-guardians/river-guardians.pdf", "application/pdf")]
+    root = ElementTree.fromstring(sample["feeds/actions-open.atom.xml"])
+    entry = next(e for e in root.findall(f"{ATOM}entry") if e.find(f"{ATOM}id").text == TAG + "action/UA-2026-031")
+    assert [link.get("type") for link in entry.findall(f"{ATOM}link") if link.get("rel") == "related"] == [
+        "text/html", "application/pdf"]
 
 
 # ---------------------------------------------------------------- what the entries are

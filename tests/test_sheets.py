@@ -214,8 +214,8 @@ def _structure(pdf: PdfReader) -> list:
 
 
 @pytest.mark.parametrize("slug, pdf, says", [
-    ("journalist-detained", CLOSED, ["Closed", "Do not send letters: late appeals can do harm."]),
-    ("land-defenders-released", RESOLVED, ["Resolved: good news", "Do not send letters: this action is over.",
+    ("journalist-detained", CLOSED, ["Closed", "Please do not send letters now: late appeals can do harm."]),
+    ("land-defenders-released", RESOLVED, ["Resolved: good news", "Please do not send further letters on this action.",
                                            "a judge dropped all charges and both defenders walked free"]),
 ])
 def test_closed_and_resolved_sheets_say_so_without_letter_addresses_or_steps(loaded, rendered, slug, pdf, says):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..core.model import Contact
 from ..core.site import ActionView, Site
-from ..outputs.feeds import update_keys
+from ..outputs.feeds.model import update_keys
 from ..outputs.markup import MarkupRenderer, absolutize
 from .text import html_to_text
 

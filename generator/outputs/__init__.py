@@ -17,6 +17,7 @@ on each, while the engines run: an output may start slow work early in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import jinja2
@@ -24,6 +25,7 @@ import jinja2
 from ..core.site import Site
 from .l10n import Formatter
 from .markup import MarkupRenderer
+from .wording import Wording
 from .pages import Extras
 
 
@@ -39,6 +41,11 @@ class Context:
     fmt: Formatter
     cache: "Cache | None" = None
     """Content-addressed store for expensive results (PDFs), kept between builds."""
+
+    @cached_property
+    def words(self) -> Wording:
+        """The shared sentences (status lines, stop titles and places), in the site's language."""
+        return Wording(self.fmt)
 
 
 class Cache:

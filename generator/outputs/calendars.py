@@ -68,32 +68,9 @@ def webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-def stop_place(stop: StopView, country_name) -> str:
-    """Where a stop happens in one line: venue, address, city, country (any that are given)."""
-    s = stop.stop
-    parts = [s.venue] + [line.strip() for line in (s.address or "").splitlines()] + [s.city]
-    parts.append(country_name(s.country) if s.country else None)
-    seen: list[str] = []
-    for part in parts:
-        if part and part not in seen:
-            seen.append(part)
-    return ", ".join(seen)
-
-
 def tour_calendar_path(slug: str) -> str:
     """Where the calendar of the tour ``slug`` is."""
     return f"calendars/tours/{slug}.ics"
-
-
-def stop_when(stop: StopView, fmt) -> str:
-    """``Sunday, March 28, 2027, 7:00 PM (London (BST))``: local time, and the zone it is in."""
-    zone = "UTC" if stop.zone == "UTC" else fmt.zone(stop.starts, stop.zone)
-    return f"{fmt.weekday_date(stop.starts.date())}, {fmt.time(stop.starts)} ({zone})"
-
-
-def status_prefix(stop: StopView) -> str:
-    """``Cancelled: ``, ``Postponed: `` or nothing: shown before the stop's title everywhere."""
-    return {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(stop.status, "")
 
 
 def _calendar_time(stop: StopView, value: datetime) -> datetime:
@@ -174,7 +151,7 @@ class Calendars(Output):
             out[cal.path] = self.calendar(cal.title, cal.carries, cal.page, cal.path, cal.stops,
                                           subscribed=True, events=events)
         for stop in self.ctx.site.stops:
-            title = status_prefix(stop) + self.event_title(stop)
+            title = self.ctx.words.status_prefix(stop) + self.ctx.words.stop_title(stop)
             out[self.stop_files[stop.uid]] = self.calendar(title, stop.tour.meta.summary, stop.url,
                                                            self.stop_files[stop.uid], (stop,),
                                                            subscribed=False, events=events)
@@ -239,23 +216,18 @@ class Calendars(Output):
             last = date(first.year + 1, 1, 1)
         return [(zone, first, last) for zone in zones]
 
-    def event_title(self, stop: StopView) -> str:
-        """``Voices of the River – London`` (the status prefix is added by the caller)."""
-        place = stop.stop.city or ("Online" if stop.mode == "online" else stop.stop.venue or "")
-        return f"{stop.tour.meta.title} – {place}" if place else stop.tour.meta.title
-
     def event(self, stop: StopView) -> Event:
         """The VEVENT of one stop."""
-        site, fmt, s = self.ctx.site, self.ctx.fmt, stop.stop
+        site, words, s = self.ctx.site, self.ctx.words, stop.stop
         live = stop.status != "cancelled"
         event = Event()
         event.add("uid", f"{stop.uid}@{uid_domain(site.config.settings.tag_authority)}")
         event.add("dtstamp", site.clock.now.astimezone(timezone.utc))
         event.add("dtstart", _calendar_time(stop, stop.starts))
         event.add("dtend", _calendar_time(stop, stop.end))
-        event.add("summary", status_prefix(stop) + self.event_title(stop))
+        event.add("summary", words.status_prefix(stop) + words.stop_title(stop))
         event.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(stop.status, "CONFIRMED"))
-        place = stop_place(stop, fmt.country)
+        place = words.stop_place(stop)
         if place:
             event.add("location", place + (" and online" if stop.mode == "hybrid" and live else ""))
         elif live and s.online:
@@ -270,18 +242,18 @@ class Calendars(Output):
 
     def description(self, stop: StopView) -> str:
         """The event's plain-text description: status, when, where, how to join, what to bring."""
-        site, fmt, s = self.ctx.site, self.ctx.fmt, stop.stop
+        site, words, s = self.ctx.site, self.ctx.words, stop.stop
         live = stop.status != "cancelled"
         lines = []
         if stop.status == "cancelled":
-            lines += ["This event is cancelled.", ""]
+            lines += [words.stop_note(stop), ""]
         elif stop.status == "postponed":
-            lines += ["This event is postponed: a new date will follow. Check the tour page before you go.", ""]
+            lines += [words.stop_note(stop) + " Check the tour page before you go.", ""]
         lines.append(stop.tour.meta.title)
         lines.append(stop.tour.meta.summary.strip())
         lines.append("")
-        lines.append(f"When: {stop_when(stop, fmt)}")
-        place = stop_place(stop, fmt.country)
+        lines.append(f"When: {words.stop_when(stop)}")
+        place = words.stop_place(stop)
         if place:
             lines.append(f"Where: {place}")
         if live and s.online:

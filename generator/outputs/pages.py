@@ -27,6 +27,7 @@ from ..core.urls import relative_url
 from ..core.views import ActionView
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
+from .wording import Wording
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class PageRenderer:
         self.markup = markup
         self.env = env
         self.fmt = Formatter(site.config.settings.language)
+        self.words = Wording(self.fmt)
         self.extras = list(extras)
 
     # ---- which pages exist
@@ -227,6 +229,7 @@ class PageRenderer:
             "md_inline": md_inline,
             "media": media,
             "fmt": fmt,
+            "words": self.words,
             "today": site.today,
             "feeds": [link for extra in self.extras for link in extra.page_links(here)],
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],

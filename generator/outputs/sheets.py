@@ -116,9 +116,9 @@ class Sheets(Output):
     # ---- links on pages
 
     def action_links(self, action: ActionView) -> list[Link]:
-        links = [Link(self.print_url(action), "Print this action")]
-        if action.status == "open":
-            links.append(Link(self.pdf_url(action), "Download the action sheet (PDF)"))
+        links = [Link(self.print_url(action), "Print this action", "text/html")]
+        if action.shows_letter:  # a PDF only while open: a printable letter for an action that is over invites harm
+            links.append(Link(self.pdf_url(action), "Download the action sheet (PDF)", "application/pdf"))
         return links
 
     def stop_links(self, stop: StopView) -> list[Link]:
@@ -175,6 +175,7 @@ class Sheets(Output):
             "settings": site.config.settings,
             "site_lang": site.config.settings.language,
             "fmt": self.ctx.fmt,
+            "words": self.ctx.words,
             # The day, not the instant: a sheet says the day it was made, and is made again only the next day.
             "today": site.today,
             "canonical": lambda action: site.absolute(action.url),

@@ -1,0 +1,126 @@
+"""Feeds: the public urgent actions and tours as RSS 2.0, Atom 1.0 and JSON Feed 1.1, with an OPML list.
+
+- ``catalogue.py``: which feeds exist (all, actions, open actions, tours, each campaign, country, theme);
+- ``entries.py``: what an entry is, its permanent id and its dates;
+- ``bodies.py``: the entries' HTML, from the template ``feed_entries.html`` and the shared words;
+- ``serialise.py``: the formats, pure;
+- here: the output itself, the links pages show to their feeds, and the Subscribe page.
+
+Ids are tag: URIs (RFC 4151) made from the tag authority setting and the
+action's ``id`` (and an update's date), a tour's slug, a stop's UID: never
+from the title or the domain, so that readers never show an entry twice.
+Feeds carry what the public site shows, nothing more: they are built from the
+public graph only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import cached_property
+
+from .. import Context, Output
+from ..calendars import Calendars, tour_calendar_path, webcal
+from ..pages import Link, PageRenderer, StagedPage
+from ..sheets import Sheets
+from .bodies import Bodies
+from .catalogue import catalogue, groups
+from .entries import FeedItems
+from .model import FORMATS, Feed
+from .serialise import Publisher, json_feed, opml, xml
+
+OPML_PATH = "feeds/opml.xml"
+#: A feed with no entry yet, on a site with no dated content at all, is dated this.
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class Feeds(Output):
+    """Renders every feed, the OPML list and the Subscribe page, and announces feeds on their pages."""
+
+    name = "feeds"
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.calendars = Calendars(ctx)
+        self.entries = FeedItems(ctx, Bodies(ctx, self.calendars, tour_calendar_path), Sheets(ctx))
+
+    @cached_property
+    def feeds(self) -> list[Feed]:
+        """Every feed, in the order the Subscribe page lists them."""
+        return catalogue(self.ctx.site, self.ctx.fmt, self.entries.carried)
+
+    @cached_property
+    def publisher(self) -> Publisher:
+        config = self.ctx.site.config
+        settings = config.settings
+        return Publisher(config.site_name, config.site_url, settings.organisation, settings.language,
+                         settings.tag_authority, settings.websub_hub)
+
+    @cached_property
+    def _by_page(self) -> dict[str, list[Feed]]:
+        out: dict[str, list[Feed]] = {}
+        for feed in self.feeds:
+            for page in feed.pages:
+                out.setdefault(page, []).append(feed)
+        return out
+
+    @cached_property
+    def _newest(self) -> datetime:
+        """The newest content date of the site: the date of a feed that has no entry yet."""
+        return max((i.updated for f in self.feeds for i in f.items), default=EPOCH)
+
+    # ---- links and navigation
+
+    def page_links(self, url: str) -> list[Link]:
+        """RSS and Atom of each feed that belongs to the page at ``url``, after a link to the Subscribe page."""
+        feeds = self._by_page.get(url, [])
+        links = [Link("subscribe/", "How to subscribe")] if feeds and url != "subscribe/" else []
+        for feed in feeds:
+            for fmt in ("rss", "atom"):
+                links.append(Link(feed.path(fmt), f"{feed.title} ({FORMATS[fmt].label})", FORMATS[fmt].media_type))
+        return links
+
+    def nav(self) -> list[tuple[str, str]]:
+        return [("Subscribe", "subscribe/index.md")]
+
+    # ---- rendering
+
+    def render(self) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        limit = self.ctx.site.config.settings.feed_limit
+        who = self.publisher
+        for feed in self.feeds:
+            entries = feed.entries(limit)
+            updated = max((i.updated for i in entries), default=None) or self._newest
+            files[feed.path("rss")] = xml(who, feed, entries, updated, "rss")
+            files[feed.path("atom")] = xml(who, feed, entries, updated, "atom")
+            files[feed.path("json")] = json_feed(who, feed, entries)
+        files[OPML_PATH] = opml(who, groups(self.feeds))
+        return files
+
+    def pages(self) -> dict[str, bytes]:
+        return {"subscribe/index.md": self.subscribe_page().encode()}
+
+    def subscribe_page(self) -> str:
+        """The Subscribe page, staged like every other page (template ``subscribe.html``)."""
+        site = self.ctx.site
+        feed_groups = [(group, [{
+            "title": feed.title,
+            "carries": feed.carries,
+            "page": feed.pages[0],
+            "address": site.absolute(feed.path("rss")),
+            "formats": [(FORMATS[fmt].label, feed.path(fmt)) for fmt in FORMATS],
+        } for feed in feeds]) for group, feeds in groups(self.feeds)]
+        calendars = [{
+            "title": cal.title,
+            "carries": cal.carries,
+            "page": cal.page,
+            "events": len(cal.stops),
+            "address": site.absolute(cal.path),
+            "webcal": webcal(site.absolute(cal.path)),
+            "path": cal.path,
+        } for cal in self.calendars.calendars]
+        page = StagedPage("subscribe/", "Subscribe", "subscribe.html",
+                          "Follow urgent actions and speaker tours in your feed reader or your calendar.",
+                          {"feed_groups": feed_groups, "calendars": calendars, "opml": OPML_PATH})
+        renderer = PageRenderer(site, self.ctx.markup, self.ctx.env, [self, self.calendars])
+        return renderer.render(page)

@@ -1,0 +1,173 @@
+"""Feed entries: what an entry is, its permanent id, its dates and its categories.
+
+An action is an entry when issued; each of its updates is its own entry; so
+is its closure (closed, or open past its deadline: dated the deadline's day)
+or its resolution (good news: dated the newest update). A tour is an entry,
+and so is each of its stops (dated when it was announced, else when it starts).
+An item of a type added to the registry is one entry, dated as the registry says.
+Every date comes from the content, never from the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import cached_property
+
+from ...core.kinds import KINDS
+from ...core.model import Entry
+from ...core.views import ActionView, StopView
+from ..pages import Link
+from .bodies import Bodies
+from .model import Category, Item, Later, tag_uri, update_keys
+
+
+class FeedItems:
+    """Turns public actions, tours and stops into feed entries, each made once."""
+
+    def __init__(self, ctx, bodies: Bodies, sheets):
+        self.ctx = ctx
+        self.site = ctx.site
+        self.fmt = ctx.fmt
+        self.bodies = bodies
+        self.sheets = sheets
+        self.authority = ctx.site.config.settings.tag_authority
+        self._categories: dict[tuple, tuple[Category, ...]] = {}
+
+    def absolute(self, url: str) -> str:
+        return self.site.absolute(url)
+
+    def day(self, value: date) -> datetime:
+        """A content date as its midnight in the site's time zone."""
+        return datetime.combine(value, time(0), tzinfo=self.site.timezone)
+
+    def categories(self, country: str | None, themes, campaigns) -> tuple[Category, ...]:
+        """Country, themes and campaigns, each labelled as on the site."""
+        # Many entries share them: every update of an action, every stop of a tour.
+        key = (country, tuple(themes), tuple(campaigns))
+        if key not in self._categories:
+            self._categories[key] = self._categories_of(*key)
+        return self._categories[key]
+
+    def _categories_of(self, country: str | None, themes, campaigns) -> tuple[Category, ...]:
+        out = []
+        if country:
+            out.append(Category(country.lower(), self.fmt.country(country), self.absolute("countries/")))
+        for slug in themes:
+            out.append(Category(slug, self.site.config.settings.themes[slug], self.absolute("themes/")))
+        for campaign in self.site.campaigns_of(campaigns):
+            out.append(Category(campaign.slug, campaign.meta.title, self.absolute("campaigns/")))
+        return tuple(out)
+
+    def print_links(self, action: ActionView) -> tuple[Link, ...]:
+        """The action's print page and PDF, as the sheets output offers them (with their types), made absolute."""
+        return tuple(Link(self.absolute(link.url), link.label, link.type) for link in self.sheets.action_links(action))
+
+    # ---- every entry, made once
+
+    def carried(self, actions=(), tours=(), tours_alone=(), stops=(), items=()) -> list[Item]:
+        """Every entry of ``actions``, of ``items`` of the types added to the registry, of ``tours`` and
+        their stops, of ``tours_alone`` (without their stops), and of ``stops``, in that order."""
+        out = [item for a in actions for item in self._actions[a.meta.id]]
+        out += [self.item(entry) for entry in items]
+        for tour in tours:
+            out.append(self._tours[tour.slug])
+            out += [self._stops[s.tour.slug, s.index] for s in self._stops_of[tour.slug]]
+        out += [self._tours[t.slug] for t in tours_alone]
+        out += [self._stops[s.tour.slug, s.index] for s in stops]
+        return out
+
+    @cached_property
+    def _actions(self) -> dict[str, list[Item]]:
+        return {a.meta.id: self.action(a) for a in self.site.actions_ordered}
+
+    @cached_property
+    def _stops_of(self) -> dict[str, list[StopView]]:
+        """Each tour's stops: one pass over the stops, not one per tour."""
+        out: dict[str, list[StopView]] = {}
+        for stop in self.site.stops:
+            out.setdefault(stop.tour.slug, []).append(stop)
+        return out
+
+    @cached_property
+    def _tours(self) -> dict[str, Item]:
+        return {t.slug: self.tour(t, self._stops_of[t.slug]) for t in self.site.tours}
+
+    @cached_property
+    def _stops(self) -> dict[tuple[str, int], Item]:
+        """Each stop's entry, made once though it is in its tour's feeds and its country's."""
+        return {(s.tour.slug, s.index): self.stop(s) for s in self.site.stops}
+
+    # ---- entries
+
+    def item(self, entry: Entry) -> Item:
+        """An item of a type whose entries are the items themselves, dated as its registry entry says."""
+        kind = KINDS[entry.kind]
+        meta = entry.meta
+        page = self.absolute(self.site.url(entry))
+        dated = self.day(kind.feed_date(meta))
+        heading = kind.heading(meta)
+        return Item(id=tag_uri(self.authority, f"{kind.name}/{entry.slug}"),
+                    title=f"{kind.one or kind.name.capitalize()}: {heading}", url=page,
+                    published=dated, updated=dated, summary=" ".join((meta.summary or "").split()),
+                    content=Later(self.bodies.item, entry, page, self.bodies.image(meta), heading),
+                    categories=self.categories(meta.country, meta.themes, meta.campaigns))
+
+    def action(self, action: ActionView) -> list[Item]:
+        """The action itself, each update, and its closure or resolution."""
+        meta, bodies = action.meta, self.bodies
+        page = self.absolute(action.url)
+        cats = self.categories(meta.country, meta.themes, meta.campaigns)
+        related = self.print_links(action)
+        issued = self.day(meta.issued)
+        closed = action.closed_on
+        closed_day = self.day(closed) if closed else None
+        items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"), title=f"Urgent action: {meta.title}", url=page,
+                      published=issued, updated=closed_day or issued, summary=" ".join(meta.summary.split()),
+                      content=Later(bodies.action, action, page, related), categories=cats, related=related,
+                      rank=0)]
+        for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
+            dated = self.day(update.date)
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
+                              title=f"Update: {update.title} ({meta.title})", url=page + "#updates",
+                              published=dated, updated=dated, summary=Later(bodies.update_summary, action, i, page),
+                              content=Later(bodies.update, action, i, page), categories=cats, rank=1))
+        if action.status == "closed":
+            why = Later(bodies.closed_why, action)
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"), title=f"Closed: {meta.title}",
+                              url=page, published=closed_day, updated=closed_day, summary=why,
+                              content=Later(bodies.closed, action, page, why), categories=cats, rank=2))
+        elif action.status == "resolved":
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"), title=f"Resolved: {meta.title}",
+                              url=page, published=closed_day, updated=closed_day,
+                              summary=Later(bodies.resolved_summary, action, page),
+                              content=Later(bodies.resolved, action, page), categories=cats, rank=2))
+        return items
+
+    def tour(self, tour: Entry, stops: list[StopView]) -> Item:
+        """The tour itself (its ``stops`` are entries of their own: :meth:`stop`)."""
+        meta = tour.meta
+        page = self.absolute(self.site.url(tour))
+        published = self.announced(meta) or stops[0].starts
+        image = self.bodies.image(meta)  # now, not when the entry is written: the site must carry the image either way
+        cats = self.categories(meta.country, meta.themes, meta.campaigns)
+        return Item(id=tag_uri(self.authority, f"tour/{tour.slug}"), title=f"Speaker tour: {meta.title}", url=page,
+                    published=published, updated=published, summary=" ".join(meta.summary.split()),
+                    content=Later(self.bodies.tour, tour, stops, page, image), categories=cats, rank=0)
+
+    def announced(self, tour_meta, stop=None) -> datetime | None:
+        """When a tour (or one of its stops) was announced: ``announced``, else the tour's ``publish_on``."""
+        if stop is not None and stop.announced:
+            return self.day(stop.announced)
+        if tour_meta.announced:
+            return self.day(tour_meta.announced)
+        return self.site.clock.instant(tour_meta.publish_on) if tour_meta.publish_on else None
+
+    def stop(self, stop: StopView) -> Item:
+        """One event of a tour, dated when it was announced (else when it starts); a cancelled or postponed one says so first."""
+        s, meta = stop.stop, stop.tour.meta
+        page = self.absolute(stop.url)
+        cats = self.categories(s.country, meta.themes, meta.campaigns)
+        dated = self.announced(meta, s) or stop.starts
+        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=Later(self.bodies.stop_title, stop), url=page,
+                    published=dated, updated=dated, summary=Later(self.bodies.stop_summary, stop),
+                    content=Later(self.bodies.stop, stop, page), categories=cats, rank=1)

@@ -1,0 +1,141 @@
+"""What a feed is made of, the same in every format: formats, entries, feeds, and their ids.
+
+No HTML and no file here: an entry's content is made when a feed that keeps
+it is written (:class:`Later`), by feeds/bodies.py.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Callable
+
+from ..pages import Link
+
+SUMMARY_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Format:
+    """A feed format: file suffix, media type and the name people know it by."""
+
+    suffix: str
+    media_type: str
+    label: str
+
+
+FORMATS = {
+    "rss": Format("rss.xml", "application/rss+xml", "RSS"),
+    "atom": Format("atom.xml", "application/atom+xml", "Atom"),
+    "json": Format("json", "application/feed+json", "JSON Feed"),
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    term: str
+    label: str
+    scheme: str
+
+
+class Later:
+    """A text made only when it is first needed, as ``make(*args)``: most entries are past every feed's limit."""
+
+    __slots__ = ("_make", "_args", "_text")
+
+    def __init__(self, make, *args):
+        self._make = make
+        self._args = args
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = str(self._make(*self._args))
+        return self._text
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One feed entry, the same in every format."""
+
+    id: str
+    """A tag: URI that never changes."""
+    title: str | Later
+    url: str
+    """Absolute URL of the page it is about."""
+    published: datetime
+    updated: datetime
+    summary: str | Later
+    """Plain text."""
+    content: str | Later
+    """Sanitised HTML; every link absolute."""
+    categories: tuple[Category, ...] = ()
+    related: tuple[Link, ...] = ()
+    """Absolute links to the action's print sheet and PDF."""
+    rank: int = 0
+    """Orders entries of the same moment: an action before its update before its closure."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: what it is called, what it carries, which pages announce it, and its entries."""
+
+    key: str
+    """Its path under feeds/, without suffix: ``actions``, ``countries/co``."""
+    title: str
+    carries: str
+    group: str
+    pages: tuple[str, ...]
+    """Site URLs of the pages it belongs to; the first is its home."""
+    collect: Callable[[], list[Item]] = field(repr=False, compare=False)
+    """Its entries, some maybe twice. Called only when they are needed: pages need only the rest."""
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        """Its entries, each once."""
+        return unique(self.collect())
+
+    def path(self, fmt: str) -> str:
+        return f"feeds/{self.key}.{FORMATS[fmt].suffix}"
+
+    def entries(self, limit: int) -> list[Item]:
+        """At most ``limit`` entries, newest first."""
+        return heapq.nlargest(limit, self.items, key=lambda i: (i.published, i.rank, i.id))
+
+
+def tag_uri(authority: str, specific: str) -> str:
+    """``tag:example.org,2026:action/UA-2026-014``."""
+    return f"tag:{authority}:{specific}"
+
+
+def update_keys(updates) -> list[str]:
+    """Each update's id part, in file order: its date, with ``-2``, ``-3`` for more on the same day."""
+    seen: Counter = Counter()
+    keys = []
+    for update in updates:
+        seen[update.date] += 1
+        n = seen[update.date]
+        keys.append(update.date.isoformat() + (f"-{n}" if n > 1 else ""))
+    return keys
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def unique(items: list[Item]) -> tuple[Item, ...]:
+    """Items without repeats (a stop can reach a feed twice: through its tour and its country)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return tuple(out)
