@@ -195,6 +195,9 @@ def _check(root: Path, as_of) -> int:
     _print_warnings(loaded)
     for item in publication.withheld:
         print(f"withheld: {item.path}: {item.reason}")
+    for lang, paths in sorted((publication.languages.missing if publication.languages else {}).items()):
+        for path in paths:
+            print(f"not translated into {lang}: {path} (its pages in {lang} show the original's words)")
     from .core.readiness import settings_warnings
 
     for warning in settings_warnings(loaded.config):

@@ -82,7 +82,7 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
         # reported once, not again at every file that names it.
         faulty = {p.path for p in problems}
         publication = publish(catalogue.without(faulty) if faulty else catalogue, clock,
-                              config.settings.review_warning_days)
+                              config.settings.review_warning_days, config.settings.site_languages)
         problems = _merge(problems, publication.problems)
         if problems:
             raise ProblemsFound(problems)

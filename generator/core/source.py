@@ -27,6 +27,8 @@ class Source:
     body_line: int = 1
     text_lines: Mapping[tuple, int] = field(default_factory=dict)
     """Where each scalar value's text starts (the line after ``key: |``)."""
+    translation: str | None = None
+    """For a translation (``river-guardians.es.md``): its language; the slug is the original's."""
 
     def text_line(self, loc: tuple) -> int:
         """The line where the text of the value at ``loc`` starts."""
