@@ -138,3 +138,20 @@ def test_one_language_settings_keep_working_and_language_follows_languages(proje
     project.write("mkdocs.yml", TWO.replace("  languages: [en, es]\n", "  languages: [es, en]\n  language: en\n"))
     assert project.problems() == ["mkdocs.yml:11: accompany.language: is 'en' but languages starts with 'es': "
                                   "the first of languages is the site's default; leave language out"]
+
+
+def test_accompany_new_starts_a_translation_that_check_accepts_and_refresh_follows_the_original(two):
+    code, out, err = two.cli("new", "--translation", "es", "actions/a")
+    assert code == 0, err
+    written = (two.root / "content/actions/a.es.md").read_text()
+    assert written.startswith("---\ndraft: true") and "letter: |\n  Dear Minister, please act.\n" in written
+    assert "id:" not in written and "deadline:" not in written  # facts stay in the original
+    code, out, err = two.cli("check", "--as-of", AS_OF)
+    assert code == 0, err
+    assert not [line for line in out.splitlines() if line.startswith(("withheld:", "warning: content"))], out
+    assert "not translated into es: content/actions/a.md" in out  # a draft until its translator is done
+    two.write("content/actions/a.md", ACTION.replace("please act.", "please act at once."))
+    assert "translated_from" in two.cli("check", "--as-of", AS_OF)[1]
+    code, out, err = two.cli("new", "--translation", "es", "content/actions/a.md", "--refresh")
+    assert code == 0, err
+    assert "translated_from" not in two.cli("check", "--as-of", AS_OF)[1]
