@@ -206,7 +206,11 @@ def _check(root: Path, as_of) -> int:
     _print_warnings(loaded)
     for item in publication.withheld:
         print(f"withheld: {item.path}: {item.reason}")
-    for lang, paths in sorted((publication.languages.missing if publication.languages else {}).items()):
+    languages = publication.languages
+    for lang, paths in sorted((languages.missing if languages else {}).items()):
+        if len(paths) == sum(1 for _ in publication.public.entries()):
+            print(f"not translated into {lang}: any file yet ({len(paths)}): its pages show the original's words")
+            continue
         for path in paths:
             print(f"not translated into {lang}: {path} (its pages in {lang} show the original's words)")
     from .core.readiness import settings_warnings

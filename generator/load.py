@@ -56,6 +56,9 @@ class Loaded:
     site: Site
     warnings: list[Problem] = field(default_factory=list)
     """What ``check`` and ``build`` print as warnings: odd dates, and what time closed or withheld."""
+    sites: dict[str, Site] = field(default_factory=dict)
+    """The site in each language, the default (``site``) first: each as if it were a site of its own,
+    at ``site_url`` + ``<language>/`` for the others."""
 
 
 def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
@@ -86,9 +89,24 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
         problems = _merge(problems, publication.problems)
         if problems:
             raise ProblemsFound(problems)
-        site = build_site(publication.public, config, clock, publication.unlinked)
+        sites = {lang: build_site(publication.languages.public[lang], in_language(config, lang), clock,
+                                  publication.unlinked) for lang in config.settings.site_languages}
+        site = sites[config.settings.site_languages[0]]
     notes = sorted(set(advice.warnings(catalogue, zone) + publication.warnings))
-    return Loaded(root, project, config, publication, site, notes)
+    return Loaded(root, project, config, publication, site, notes, sites)
+
+
+def in_language(config: SiteConfig, lang: str) -> SiteConfig:
+    """The site's settings as its pages in ``lang`` see them: their language, and their address.
+
+    The default language is at the site's address; another is at ``<address><language>/``, where it
+    is built as a site of its own (its own pages, search, feeds, calendars and sheets).
+    """
+    languages = config.settings.site_languages
+    if lang == languages[0]:
+        return config
+    settings = config.settings.model_copy(update={"language": lang})
+    return replace(config, settings=settings, site_url=f"{config.site_url}{lang.lower()}/")
 
 
 def validated(root: Path, timings: Timings | None = None,

@@ -82,7 +82,8 @@ def publish_languages(languages: tuple[str, ...], public_originals: dict[str, En
             entry = translations.get(path, {}).get(lang)
             if entry is None and written != lang:  # shown in the original's words, marked as such
                 out.missing.setdefault(lang, []).append(path)
-                entry = Entry(original.source, original.meta, original.body, frozenset({("*",)}), written)
+                meta = original.meta.model_copy(update={"lang": written})  # the page's lang attribute says so
+                entry = Entry(original.source, meta, original.body, frozenset({("*",)}), written)
             elif entry is None:
                 entry = original
             catalogue.of(entry.kind)[entry.slug] = entry
