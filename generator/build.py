@@ -61,9 +61,11 @@ class Renderers:
         self.workers = workers
         site = loaded.site
         self.markup = MarkupRenderer(site, loaded.project.media, remembered)
-        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
-        self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
-        self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
+        # The site's language: accompany's words from its catalog (catalogs.py), dates and names from Babel.
+        fmt = Formatter(site.config.settings.language)
+        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache))
+        self.pages = PageRenderer(site, self.markup, self.env, self.outputs, fmt)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from babel.support import NullTranslations
 from markupsafe import Markup
 
+from .. import catalogs
 from ..core.kinds import KINDS
 from ..core.model import Entry
 from ..core.site import Site
@@ -73,16 +75,25 @@ class StagedPage:
         return self.url + "index.md"
 
 
-def template_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
-    """The Jinja2 environment for page, sheet and feed templates: autoescaped, strict."""
-    return jinja2.Environment(
+def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations | None = None) -> jinja2.Environment:
+    """The Jinja2 environment for page, sheet and feed templates in one language: autoescaped, strict.
+
+    ``translations`` are its words (``_()``, ``ngettext()``, ``{% trans %}``, newstyle: ``%(name)s``
+    fields, filled in and escaped by Jinja): by default, the source (English) catalog. One
+    environment per language: a site in two languages renders its templates with two.
+    """
+    env = jinja2.Environment(
         loader=loader,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(catalogs.translations(catalogs.SOURCE) if translations is None else translations,
+                                     newstyle=True)
+    return env
 
 
 def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:
@@ -122,11 +133,13 @@ PARALLEL_FROM = 400
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
 
-    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = ()):
+    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = (),
+                 fmt: Formatter | None = None):
+        """``fmt``: the language of the pages, as ``env`` speaks it (by default, the site's)."""
         self.site = site
         self.markup = markup
         self.env = env
-        self.fmt = Formatter(site.config.settings.language)
+        self.fmt = fmt or Formatter(site.config.settings.language)
         self.words = Wording(self.fmt)
         self.extras = list(extras)
 

@@ -205,7 +205,7 @@ class Sheets(Output):
 
     @cached_property
     def _typst_env(self):
-        return typst_environment(self.ctx.env.loader)
+        return typst_environment(self.ctx.env.loader, self.ctx.fmt.translations)
 
     @cached_property
     def _typst_common(self) -> dict[str, Any]:
