@@ -38,6 +38,10 @@ class Formatter:
         """A message of the catalog, its ``%(field)s`` filled in: as ``_()`` does in the templates."""
         return self.translations.gettext(message) % fields
 
+    def translate(self, message: str) -> str:
+        """A message marked where it is named (``N_``: the registry's titles), in this language."""
+        return self.translations.gettext(message)
+
     def ngettext(self, singular: str, plural: str, n: int, **fields: object) -> str:
         """The form of a message for ``n`` (``%(num)s`` is ``n``): as ``ngettext()`` does in the templates."""
         return self.translations.ngettext(singular, plural, n) % {"num": n, **fields}

@@ -89,7 +89,7 @@ def template_environment(loader: jinja2.BaseLoader, translations: NullTranslatio
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],  # {% do %}: no throwaway `set _ =`, as _ is gettext
     )
     env.install_gettext_translations(catalogs.translations(catalogs.SOURCE) if translations is None else translations,
                                      newstyle=True)
@@ -146,31 +146,34 @@ class PageRenderer:
     # ---- which pages exist
 
     def pages(self) -> list[StagedPage]:
-        site = self.site
+        site, fmt = self.site, self.fmt
+        _ = fmt.gettext
         out: list[StagedPage] = []
         home = site.home()
         out.append(StagedPage("", home.meta.title if home else site.config.site_name, "home.html",
                               (home.meta.summary or "") if home else "", {"page": home}))
         for kind in KINDS.values():
             if kind.section and kind.index_template:
-                out.append(StagedPage(kind.section + "/", kind.title, kind.index_template, kind.description,
-                                      {"kind": kind}))
+                out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
+                                      fmt.translate(kind.description), {"kind": kind}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
                     continue  # the home page, above
                 meta = item.meta
                 out.append(StagedPage(site.url(item), kind.heading(meta),
                                       kind.item_template, meta.summary or "", {kind.name: item, "item": item, "kind": kind}))
-        out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
+        out.append(StagedPage("countries/", _("Countries"), "countries.html",
+                              _("Actions, defenders and events by country.")))
         for code, items in site.countries.items():
-            out.append(StagedPage(site.country_url(code), self.fmt.country(code), "country.html",
-                                  f"Urgent actions, defenders and events: {self.fmt.country(code)}.",
+            out.append(StagedPage(site.country_url(code), fmt.country(code), "country.html",
+                                  _("Urgent actions, defenders and events: %(country)s.", country=fmt.country(code)),
                                   {"code": code, "items": items}))
         if site.themes:
-            out.append(StagedPage("themes/", "Themes", "themes.html", "Actions, tours and defenders by theme."))
+            out.append(StagedPage("themes/", _("Themes"), "themes.html", _("Actions, tours and defenders by theme.")))
         for slug, items in site.themes.items():
             label = site.config.settings.themes[slug]
-            out.append(StagedPage(site.theme_url(slug), label, "theme.html", f"{label}: actions, tours and defenders.",
+            out.append(StagedPage(site.theme_url(slug), label, "theme.html",
+                                  _("%(theme)s: actions, tours and defenders.", theme=label),
                                   {"theme": slug, "label": label, "items": items}))
         return out
 

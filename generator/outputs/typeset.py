@@ -86,6 +86,7 @@ def typst_environment(loader: jinja2.BaseLoader, translations: NullTranslations 
     env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields), like the page templates
     env.globals.update(gettext=_gettext(messages.gettext), ngettext=_ngettext(messages.ngettext))
     env.filters["string"] = string
+    env.filters["typst"] = Typst  # a template's own Typst source for a message's field: "#counter(page).display()"
     env.filters["number"] = number
     env.filters["lang"] = lambda tag: Typst(_lang_args(tag or ""))
     return env
