@@ -50,9 +50,14 @@ def read(path: Path) -> Catalog:
         return read_po(f)
 
 
+def keys_of(message) -> tuple:
+    """What identifies a message: its msgid (with its plural) and context."""
+    return (message.id if isinstance(message.id, str) else tuple(message.id), message.context)
+
+
 def keys(catalog: Catalog) -> set[tuple]:
-    """What identifies each message (msgid, plural, context); the header is not one."""
-    return {(m.id if isinstance(m.id, str) else tuple(m.id), m.context) for m in catalog if m.id}
+    """What identifies each message of a catalog; the header is not one."""
+    return {keys_of(m) for m in catalog if m.id}
 
 
 def contents(catalog: Catalog) -> list[tuple]:
@@ -104,7 +109,7 @@ def check(root: Path) -> list[str]:
         wanted = read(fresh)
     have = keys(read(template)) if template.exists() else set()
     for message in wanted:
-        if message.id and (message.id if isinstance(message.id, str) else tuple(message.id), message.context) not in have:
+        if message.id and keys_of(message) not in have:
             where = ", ".join(f"{path}:{line}" for path, line in message.locations)
             problems.append(f"{template.relative_to(root)}: missing {message.id!r} ({where})")
     gone = have - keys(wanted)
