@@ -28,6 +28,13 @@ REPO = Path(__file__).resolve().parent.parent
 LOCALE = Path("generator/locale")
 DOMAIN = "accompany"
 SOURCE = "en"
+HEADER = """\
+# accompany's own words for readers, from generator/ and theme/accompany/.
+# The template is made by `make messages` (scripts/messages.py): translate
+# a copy in <lang>/LC_MESSAGES/accompany.po, never the template itself.
+# Content (titles, summaries, letters, names) is not here.
+# Keep the fields, %(name)s or {name}: accompany fills them in.
+# This file is distributed under the same license as the accompany project."""
 
 
 def pybabel(root: Path, *args: str) -> None:
@@ -41,7 +48,8 @@ def pybabel(root: Path, *args: str) -> None:
 def extract(root: Path, output: Path) -> None:
     """Every message of the sources in ``root`` into the template ``output``."""
     pybabel(root, "extract", f"--mapping-file={LOCALE / 'babel.cfg'}", "--keywords=N_",
-            "--add-comments=Translators:", f"--project={DOMAIN}", "--ignore-dirs=.* _* node_modules site build",
+            "--add-comments=Translators:", f"--project={DOMAIN}", "--copyright-holder=the accompany authors",
+            f"--header-comment={HEADER}", "--ignore-dirs=.* _* node_modules site build",
             f"--output-file={output}", ".")
 
 
