@@ -91,9 +91,31 @@ def template_environment(loader: jinja2.BaseLoader, translations: NullTranslatio
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],  # {% do %}: no throwaway `set _ =`, as _ is gettext
     )
-    env.install_gettext_translations(catalogs.translations(catalogs.SOURCE) if translations is None else translations,
-                                     newstyle=True)
+    messages = catalogs.translations(catalogs.SOURCE) if translations is None else translations
+    env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields)
+    gettext, ngettext = _gettext(messages.gettext), _ngettext(messages.ngettext)
+    env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
     return env
+
+
+# Jinja's newstyle gettext, called straight (not through the `_` alias and Context.call: pages make
+# tens of thousands of calls): the translation is trusted markup, its fields are escaped.
+def _gettext(gettext):
+    @jinja2.pass_eval_context
+    def translate(eval_ctx, message: str, **fields: Any) -> str:
+        text = gettext(message)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % fields if fields or "%" in text else text
+    return translate
+
+
+def _ngettext(ngettext):
+    @jinja2.pass_eval_context
+    def translate(eval_ctx, singular: str, plural: str, n: int, **fields: Any) -> str:
+        text = ngettext(singular, plural, n)
+        return (Markup(text) if eval_ctx.autoescape else text) % {"num": n, **fields}
+    return translate
 
 
 def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:

@@ -84,7 +84,8 @@ def typst_environment(loader: jinja2.BaseLoader, translations: NullTranslations 
     )
     messages = catalogs.translations(catalogs.SOURCE) if translations is None else translations
     env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields), like the page templates
-    env.globals.update(gettext=_gettext(messages.gettext), ngettext=_ngettext(messages.ngettext))
+    gettext = _gettext(messages.gettext)
+    env.globals.update(gettext=gettext, ngettext=_ngettext(messages.ngettext), _=gettext)
     env.filters["string"] = string
     env.filters["typst"] = Typst  # a template's own Typst source for a message's field: "#counter(page).display()"
     env.filters["number"] = number
