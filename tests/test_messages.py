@@ -84,10 +84,15 @@ def test_a_language_without_a_catalog_is_written_in_english_and_says_so(locale):
     assert catalogs.untranslated("en") == []
 
 
-def test_the_catalogs_are_package_data():
-    text = (REPO / "pyproject.toml").read_text()
-    assert '"generator" = ["locale/*.pot", "locale/*/LC_MESSAGES/*.po"]' in text
-    assert (catalogs.FOLDER / "accompany.pot").is_file()
+def test_the_catalogs_are_package_data(tmp_path):
+    """What setuptools puts in an installed package (build_py) has the catalogs: a build reads them there."""
+    subprocess.run([sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "egg_info", "--egg-base",
+                    str(tmp_path), "build_py", "--build-lib", str(tmp_path / "lib")],
+                   cwd=REPO, check=True, capture_output=True, timeout=120)
+    installed = tmp_path / "lib" / "generator" / "locale"
+    assert (installed / "accompany.pot").is_file()
+    assert (installed / "en" / "LC_MESSAGES" / "accompany.po").read_bytes() == (
+        catalogs.FOLDER / "en" / "LC_MESSAGES" / "accompany.po").read_bytes()
 
 
 # ---------------------------------------------------------------- the .pot has every message
