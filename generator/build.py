@@ -29,6 +29,7 @@ from .alerts.snapshot import record as record_published
 from .cache import BuildCache
 from .cms.admin import site_files as admin_site_files
 from .core.kinds import sections
+from .core.messages import N_
 from .core.problems import ProblemsFound
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
@@ -46,9 +47,9 @@ TEMPLATES = "accompany"
 
 #: The sections of the navigation; top-level pages and outputs' pages (Subscribe) follow.
 def sections_nav() -> list[tuple[str, str]]:
-    """The navigation's sections: home, each type's index (kinds.py), countries."""
-    return ([("Home", "index.md")] + [(kind.nav, kind.section + "/index.md") for kind in sections() if kind.nav]
-            + [("Countries", "countries/index.md")])
+    """The navigation's sections: home, each type's index (kinds.py), countries; titles in English, marked N_."""
+    return ([(N_("Home"), "index.md")] + [(kind.nav, kind.section + "/index.md") for kind in sections() if kind.nav]
+            + [(N_("Countries"), "countries/index.md")])
 
 
 class Renderers:
@@ -61,9 +62,11 @@ class Renderers:
         self.workers = workers
         site = loaded.site
         self.markup = MarkupRenderer(site, loaded.project.media, remembered)
-        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
-        self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
-        self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
+        # The site's language: accompany's words from its catalog (catalogs.py), dates and names from Babel.
+        self.fmt = fmt = Formatter(site.config.settings.language)
+        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache))
+        self.pages = PageRenderer(site, self.markup, self.env, self.outputs, fmt)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
 
@@ -76,7 +79,8 @@ class Renderers:
             with self.timings.phase(output.name):
                 tree.update({"docs/" + p: d for p, d in output.pages().items()}, output.name)
         site = self.loaded.site
-        nav = sections_nav() + [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
+        nav = [(self.fmt.translate(title), path) for title, path in sections_nav()]
+        nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
         tree.update({"theme/" + path: data for path, data in theme.items()}, "theme")

@@ -84,7 +84,8 @@ def compose(event: Event, snapshot: dict, settings: AlertSettings, references: l
             mid: str | None = None) -> EmailMessage | None:
     """The e-mail for ``event`` in the snapshot's language; None if the snapshot no longer has what it is about."""
     language = snapshot["language"]
-    words, fmt = wording(language), Formatter(language)
+    fmt = Formatter(language)
+    words = wording(fmt)
     action = snapshot["actions"].get(event.action)
     if action is None and event.kind != "withdrawn":
         return None

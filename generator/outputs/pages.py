@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from babel.support import NullTranslations
 from markupsafe import Markup
 
+from .. import catalogs
 from ..core.kinds import KINDS
 from ..core.model import Entry
 from ..core.site import Site
@@ -73,16 +75,47 @@ class StagedPage:
         return self.url + "index.md"
 
 
-def template_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
-    """The Jinja2 environment for page, sheet and feed templates: autoescaped, strict."""
-    return jinja2.Environment(
+def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations | None = None) -> jinja2.Environment:
+    """The Jinja2 environment for page, sheet and feed templates in one language: autoescaped, strict.
+
+    ``translations`` are its words (``_()``, ``ngettext()``, ``{% trans %}``, newstyle: ``%(name)s``
+    fields, filled in and escaped by Jinja): by default, the source (English) catalog. One
+    environment per language: a site in two languages renders its templates with two.
+    """
+    env = jinja2.Environment(
         loader=loader,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],  # {% do %}: no throwaway `set _ =`, as _ is gettext
     )
+    messages = catalogs.translations(catalogs.SOURCE) if translations is None else translations
+    env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields)
+    gettext, ngettext = _gettext(messages.gettext), _ngettext(messages.ngettext)
+    env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
+    return env
+
+
+# Jinja's newstyle gettext, called straight (not through the `_` alias and Context.call: pages make
+# tens of thousands of calls): the translation is trusted markup, its fields are escaped.
+def _gettext(gettext):
+    @jinja2.pass_eval_context
+    def translate(eval_ctx, message: str, **fields: Any) -> str:
+        text = gettext(message)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % fields if fields or "%" in text else text
+    return translate
+
+
+def _ngettext(ngettext):
+    @jinja2.pass_eval_context
+    def translate(eval_ctx, singular: str, plural: str, n: int, **fields: Any) -> str:
+        text = ngettext(singular, plural, n)
+        return (Markup(text) if eval_ctx.autoescape else text) % {"num": n, **fields}
+    return translate
 
 
 def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:
@@ -122,42 +155,47 @@ PARALLEL_FROM = 400
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
 
-    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = ()):
+    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = (),
+                 fmt: Formatter | None = None):
+        """``fmt``: the language of the pages, as ``env`` speaks it (by default, the site's)."""
         self.site = site
         self.markup = markup
         self.env = env
-        self.fmt = Formatter(site.config.settings.language)
+        self.fmt = fmt or Formatter(site.config.settings.language)
         self.words = Wording(self.fmt)
         self.extras = list(extras)
 
     # ---- which pages exist
 
     def pages(self) -> list[StagedPage]:
-        site = self.site
+        site, fmt = self.site, self.fmt
+        _ = fmt.gettext
         out: list[StagedPage] = []
         home = site.home()
         out.append(StagedPage("", home.meta.title if home else site.config.site_name, "home.html",
                               (home.meta.summary or "") if home else "", {"page": home}))
         for kind in KINDS.values():
             if kind.section and kind.index_template:
-                out.append(StagedPage(kind.section + "/", kind.title, kind.index_template, kind.description,
-                                      {"kind": kind}))
+                out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
+                                      fmt.translate(kind.description), {"kind": kind}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
                     continue  # the home page, above
                 meta = item.meta
                 out.append(StagedPage(site.url(item), kind.heading(meta),
                                       kind.item_template, meta.summary or "", {kind.name: item, "item": item, "kind": kind}))
-        out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
+        out.append(StagedPage("countries/", _("Countries"), "countries.html",
+                              _("Actions, defenders and events by country.")))
         for code, items in site.countries.items():
-            out.append(StagedPage(site.country_url(code), self.fmt.country(code), "country.html",
-                                  f"Urgent actions, defenders and events: {self.fmt.country(code)}.",
+            out.append(StagedPage(site.country_url(code), fmt.country(code), "country.html",
+                                  _("Urgent actions, defenders and events: %(country)s.", country=fmt.country(code)),
                                   {"code": code, "items": items}))
         if site.themes:
-            out.append(StagedPage("themes/", "Themes", "themes.html", "Actions, tours and defenders by theme."))
+            out.append(StagedPage("themes/", _("Themes"), "themes.html", _("Actions, tours and defenders by theme.")))
         for slug, items in site.themes.items():
             label = site.config.settings.themes[slug]
-            out.append(StagedPage(site.theme_url(slug), label, "theme.html", f"{label}: actions, tours and defenders.",
+            out.append(StagedPage(site.theme_url(slug), label, "theme.html",
+                                  _("%(theme)s: actions, tours and defenders.", theme=label),
                                   {"theme": slug, "label": label, "items": items}))
         return out
 

@@ -116,18 +116,19 @@ class Sheets(Output):
     # ---- links on pages
 
     def action_links(self, action: ActionView) -> list[Link]:
-        links = [Link(self.print_url(action), "Print this action", "text/html")]
+        _ = self.ctx.fmt.gettext
+        links = [Link(self.print_url(action), _("Print this action"), "text/html")]
         if action.shows_letter:  # a PDF only while open: a printable letter for an action that is over invites harm
-            links.append(Link(self.pdf_url(action), "Download the action sheet (PDF)", "application/pdf"))
+            links.append(Link(self.pdf_url(action), _("Download the action sheet (PDF)"), "application/pdf"))
         return links
 
     def stop_links(self, stop: StopView) -> list[Link]:
         pack = self.stop_packs.get(stop.uid)
-        return [Link(pack[0], "Letter-writing pack for this event (PDF)")] if pack else []
+        return [Link(pack[0], self.ctx.fmt.gettext("Letter-writing pack for this event (PDF)"))] if pack else []
 
     def page_links(self, url: str) -> list[Link]:
         if url == "actions/" and self.ctx.site.open_actions:
-            return [Link(PACK, "Letter-writing pack: every open action (PDF)")]
+            return [Link(PACK, self.ctx.fmt.gettext("Letter-writing pack: every open action (PDF)"))]
         return []
 
     # ---- rendering
@@ -205,7 +206,7 @@ class Sheets(Output):
 
     @cached_property
     def _typst_env(self):
-        return typst_environment(self.ctx.env.loader)
+        return typst_environment(self.ctx.env.loader, self.ctx.fmt.translations)
 
     @cached_property
     def _typst_common(self) -> dict[str, Any]:
