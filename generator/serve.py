@@ -19,7 +19,7 @@ import yaml
 from . import engine
 from .build import load, render
 from .cache import disk_cache
-from .cli import resolve_as_of
+from .clock import resolve_as_of
 from .core.problems import ProblemsFound, report
 from .write import Tree
 
