@@ -94,6 +94,37 @@ def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(files[path])
 
 
+def link_tree(source: Path, target: Path, skip: set[str] = frozenset()) -> None:
+    """Hard-link every file under ``source`` to the same path under ``target``, except the site paths in ``skip``.
+
+    A linked file keeps its bytes and its mtime and takes no space: how a
+    partial build keeps what it does not make again. Where the file system has
+    no hard links, files are copied with their mtime.
+    """
+    for dirpath, _, filenames in os.walk(source):
+        for name in filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(source).as_posix()
+            if rel in skip:
+                continue
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target / rel)
+            except OSError:
+                shutil.copy2(path, target / rel)
+
+
+def move_files(files: Mapping[str, Path], target: Path) -> None:
+    """Move each file, given as ``{site path: folder holding it}``, to the same path under ``target``."""
+    made: set[str] = set()
+    for rel, folder in files.items():
+        parent = safe_relative(rel).rpartition("/")[0]
+        if parent and parent not in made:
+            os.makedirs(os.path.join(target, parent), exist_ok=True)
+            made.add(parent)
+        os.replace(os.path.join(folder, rel), os.path.join(target, rel))
+
+
 # ---------------------------------------------------------------- the site folder
 
 

@@ -16,11 +16,12 @@ from icalendar import Calendar
 
 from conftest import MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF
 from generator.build import TEMPLATES, load
-from generator.outputs import Cache, Context, outputs
+from generator.outputs import Cache, Context
 from generator.outputs.calendars import Calendars
 from generator.outputs.l10n import Formatter
 from generator.outputs.markup import MarkupRenderer
 from generator.outputs.pages import template_environment
+from generator.render import outputs
 
 SITE = "https://accompany.example.org/"
 UTC = timezone.utc

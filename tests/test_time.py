@@ -77,7 +77,7 @@ class Loaded:
         markup = MarkupRenderer(site, self.media)
         ctx = Context(site, markup, env, Formatter(self.config.settings.language), Cache.memory())
         feeds, calendars, sheets = Feeds(ctx), Calendars(ctx), Sheets(ctx)
-        files = PageRenderer(site, markup, env, [feeds, calendars, sheets]).render_all(1)
+        files = PageRenderer(site, markup, env, [feeds, calendars, sheets]).render_all()
         files.update(feeds.pages())
         files.update(feeds.render())
         files.update(calendars.render())

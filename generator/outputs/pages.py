@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
 import re
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -25,35 +22,9 @@ from ..core.model import Entry
 from ..core.site import Site
 from ..core.urls import relative_url
 from ..core.views import ActionView
+from . import Extras, Link
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link another output adds to pages: a feed, a calendar, a print sheet."""
-
-    url: str
-    """Site-relative URL of the target."""
-    label: str
-    type: str = ""
-    """Media type, for feeds and calendars announced in the page head."""
-
-
-class Extras:
-    """What other outputs (feeds, calendars, sheets) add to pages. The default adds nothing."""
-
-    def page_links(self, url: str) -> list[Link]:
-        """Feeds and calendars that belong to the page at ``url``."""
-        return []
-
-    def action_links(self, action: ActionView) -> list[Link]:
-        """Print page and PDF of an action."""
-        return []
-
-    def stop_links(self, stop) -> list[Link]:
-        """Add-to-calendar and letter-writing pack of a stop."""
-        return []
 
 
 @dataclass(frozen=True)
@@ -117,6 +88,9 @@ def _yaml_value(value: Any) -> str:
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
+MapChunks = Callable[[Callable[[list], Any], Sequence], list]
+"""``map_chunks(fn, items)``: ``fn`` on chunks of ``items``, perhaps in other processes; a result per chunk."""
+
 
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
@@ -169,25 +143,29 @@ class PageRenderer:
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
         return front_matter(title, page.description, links) + body.strip() + "\n"
 
-    def render_all(self, workers: int = 1) -> dict[str, bytes]:
-        """Every page, ``{docs path: bytes}``; on Linux, in ``workers`` forked processes."""
+    def render_all(self, map_chunks: MapChunks | None = None) -> dict[str, bytes]:
+        """Every page, ``{docs path: bytes}``.
+
+        ``map_chunks`` (the build's :meth:`Executor.map_chunks <generator.executor.Executor.map_chunks>`)
+        may spread the pages over worker processes; each hands back its pages and what its Markdown
+        renderer learnt, so that feeds and sheets render no text again.
+        """
         pages = self.pages()
-        if workers <= 1 or len(pages) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        if map_chunks is None or len(pages) < PARALLEL_FROM:
             return {page.path: self.render(page).encode() for page in pages}
-        for extra in self.extras:  # work every page's links need, done once before forking
+        for extra in self.extras:  # work every page's links need, done once before the workers start
             extra.page_links("")
-        global _FORKED
-        _FORKED = (self, pages)
-        chunks = [range(i, len(pages), workers * 4) for i in range(workers * 4)]
         out: dict[str, bytes] = {}
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for files, texts, kept, media, problems in pool.map(_render_chunk, chunks):
-                    out.update(files)
-                    self.markup.adopt(texts, kept, media, problems)
-        finally:
-            _FORKED = None
+        for files, texts, kept, media, problems in map_chunks(lambda chunk: self._render_chunk(pages, chunk),
+                                                               range(len(pages))):
+            out.update(files)
+            self.markup.adopt(texts, kept, media, problems)
         return dict(sorted(out.items()))
+
+    def _render_chunk(self, pages: list[StagedPage], indexes: list[int]) -> tuple[dict[str, bytes], dict, dict, set, list]:
+        files = {pages[i].path: self.render(pages[i]).encode() for i in indexes}
+        markup = self.markup
+        return files, markup.rendered(), markup.kept, markup.used_media, markup.problems
 
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
@@ -232,14 +210,3 @@ class PageRenderer:
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
             "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
         }
-
-
-# The renderer and its pages, inherited by forked workers (never pickled).
-_FORKED: tuple[PageRenderer, list[StagedPage]] | None = None
-
-
-def _render_chunk(indexes: range) -> tuple[dict[str, bytes], dict, set, list]:
-    renderer, pages = _FORKED
-    files = {pages[i].path: renderer.render(pages[i]).encode() for i in indexes}
-    markup = renderer.markup
-    return files, markup.rendered(), markup.kept, markup.used_media, markup.problems
