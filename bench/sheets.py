@@ -64,7 +64,13 @@ root, mode = Path(sys.argv[1]), sys.argv[2]
 loaded = load(root, date.fromisoformat(sys.argv[3]))
 site = loaded.site
 env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES))
-s = Sheets(Context(site, MarkupRenderer(site, loaded.project.media), env, Formatter(site.config.settings.language), None))
+try:  # this tree: the build reads the fonts and hands them over (the older tree's sheets read them)
+    from generator.render import FONTS, read_fonts
+    fonts = (read_fonts(root / "theme" / FONTS),)
+except ImportError:
+    fonts = ()
+s = Sheets(Context(site, MarkupRenderer(site, loaded.project.media), env, Formatter(site.config.settings.language), None,
+                   *fonts))
 packs = [(PACK, None, site.open_actions)] + list(s.stop_packs.values())
 result = {"import": imported, "sheets": [], "packs": []}
 

@@ -14,6 +14,9 @@ The outputs besides pages are listed once, in :func:`outputs`.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import jinja2
 
 from . import linkcheck
@@ -31,16 +34,25 @@ from .outputs.l10n import Formatter
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
 from .outputs.pages import PageRenderer, template_environment
+from .outputs.pdf import Fonts
 from .outputs.sheets import Sheets
 from .write import Tree, read_tree
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
+#: Folder of the fonts inside theme/: the PDFs are set in them, and the print pages load them.
+FONTS = "assets/fonts"
 
 
 def outputs(ctx: Context) -> list[Output]:
     """Every output besides pages, in the order they are rendered."""
     return [Feeds(ctx), Calendars(ctx), Sheets(ctx)]
+
+
+def read_fonts(folder: Path) -> Fonts:
+    """The font files of ``folder``, each hashed: the only fonts the PDFs may use."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".ttf", ".otf")) if folder.is_dir() else []
+    return Fonts(folder, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
 
 
 def sections_nav() -> list[tuple[str, str]]:
@@ -63,7 +75,9 @@ class Renderers:
         site = loaded.site
         self.markup = MarkupRenderer(site, loaded.project.media, remembered)
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
-        self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache))
+        fonts = read_fonts(loaded.root / "theme" / FONTS)
+        self.outputs = outputs(Context(site, self.markup, self.env, Formatter(site.config.settings.language), cache,
+                                       fonts))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""

@@ -26,6 +26,7 @@ from generator.outputs.l10n import Formatter
 from generator.outputs.markup import MarkupRenderer, plain_text
 from generator.outputs.pages import template_environment
 from generator.outputs.sheets import Sheets
+from generator.render import FONTS, read_fonts
 
 RIVER = "actions/river-guardians/river-guardians.pdf"
 UNION = "actions/union-leader-guatemala/union-leader-guatemala.pdf"
@@ -52,7 +53,8 @@ def make_sheets(loaded: Loaded, cache: Cache | None = None) -> Sheets:
     site = loaded.site
     markup = MarkupRenderer(site, loaded.project.media)
     env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
-    return Sheets(Context(site, markup, env, Formatter(site.config.settings.language), cache))
+    fonts = read_fonts(loaded.root / "theme" / FONTS)
+    return Sheets(Context(site, markup, env, Formatter(site.config.settings.language), cache, fonts))
 
 
 @pytest.fixture(scope="module")

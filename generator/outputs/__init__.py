@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # for the annotations only: this package stays light to impor
     from ..core.views import ActionView
     from .l10n import Formatter
     from .markup import MarkupRenderer
+    from .pdf import Fonts
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Context:
     fmt: Formatter
     cache: "Cache | None" = None
     """Content-addressed store for expensive results (PDFs), kept between builds."""
+    fonts: Fonts | None = None
+    """The fonts of the PDFs (theme/assets/fonts/), read by the build: a renderer reads no file."""
 
 
 class Cache:
