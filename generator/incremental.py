@@ -29,7 +29,6 @@ through :mod:`generator.write`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -84,7 +83,7 @@ def site_manifest(site: Path) -> dict[str, list[int]]:
 
 @dataclass
 class State:
-    """What the last successful build staged and left on disk (kept in the cache folder)."""
+    """What the last successful build staged and left on disk (kept in the cache folder: cache.py)."""
 
     engine: str = ""
     docs: dict[str, str] = field(default_factory=dict)
@@ -92,21 +91,18 @@ class State:
     secrets: str = ""
 
     @classmethod
-    def read(cls, path: Path) -> "State | None":
+    def from_json(cls, data) -> "State | None":
+        """The state recorded as :meth:`as_json` gave it; None when it is not (another version, damaged)."""
         try:
-            data = json.loads(path.read_text())
             if data.get("version") != STATE_VERSION:
                 return None
             return cls(data["engine"], data["docs"], data["site"], data["secrets"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (AttributeError, KeyError, TypeError):
             return None
 
-    def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": STATE_VERSION, "engine": self.engine, "docs": self.docs,
-                                         "site": self.site, "secrets": self.secrets}))
-        temporary.replace(path)
+    def as_json(self) -> dict:
+        return {"version": STATE_VERSION, "engine": self.engine, "docs": self.docs, "site": self.site,
+                "secrets": self.secrets}
 
 
 def digests(staged: Staged, files: Tree) -> dict[str, str]:
