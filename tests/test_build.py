@@ -267,20 +267,20 @@ def test_leak_in_a_file_made_beside_the_engine_fails_a_full_build(built, monkeyp
     assert _snapshot(site) == before and _leftovers(site) == []
 
 
-def test_the_staging_folder_removes_only_what_is_inside_it(tmp_path):
-    from generator.write import Staging, WriteRefused
+def test_the_staging_folder_goes_with_the_old_site_and_nothing_else(tmp_path):
+    from generator.write import Staging
 
     site = tmp_path / "site"
-    outside = tmp_path / "keep"
-    outside.mkdir()
+    (site / "old").mkdir(parents=True)
+    (site / "old" / "index.html").write_text("old")
+    (tmp_path / "keep").mkdir()
     with Staging(site) as staging:
-        inside = staging.root / "project-0" / "docs"
-        inside.mkdir(parents=True)
-        (inside / "index.md").write_text("x")
-        staging.discard(staging.root / "project-0")
-        with pytest.raises(WriteRefused):
-            staging.discard(outside)
-    assert outside.is_dir() and not staging.root.exists()
+        (staging.output / "new").mkdir(parents=True)
+        (staging.output / "new" / "index.html").write_text("new")
+        (staging.root / "project-0" / "docs").mkdir(parents=True)
+        staging.swap_in()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep", "site"]
+    assert (site / "new" / "index.html").read_text() == "new" and not (site / "old").exists()
 
 
 def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
