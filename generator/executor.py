@@ -112,16 +112,17 @@ class Executor:
     def processes(self) -> Iterator["Processes"]:
         """Start processes inside the block; leaving it waits for them all.
 
-        An error inside the block (a broken link, a failed render) kills
-        every process still running, waits for it, and passes on as it was.
+        An error inside the block (a broken link, a failed render), or an
+        interruption while waiting, kills every process still running, waits
+        until it has gone, and passes on as it was.
         """
         running = Processes(self._slots)
         try:
             yield running
-        except BaseException:
+            running.wait()
+        except BaseException:  # an error inside, or Ctrl-C while waiting
             running.kill()
             raise
-        running.wait()
 
 
 class Processes:
