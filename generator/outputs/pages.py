@@ -12,6 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Callable, Sequence
 
 import jinja2
@@ -163,9 +164,12 @@ class PageRenderer:
         return dict(sorted(out.items()))
 
     def _render_chunk(self, pages: list[StagedPage], indexes: list[int]) -> tuple[dict[str, bytes], dict, dict, set, list]:
-        files = {pages[i].path: self.render(pages[i]).encode() for i in indexes}
         markup = self.markup
-        return files, markup.rendered(), markup.kept, markup.used_media, markup.problems
+        texts, kept = len(markup.rendered()), len(markup.kept)
+        files = {pages[i].path: self.render(pages[i]).encode() for i in indexes}
+        # Only what this chunk added (both only grow): a worker's texts would otherwise travel back with every chunk.
+        return (files, dict(islice(markup.rendered().items(), texts, None)), dict(islice(markup.kept.items(), kept, None)),
+                markup.used_media, markup.problems)
 
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
