@@ -15,9 +15,9 @@ never more than ``cores`` at a time:
   on unchanged, so a content problem (:class:`ProblemsFound`) is reported as
   one, never as a crash.
 
-The build's own process is not counted: while processes run, it makes the
-feeds, calendars and sheets, which is less than an engine run's work (see
-BENCHMARKS.md, "One executor").
+The build's own process is not counted: while the engines run, it makes the
+feeds, calendars and sheets, less work than an engine run's (BENCHMARKS.md
+gives the phases; its fourth round, what was measured for this executor).
 """
 
 from __future__ import annotations
