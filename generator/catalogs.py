@@ -25,6 +25,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from .outputs.l10n import Formatter
+
 DOMAIN = "accompany"
 #: The language the messages are written in: its catalog is the source of every other.
 SOURCE = "en"
@@ -85,3 +87,8 @@ def untranslated(language: str) -> list[str] | None:
         if message.fuzzy or not all(strings):
             out.append(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
     return out
+
+
+def formatter(language: str) -> Formatter:
+    """A :class:`~generator.outputs.l10n.Formatter` for ``language``, with its catalog (English if it has none)."""
+    return Formatter(language, translations(language))

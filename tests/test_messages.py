@@ -24,7 +24,7 @@ from conftest import REPO, SAMPLE_AS_OF
 from generator import catalogs
 from generator.build import TEMPLATES, render
 from generator.load import load
-from generator.outputs.l10n import Formatter
+from generator.catalogs import SOURCE, formatter, translations
 from generator.outputs.pages import template_environment
 from generator.outputs.typeset import typst_environment
 
@@ -76,8 +76,8 @@ def test_a_language_without_a_catalog_is_written_in_english_and_says_so(locale):
         write_po(f, catalog)
     assert catalogs.languages() == ["en", "es"]
     assert catalogs.catalog_for("es-CO") == "es"
-    assert Formatter("es-CO").gettext("Model letter") == "Carta modelo"
-    assert Formatter("es").gettext("What to do") == "What to do"  # untranslated: the message itself
+    assert formatter("es-CO").gettext("Model letter") == "Carta modelo"
+    assert formatter("es").gettext("What to do") == "What to do"  # untranslated: the message itself
     missing = catalogs.untranslated("es")
     assert "What to do" in missing and "Model letter" not in missing
     assert len(missing) == len([m for m in catalog if m.id]) - 1
@@ -296,7 +296,7 @@ def templates(suffix: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", templates(".html"), ids=lambda p: p.name)
 def test_an_html_template_writes_no_word_outside_the_catalog(path):
-    env = template_environment(jinja2.FileSystemLoader(THEME))
+    env = template_environment(jinja2.FileSystemLoader(THEME), translations(SOURCE))
     source = path.read_text()
     assert html_words(skeleton(env, source)) == []
     assert prose_constants(env, source) == []
@@ -304,7 +304,7 @@ def test_an_html_template_writes_no_word_outside_the_catalog(path):
 
 @pytest.mark.parametrize("path", templates(".typ"), ids=lambda p: p.name)
 def test_a_typst_template_writes_no_word_outside_the_catalog(path):
-    env = typst_environment(jinja2.FileSystemLoader(THEME))
+    env = typst_environment(jinja2.FileSystemLoader(THEME), translations(SOURCE))
     source = path.read_text()
     assert typst_words(skeleton(env, source)) == []
     assert prose_constants(env, source) == []
@@ -312,12 +312,12 @@ def test_a_typst_template_writes_no_word_outside_the_catalog(path):
 
 def test_the_template_checks_find_words_written_as_they_were():
     """The templates before they went through the catalog: each check finds their words."""
-    env = template_environment(jinja2.FileSystemLoader(THEME))
+    env = template_environment(jinja2.FileSystemLoader(THEME), translations(SOURCE))
     page = ('<nav aria-label="On this page"><h2>{{ title }}</h2>{% trans %}Kept{% endtrans %} · <p>Write in: '
             '{{ m.action_list(open, "There are no open actions right now.") }}</p></nav>')
     assert html_words(skeleton(env, page)) == ["aria-label='On this page'", "Write", "in"]
     assert prose_constants(env, page) == ["There are no open actions right now."]
-    typst = typst_environment(jinja2.FileSystemLoader(THEME))
+    typst = typst_environment(jinja2.FileSystemLoader(THEME), translations(SOURCE))
     sheet = ('#let footer(left) = context {\n  set text(size: 7.5pt)\n  [Page #counter(page).display()]\n}\n'
              '#heading(level: 2)[What to do]\n#text(weight: "bold")[{{ x }} · issued]\n'
              '#table(columns: 2, table.header([*Action*], [{{ _("Title") }}]))\n#enum([{{ s }}], )\n'

@@ -37,7 +37,7 @@ from generator import catalogs
 from generator.build import render
 from generator.load import load
 from generator.outputs.feeds.model import FORMATS
-from generator.outputs.l10n import Formatter
+from generator.catalogs import formatter
 
 OPEN, CLOSE = "\u2045", "\u2046"  # ⁅ ⁆: in the PDFs' fonts, and in no content
 URL = re.compile(r"(?:https?|webcal|mailto):\S+|\S+@\S+\.\w+")
@@ -188,7 +188,7 @@ def known(pseudo) -> Known:
     texts = [site.config.site_name, site.config.settings.organisation, *site.config.settings.themes.values(), *NAMES]
     for entry in site.catalogue.entries():
         texts += _free_texts(entry.meta.model_dump(warnings=False)) + [entry.body]
-    fmt = Formatter(site.config.settings.language)
+    fmt = formatter(site.config.settings.language)
     texts += [fmt.zone(stop.starts, stop.zone) for stop in site.stops]
     babel: Locale = fmt.locale
     texts += list(babel.territories.values()) + list(babel.languages.values())

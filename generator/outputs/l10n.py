@@ -9,8 +9,6 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.support import NullTranslations
 
-from .. import catalogs
-
 
 @lru_cache(maxsize=None)
 def _locale(tag: str) -> Locale:
@@ -28,11 +26,11 @@ def _locale(tag: str) -> Locale:
 class Formatter:
     """Says things in one language (a BCP 47 tag): accompany's words from its catalog, values with Babel."""
 
-    def __init__(self, language: str, translations: NullTranslations | None = None):
-        """``translations``: the messages to use; by default, the catalog of ``language`` (catalogs.py)."""
+    def __init__(self, language: str, translations: NullTranslations):
+        """``translations``: the messages of ``language`` (``catalogs.formatter()`` reads its catalog)."""
         self.language = language
         self.locale = _locale(language)
-        self.translations = catalogs.translations(language) if translations is None else translations
+        self.translations = translations
 
     def gettext(self, message: str, **fields: object) -> str:
         """A message of the catalog, its ``%(field)s`` filled in: as ``_()`` does in the templates."""

@@ -10,53 +10,24 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
 import re
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, Callable, Sequence
 
 import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from .. import catalogs
 from ..core.kinds import KINDS
 from ..core.model import Entry
 from ..core.site import Site
 from ..core.urls import relative_url
 from ..core.views import ActionView
+from . import Extras, Link
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 from .wording import Wording
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link another output adds to pages: a feed, a calendar, a print sheet."""
-
-    url: str
-    """Site-relative URL of the target."""
-    label: str
-    type: str = ""
-    """Media type, for feeds and calendars announced in the page head."""
-
-
-class Extras:
-    """What other outputs (feeds, calendars, sheets) add to pages. The default adds nothing."""
-
-    def page_links(self, url: str) -> list[Link]:
-        """Feeds and calendars that belong to the page at ``url``."""
-        return []
-
-    def action_links(self, action: ActionView) -> list[Link]:
-        """Print page and PDF of an action."""
-        return []
-
-    def stop_links(self, stop) -> list[Link]:
-        """Add-to-calendar and letter-writing pack of a stop."""
-        return []
 
 
 @dataclass(frozen=True)
@@ -75,11 +46,11 @@ class StagedPage:
         return self.url + "index.md"
 
 
-def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations | None = None) -> jinja2.Environment:
+def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations) -> jinja2.Environment:
     """The Jinja2 environment for page, sheet and feed templates in one language: autoescaped, strict.
 
     ``translations`` are its words (``_()``, ``ngettext()``, ``{% trans %}``, newstyle: ``%(name)s``
-    fields, filled in and escaped by Jinja): by default, the source (English) catalog. One
+    fields, filled in and escaped by Jinja): One
     environment per language: a site in two languages renders its templates with two.
     """
     env = jinja2.Environment(
@@ -91,7 +62,7 @@ def template_environment(loader: jinja2.BaseLoader, translations: NullTranslatio
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],  # {% do %}: no throwaway `set _ =`, as _ is gettext
     )
-    messages = catalogs.translations(catalogs.SOURCE) if translations is None else translations
+    messages = translations
     env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields)
     gettext, ngettext = _gettext(messages.gettext), _ngettext(messages.ngettext)
     env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
@@ -151,17 +122,20 @@ def _yaml_value(value: Any) -> str:
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
+MapChunks = Callable[[Callable[[list], Any], Sequence], list]
+"""``map_chunks(fn, items)``: ``fn`` on chunks of ``items``, perhaps in other processes; a result per chunk."""
+
 
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
 
-    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = (),
-                 fmt: Formatter | None = None):
-        """``fmt``: the language of the pages, as ``env`` speaks it (by default, the site's)."""
+    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras],
+                 fmt: Formatter):
+        """``fmt``: the language of the pages, as ``env`` speaks it."""
         self.site = site
         self.markup = markup
         self.env = env
-        self.fmt = fmt or Formatter(site.config.settings.language)
+        self.fmt = fmt
         self.words = Wording(self.fmt)
         self.extras = list(extras)
 
@@ -209,25 +183,32 @@ class PageRenderer:
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
         return front_matter(title, page.description, links) + body.strip() + "\n"
 
-    def render_all(self, workers: int = 1) -> dict[str, bytes]:
-        """Every page, ``{docs path: bytes}``; on Linux, in ``workers`` forked processes."""
+    def render_all(self, map_chunks: MapChunks | None = None) -> dict[str, bytes]:
+        """Every page, ``{docs path: bytes}``.
+
+        ``map_chunks`` (the build's :meth:`Executor.map_chunks <generator.executor.Executor.map_chunks>`)
+        may spread the pages over worker processes; each hands back its pages and what its Markdown
+        renderer learnt, so that feeds and sheets render no text again.
+        """
         pages = self.pages()
-        if workers <= 1 or len(pages) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        if map_chunks is None or len(pages) < PARALLEL_FROM:
             return {page.path: self.render(page).encode() for page in pages}
-        for extra in self.extras:  # work every page's links need, done once before forking
+        for extra in self.extras:  # work every page's links need, done once before the workers start
             extra.page_links("")
-        global _FORKED
-        _FORKED = (self, pages)
-        chunks = [range(i, len(pages), workers * 4) for i in range(workers * 4)]
         out: dict[str, bytes] = {}
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for files, texts, kept, media, problems in pool.map(_render_chunk, chunks):
-                    out.update(files)
-                    self.markup.adopt(texts, kept, media, problems)
-        finally:
-            _FORKED = None
+        for files, texts, kept, media, problems in map_chunks(lambda chunk: self._render_chunk(pages, chunk),
+                                                               range(len(pages))):
+            out.update(files)
+            self.markup.adopt(texts, kept, media, problems)
         return dict(sorted(out.items()))
+
+    def _render_chunk(self, pages: list[StagedPage], indexes: list[int]) -> tuple[dict[str, bytes], dict, dict, set, list]:
+        markup = self.markup
+        texts, kept = len(markup.rendered()), len(markup.kept)
+        files = {pages[i].path: self.render(pages[i]).encode() for i in indexes}
+        # Only what this chunk added (both only grow): a worker's texts would otherwise travel back with every chunk.
+        return (files, dict(islice(markup.rendered().items(), texts, None)), dict(islice(markup.kept.items(), kept, None)),
+                markup.used_media, markup.problems)
 
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
@@ -273,14 +254,3 @@ class PageRenderer:
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
             "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
         }
-
-
-# The renderer and its pages, inherited by forked workers (never pickled).
-_FORKED: tuple[PageRenderer, list[StagedPage]] | None = None
-
-
-def _render_chunk(indexes: range) -> tuple[dict[str, bytes], dict, set, list]:
-    renderer, pages = _FORKED
-    files = {pages[i].path: renderer.render(pages[i]).encode() for i in indexes}
-    markup = renderer.markup
-    return files, markup.rendered(), markup.kept, markup.used_media, markup.problems

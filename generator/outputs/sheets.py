@@ -32,7 +32,6 @@ import io
 import posixpath
 from datetime import timedelta
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
 import nh3
@@ -45,7 +44,7 @@ from . import Output
 from .headers import CSP
 from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
-from .pdf import PdfJob, PdfMaker, PdfStats
+from .pdf import Fonts, PdfJob, PdfMaker, PdfStats
 from .typeset import Typst, from_html, typst_environment
 
 #: The pack of every open action.
@@ -242,20 +241,12 @@ class Sheets(Output):
     def _md_inline_typst(self, entry, text: str | None, *loc: Any) -> Typst:
         return from_html(self._html(entry, text, tuple(loc), inline=True), show_urls=True)
 
-    def fonts(self) -> Path:
-        """The folder of the fonts the PDFs are set in (and the print pages load): theme/assets/fonts/."""
-        folder = theme_folder(self.ctx.env) / FONTS
-        if not sorted(folder.glob("*.ttf")):
-            raise SheetError(f"sheets need the fonts in {folder}")
-        return folder
-
-
-def theme_folder(env) -> Path:
-    """The theme folder: the parent of the templates' folder (``theme/accompany/``)."""
-    paths = getattr(env.loader, "searchpath", None)
-    if not paths:
-        raise SheetError("sheets need templates loaded from the theme folder (theme/accompany/)")
-    return Path(paths[0]).parent
+    def fonts(self) -> Fonts:
+        """The fonts the PDFs are set in (and the print pages load): theme/assets/fonts/, as the build read them."""
+        fonts = self.ctx.fonts
+        if fonts is None or not any(name.endswith(".ttf") for name in fonts.digests):
+            raise SheetError(f"sheets need the fonts in {fonts.folder if fonts else 'theme/' + FONTS}")
+        return fonts
 
 
 @lru_cache(maxsize=4096)

@@ -26,7 +26,6 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from .. import catalogs
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"'}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -63,12 +62,12 @@ def _finalize(value: object) -> object:
     return value if isinstance(value, (Typst, Markup)) else text(value)
 
 
-def typst_environment(loader: jinja2.BaseLoader, translations: NullTranslations | None = None) -> jinja2.Environment:
+def typst_environment(loader: jinja2.BaseLoader, translations: NullTranslations) -> jinja2.Environment:
     """Jinja for ``*.typ`` templates: every value printed is text unless it is Typst source already.
 
     Typst source is a :class:`Typst` (the ``string`` and ``number`` filters,
     for values in code, and :func:`from_html`) or a macro's output.
-    ``translations`` are its words (by default, the source catalog): ``_()``,
+    ``translations`` are its words: ``_()``,
     ``ngettext()`` and ``{% trans %}`` give text, never markup, as a
     volunteer's words are (:func:`_gettext`).
     """
@@ -82,7 +81,7 @@ def typst_environment(loader: jinja2.BaseLoader, translations: NullTranslations 
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    messages = catalogs.translations(catalogs.SOURCE) if translations is None else translations
+    messages = translations
     env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields), like the page templates
     gettext = _gettext(messages.gettext)
     env.globals.update(gettext=gettext, ngettext=_ngettext(messages.ngettext), _=gettext)
