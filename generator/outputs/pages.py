@@ -27,6 +27,7 @@ from ..core.urls import relative_url
 from ..core.views import ActionView
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
+from .mobilise import Mobilise
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class PageRenderer:
         self.env = env
         self.fmt = Formatter(site.config.settings.language)
         self.extras = list(extras)
+        self.act = Mobilise(site, markup, self.fmt)
 
     # ---- which pages exist
 
@@ -231,6 +233,7 @@ class PageRenderer:
             "feeds": [link for extra in self.extras for link in extra.page_links(here)],
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
             "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
+            "act": self.act,
         }
 
 
