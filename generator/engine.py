@@ -25,6 +25,7 @@ from typing import TextIO
 
 from .core.model import SiteConfig
 from .outputs.headers import CSP
+from .outputs.mobilise import theme_extra
 
 THEME_CSS = ["assets/stylesheets/accompany.css"]
 THEME_JS = ["assets/javascripts/accompany.js"]
@@ -67,7 +68,7 @@ def staged_config(config: SiteConfig, nav: list[tuple[str, str]]) -> dict:
     search = next((p for p in raw.get("plugins") or ["search"] if p == "search" or (isinstance(p, dict) and "search" in p)), "search")
     extra = dict(raw.get("extra") or {})
     # csp: printed first in every page's head; generator: false drops Material's "Made with" link.
-    extra.update(csp=CSP, generator=False)
+    extra.update(csp=CSP, generator=False, **theme_extra(config))  # footer contact, og:locale, site card
     extra.pop("preview_problems", None)  # the preview's own (serve.py): never in a build
     raw.update(
         extra=extra,

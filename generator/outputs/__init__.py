@@ -97,7 +97,8 @@ class Output(Extras):
 def outputs(ctx: Context) -> list[Output]:
     """Every output besides pages, in the order they are rendered."""
     from .calendars import Calendars
+    from .cards import Cards
     from .feeds import Feeds
     from .sheets import Sheets
 
-    return [Feeds(ctx), Calendars(ctx), Sheets(ctx)]
+    return [Feeds(ctx), Calendars(ctx), Sheets(ctx), Cards(ctx)]

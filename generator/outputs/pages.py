@@ -56,6 +56,10 @@ class Extras:
         """Add-to-calendar and letter-writing pack of a stop."""
         return []
 
+    def page_meta(self, url: str) -> dict[str, str]:
+        """Keys for the front matter of the page at ``url``, which the theme reads (a preview card)."""
+        return {}
+
 
 @dataclass(frozen=True)
 class StagedPage:
@@ -85,7 +89,7 @@ def template_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     )
 
 
-def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:
+def front_matter(title: str | None, description: str, alternates: list[Link] = (), extra: dict[str, str] = {}) -> str:
     """The staged page's front matter. Values are HTML-escaped: the engine prints them raw.
 
     Without a title, Material titles the home page with the site's name alone.
@@ -98,6 +102,7 @@ def front_matter(title: str | None, description: str, alternates: list[Link] = (
         meta["alternates"] = [
             {"href": link.url, "type": link.type, "title": html.escape(link.label, quote=True)} for link in feeds
         ]
+    meta.update({key: html.escape(value, quote=True) for key, value in extra.items()})
     lines = [f"{key}: {_yaml_value(value)}" for key, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -169,7 +174,8 @@ class PageRenderer:
         links = [link for extra in self.extras for link in extra.page_links(page.url)]
         # Material prints "page title - site name": a home page titled with the site's name would say it twice.
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
-        return front_matter(title, page.description, links) + body.strip() + "\n"
+        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
+        return front_matter(title, page.description, links, extra) + body.strip() + "\n"
 
     def render_all(self, workers: int = 1) -> dict[str, bytes]:
         """Every page, ``{docs path: bytes}``; on Linux, in ``workers`` forked processes."""

@@ -1,0 +1,176 @@
+"""One preview card as a PNG: 1200 x 630 pixels, the texts it is given and nothing else.
+
+Pure but for the fonts it reads (``theme/assets/fonts/``, as the PDFs do):
+:func:`draw` takes the texts of a card and, optionally, a photo already
+cleared for publication, and returns the PNG and the list of every string it
+drew (the test hook the leak suite reads: what a card shows can be checked
+without OCR). The PNG holds the pixels only: no text, time, EXIF or colour
+profile chunk; the same texts, photo, fonts and Pillow give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+WIDTH, HEIGHT = 1200, 630
+PHOTO_WIDTH = 400
+MARGIN = 72
+RED, INK, WHITE = (138, 28, 21), (17, 17, 17), (255, 255, 255)
+BADGES = {"open": RED, "closed": (68, 68, 68), "resolved": (27, 94, 32), "neutral": (51, 51, 51)}
+#: Title sizes tried in turn: the largest that fits in three lines wins; the last may take four, cut with an ellipsis.
+TITLE_SIZES = (68, 60, 52, 44)
+
+_DEVANAGARI = re.compile("([\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]+(?:[ \u200c\u200d]+[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]+)*)")
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What one card says, every string already public (cards.py takes them from the public site)."""
+
+    kicker: str
+    """Above the title: "URGENT ACTION · UA-2026-031"."""
+    title: str
+    badge: str = ""
+    """The date line in a coloured box: "Act by 22 December 2026"; "" for none."""
+    badge_style: str = "neutral"
+    """open, closed, resolved or neutral: the box's colour."""
+    organisation: str = ""
+
+
+@dataclass
+class Drawn:
+    """A card: the PNG and every string drawn on it, in order."""
+
+    png: bytes
+    strings: list[str] = field(default_factory=list)
+
+
+class Fonts:
+    """Noto Sans (Latin, Greek, Cyrillic) and Noto Sans Devanagari from the theme's fonts folder, by size."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+
+    def get(self, name: str, size: int) -> ImageFont.FreeTypeFont:
+        key = (name, size)
+        if key not in self._cache:
+            self._cache[key] = ImageFont.truetype(str(self.folder / f"{name}.ttf"), size)
+        return self._cache[key]
+
+    def runs(self, text: str, bold: bool, size: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+        """``text`` cut into runs, each with the font that has its script."""
+        weight = "Bold" if bold else "Regular"
+        out = []
+        for i, part in enumerate(_DEVANAGARI.split(text)):
+            if part:
+                out.append((part, self.get(("NotoSansDevanagari-" if i % 2 else "NotoSans-") + weight, size)))
+        return out
+
+    def width(self, text: str, bold: bool, size: int) -> float:
+        return sum(font.getlength(part) for part, font in self.runs(text, bold, size))
+
+
+def _wrap(fonts: Fonts, text: str, bold: bool, size: int, width: float) -> list[str]:
+    """Greedy line breaking at spaces; a word wider than a line is broken between characters."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if fonts.width(candidate, bold, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        while len(word) > 1 and fonts.width(word, bold, size) > width:
+            cut = next((n for n in range(len(word) - 1, 0, -1) if fonts.width(word[:n], bold, size) <= width), 1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _fit_title(fonts: Fonts, title: str, width: float) -> tuple[int, list[str]]:
+    for size in TITLE_SIZES[:-1]:
+        lines = _wrap(fonts, title, True, size, width)
+        if len(lines) <= 3:
+            return size, lines
+    size = TITLE_SIZES[-1]
+    lines = _wrap(fonts, title, True, size, width)
+    if len(lines) > 4:
+        last = lines[3]
+        while last and fonts.width(last + " …", True, size) > width:
+            last = last[:-1].rstrip()
+        lines = lines[:3] + [last + " …"]
+    return size, lines
+
+
+def _photo(data: bytes) -> Image.Image:
+    """The photo upright, in RGB, cut to fill the card's right side (its middle kept)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+    return ImageOps.fit(upright, (PHOTO_WIDTH, HEIGHT), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
+
+
+def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
+    """The card as PNG bytes, with every string drawn."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+    pen = ImageDraw.Draw(image)
+    drawn: list[str] = []
+
+    def text(x: float, y: float, value: str, bold: bool, size: int, fill) -> float:
+        """Draws ``value`` with its baseline at ``y``; returns the x after it."""
+        drawn.append(value)
+        for part, font in fonts.runs(value, bold, size):
+            pen.text((x, y), part, font=font, fill=fill, anchor="ls")
+            x += font.getlength(part)
+        return x
+
+    right = WIDTH - MARGIN
+    if photo is not None:
+        image.paste(_photo(photo), (WIDTH - PHOTO_WIDTH, 0))
+        right = WIDTH - PHOTO_WIDTH - 56
+    pen.rectangle((0, 0, 15, HEIGHT), fill=RED)
+    width = right - MARGIN
+
+    y = 64 + 28
+    if card.kicker:
+        kicker = card.kicker.upper()
+        while len(kicker) > 1 and fonts.width(kicker, True, 28) > width:
+            kicker = kicker[:-1]
+        text(MARGIN, y, kicker, True, 28, RED)
+        y += 36
+    size, lines = _fit_title(fonts, card.title, width)
+    step = round(size * 1.18)
+    y += step - 8
+    for line in lines:
+        text(MARGIN, y, line, True, size, INK)
+        y += step
+    if card.badge:
+        badge_size = next((n for n in (36, 32, 28, 24) if fonts.width(card.badge, True, n) + 48 <= width), 24)
+        badge = card.badge
+        while len(badge) > 1 and fonts.width(badge + "…", True, badge_size) + 48 > width:
+            badge = badge[:-1].rstrip()
+        badge += "…" if badge != card.badge else ""
+        top = y - step + 40
+        box_width = fonts.width(badge, True, badge_size) + 48
+        pen.rounded_rectangle((MARGIN, top, MARGIN + box_width, top + 64), radius=10,
+                              fill=BADGES.get(card.badge_style, BADGES["neutral"]))
+        text(MARGIN + 24, top + 45, badge, True, badge_size, WHITE)
+    if card.organisation:
+        organisation = card.organisation
+        while len(organisation) > 1 and fonts.width(organisation, True, 28) > width:
+            organisation = organisation[:-1]
+        text(MARGIN, HEIGHT - 56, organisation, True, 28, INK)
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=9)
+    return Drawn(out.getvalue(), drawn)
