@@ -28,7 +28,8 @@ from .core.problems import Problem, format_key
 from .core.source import Source
 
 #: Files the engine writes itself, beside the staged pages and files.
-ENGINE_FILES = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"})
+ENGINE_FILES = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz",
+                          "assets/images/favicon.png"})  # Material's own favicon, the print pages' too
 
 _ATTRIBUTE = re.compile(rb"""\s(href|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)""")
