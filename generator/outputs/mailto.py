@@ -21,7 +21,10 @@ How long a ``mailto:`` link may be. RFC 6068 sets no limit; what opens it does:
   characters in 2020 (github.com/defund12/defund12.org issue 893).
 * Apple Mail (macOS, iOS), Thunderbird and Chromium elsewhere take far more
   (500,000 characters in Apple Mail, 2 MB, Chromium's own URL limit, in
-  Thunderbird: stackoverflow.com/q/13317429).
+  Thunderbird: stackoverflow.com/q/13317429). Measured here
+  (``scripts/measure_mailto.py``): Debian's Chromium 156 hands ``xdg-open``
+  up to 131,071 characters, the kernel's limit on one argument; past it,
+  nothing opens.
 * Android's Gmail drops what follows an unencoded ``=`` and unencoded line
   breaks (github.com/smaho-engineering/mailto issues 1 and 2): every reserved
   character is percent-encoded here, and line breaks are ``%0D%0A`` as RFC 6068 asks.
@@ -119,7 +122,7 @@ def appeal(to: tuple[str, ...], cc: tuple[str, ...], subject: str, letter: str, 
 
     kept = ""
     paragraphs = letter.split("\n\n")
-    for i, paragraph in enumerate(paragraphs):
+    for paragraph in paragraphs:
         candidate = (kept + "\n\n" + paragraph) if kept else paragraph
         if fits(candidate):
             kept = candidate

@@ -3,11 +3,13 @@ nothing until clicked, that they work with and without JavaScript, and the print
 
 from __future__ import annotations
 
+import os
+import time
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .harness import AXE_TAGS, DESKTOP, PAGES, PHONE, print_page_path
+from .harness import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PAGES, PHONE, print_page_path
 from .test_accessibility import RUN_AXE, describe
 from .test_reader import OPEN, RIVER, words
 
@@ -55,6 +57,36 @@ def test_the_appeal_link_carries_the_target_the_copies_the_subject_and_the_lette
     decoded = page.evaluate("""href => { const u = new URL(href); return [u.pathname,
         u.searchParams.get("cc"), u.searchParams.get("subject"), u.searchParams.get("body")]; }""", href)
     assert decoded == [mail["to"][0], ",".join(mail["cc"]), mail["subject"], body.replace("\n", "\r\n")]
+
+
+def test_a_click_hands_the_appeal_whole_to_the_mail_program(browser, server, tmp_path):
+    """Chromium on Linux hands a mailto: link to the system's mail handler, xdg-open: here a stand-in
+    that writes down what it was given. (It hands over up to 131,071 characters, the kernel's limit for
+    one argument; Chromium on Windows, up to 2,046: see generator/outputs/mailto.py.)"""
+    opened = tmp_path / "opened.txt"
+    handler = tmp_path / "bin" / "xdg-open"
+    handler.parent.mkdir()
+    handler.write_text(f"#!/bin/sh\nprintf '%s' \"$1\" > {opened}.part && mv {opened}.part {opened}\n")
+    handler.chmod(0o755)
+    own = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, chromium_sandbox=False,
+                                      args=CHROMIUM_ARGS, env={**os.environ, "PATH": f"{handler.parent}:{os.environ['PATH']}"})
+    try:
+        page = own.new_page(viewport=PHONE)
+        page.goto(server.url(OPEN))
+        link = page.get_by_role("link", name=f"E-mail this appeal to {RIVER['targets'][0]['name']}")
+        href = link.evaluate("a => a.href")
+        link.click()
+        for _ in range(100):
+            if opened.exists():
+                break
+            time.sleep(0.05)
+        assert opened.read_text() == href
+        mail = mailto_parts(opened.read_text())
+        assert mail["to"] == [RIVER["targets"][0]["email"]] and RIVER["id"] in mail["subject"]
+        assert mail["body"].startswith(RIVER["targets"][0]["salutation"] + ",")
+        assert page.url == server.url(OPEN)  # the page stays where it was
+    finally:
+        own.close()
 
 
 def test_tell_us_you_wrote_names_the_action_on_its_page_and_on_the_how_to_help_page(pages):
