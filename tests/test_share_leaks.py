@@ -149,9 +149,11 @@ def test_cards_say_only_their_public_fields_and_carry_no_metadata(built):
     }
     for path, data in cards.items():
         assert site[path] == data, f"{path}: the built card is not the one drawn from the same input"
-        assert png_chunks(data) == ["IHDR"] + ["IDAT"] * (len(png_chunks(data)) - 2) + ["IEND"], path
+        chunks = png_chunks(data)
+        assert chunks[0] == "IHDR" and chunks[-1] == "IEND" and set(chunks) <= {"IHDR", "PLTE", "IDAT", "IEND"}, path
         with Image.open(io.BytesIO(data)) as image:
-            assert image.size == (1200, 630) and image.mode == "RGB" and not image.info, path
+            assert image.size == (1200, 630) and not image.info, path
+            assert image.mode == ("RGB" if path == "tours/public-tour/card.png" else "P"), path  # a photo: full colour
 
 
 def _photo_area(data: bytes) -> bytes:
