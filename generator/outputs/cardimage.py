@@ -58,6 +58,8 @@ class Fonts:
     def __init__(self, folder: Path):
         self.folder = folder
         self._cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+        self._widths: dict[tuple[str, bool, int], float] = {}
+        self._stamps: dict[tuple, tuple[Image.Image, int, int]] = {}
 
     def get(self, name: str, size: int) -> ImageFont.FreeTypeFont:
         key = (name, size)
@@ -75,28 +77,50 @@ class Fonts:
         return out
 
     def width(self, text: str, bold: bool, size: int) -> float:
-        return sum(font.getlength(part) for part, font in self.runs(text, bold, size))
+        key = (text, bold, size)
+        if key not in self._widths:
+            self._widths[key] = sum(font.getlength(part) for part, font in self.runs(text, bold, size))
+        return self._widths[key]
+
+    def line_width(self, words: list[str], bold: bool, size: int) -> float:
+        """The width of words set with one space between each (kerning across a space ignored)."""
+        return sum(self.width(w, bold, size) for w in words) + self.width(" ", bold, size) * (len(words) - 1)
+
+    def stamp(self, text: str, bold: bool, size: int, fill, background) -> tuple[Image.Image, int, int]:
+        """``text`` drawn once on ``background``, for the strings every card repeats (the organisation, a
+        badge such as "Closed"): ``(image, left, baseline)`` where left and baseline are its offsets."""
+        key = (text, bold, size, fill, background)
+        if key not in self._stamps:
+            runs = self.runs(text, bold, size)
+            ascent = max(font.getmetrics()[0] for _, font in runs)
+            descent = max(font.getmetrics()[1] for _, font in runs)
+            pad = 4  # a glyph may reach a little left or right of its advance; above and below, ascent and descent hold it
+            image = Image.new("RGB", (int(self.width(text, bold, size)) + 2 * pad, ascent + descent), background)
+            pen, x = ImageDraw.Draw(image), pad
+            for part, font in runs:
+                pen.text((x, ascent), part, font=font, fill=fill, anchor="ls")
+                x += font.getlength(part)
+            self._stamps[key] = (image, pad, ascent)
+        return self._stamps[key]
 
 
 def _wrap(fonts: Fonts, text: str, bold: bool, size: int, width: float) -> list[str]:
     """Greedy line breaking at spaces; a word wider than a line is broken between characters."""
     lines: list[str] = []
-    line = ""
+    line: list[str] = []
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if fonts.width(candidate, bold, size) <= width:
-            line = candidate
+        if fonts.line_width(line + [word], bold, size) <= width:
+            line.append(word)
             continue
         if line:
-            lines.append(line)
-        line = ""
+            lines.append(" ".join(line))
         while len(word) > 1 and fonts.width(word, bold, size) > width:
             cut = next((n for n in range(len(word) - 1, 0, -1) if fonts.width(word[:n], bold, size) <= width), 1)
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+        line = [word]
     if line:
-        lines.append(line)
+        lines.append(" ".join(line))
     return lines
 
 
@@ -129,13 +153,18 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
     pen = ImageDraw.Draw(image)
     drawn: list[str] = []
 
-    def text(x: float, y: float, value: str, bold: bool, size: int, fill) -> float:
-        """Draws ``value`` with its baseline at ``y``; returns the x after it."""
+    def text(x: float, y: float, value: str, bold: bool, size: int, fill) -> None:
+        """Draws ``value`` with its baseline at ``y``."""
         drawn.append(value)
         for part, font in fonts.runs(value, bold, size):
             pen.text((x, y), part, font=font, fill=fill, anchor="ls")
             x += font.getlength(part)
-        return x
+
+    def repeated(x: int, y: int, value: str, bold: bool, size: int, fill, background) -> None:
+        """Draws ``value`` as :func:`text` does, from a stamp made once per build."""
+        drawn.append(value)
+        stamp, left, baseline = fonts.stamp(value, bold, size, fill, background)
+        image.paste(stamp, (x - left, y - baseline))
 
     right = WIDTH - MARGIN
     if photo is not None:
@@ -165,14 +194,14 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
         badge += "…" if badge != card.badge else ""
         top = y - step + 40
         box_width = fonts.width(badge, True, badge_size) + 48
-        pen.rounded_rectangle((MARGIN, top, MARGIN + box_width, top + 64), radius=10,
-                              fill=BADGES.get(card.badge_style, BADGES["neutral"]))
-        text(MARGIN + 24, top + 45, badge, True, badge_size, WHITE)
+        colour = BADGES.get(card.badge_style, BADGES["neutral"])
+        pen.rounded_rectangle((MARGIN, top, MARGIN + box_width, top + 64), radius=10, fill=colour)
+        repeated(MARGIN + 24, top + 45, badge, True, badge_size, WHITE, colour)
     if card.organisation:
         organisation = card.organisation
         while len(organisation) > 1 and fonts.width(organisation, True, 28) > width:
             organisation = organisation[:-1]
-        text(MARGIN, HEIGHT - 56, organisation, True, 28, INK)
+        repeated(MARGIN, HEIGHT - 56, organisation, True, 28, INK, WHITE)
     out = io.BytesIO()
     if photo is None:
         # Flat colours and the anti-aliased edges between them: a palette of exactly those keeps them, at

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 
 from ..core.model import Entry
@@ -140,7 +140,7 @@ class Cards(Output):
         return (theme_folder(self.ctx.env).parent / "content" / photo).read_bytes()
 
     def _key(self, card: CardText, photo: bytes | None) -> str:
-        inputs = {"drawing": DRAWING, "pillow": version("pillow"), "fonts": self._font_digest,
+        inputs = {"drawing": DRAWING, "pillow": _pillow(), "fonts": self._font_digest,
                   "card": card.__dict__, "photo": hashlib.sha256(photo).hexdigest() if photo else None}
         return "card-" + hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
@@ -151,3 +151,8 @@ class Cards(Output):
         for font in sorted(folder.glob("*.ttf")):
             digest.update(font.name.encode() + font.read_bytes())
         return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _pillow() -> str:
+    return version("pillow")
