@@ -29,11 +29,13 @@ from .executor import Executor
 from .load import Loaded, Timings
 from .outputs import Cache, Context, Output
 from .outputs.calendars import Calendars
+from .outputs.cards import Cards
 from .outputs.feeds import Feeds
 from .outputs.headers import CSP, headers_file
 from .catalogs import formatter
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
+from .outputs.mobilise import theme_extra
 from .outputs.pages import PageRenderer, template_environment
 from .outputs.pdf import Fonts
 from .outputs.sheets import Sheets
@@ -47,7 +49,7 @@ FONTS = "assets/fonts"
 
 def outputs(ctx: Context) -> list[Output]:
     """Every output besides pages, in the order they are rendered."""
-    return [Feeds(ctx), Calendars(ctx), Sheets(ctx)]
+    return [Feeds(ctx), Calendars(ctx), Sheets(ctx), Cards(ctx)]
 
 
 def read_fonts(folder: Path) -> Fonts:
@@ -97,7 +99,7 @@ class Renderers:
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
-        return Staged(self.loaded.config, tuple(nav), pages.files, theme, {"csp": CSP})
+        return Staged(self.loaded.config, tuple(nav), pages.files, theme, {"csp": CSP, **theme_extra(self.loaded.config)})
 
     def files(self) -> Tree:
         """Every other file of the site, by site path: feeds, calendars, sheets, images, headers."""

@@ -41,10 +41,10 @@ class _Text(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("head", "script", "style")
+        self.skip += tag in ("head", "script", "style", "nav")  # nav: the print page's screen-only tools
 
     def handle_endtag(self, tag):
-        self.skip -= tag in ("head", "script", "style")
+        self.skip -= tag in ("head", "script", "style", "nav")
 
     def handle_data(self, data):
         if not self.skip:

@@ -104,7 +104,8 @@ class MkDocs(Engine):
 
     name = "MkDocs"
     packages = ("mkdocs", "mkdocs-material")
-    made_files = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"})
+    made_files = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz",
+                            "assets/images/favicon.png"})  # Material's own favicon, the print pages' too
     search_index = "search/search_index.json"
 
     # ---- the settings file

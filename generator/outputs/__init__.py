@@ -97,6 +97,10 @@ class Extras:
         """Add-to-calendar and letter-writing pack of a stop."""
         return []
 
+    def page_meta(self, url: str) -> dict[str, str]:
+        """Keys for the front matter of the page at ``url``, which the theme reads (a preview card)."""
+        return {}
+
 
 class Output(Extras):
     """An output besides pages. Subclasses implement :meth:`render` and may override the link hooks."""

@@ -28,6 +28,7 @@ from . import Extras, Link
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 from .wording import Wording
+from .mobilise import Mobilise
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _ngettext(ngettext):
     return translate
 
 
-def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:
+def front_matter(title: str | None, description: str, alternates: list[Link] = (), extra: dict[str, str] = {}) -> str:
     """The staged page's front matter. Values are HTML-escaped: the engine prints them raw.
 
     Without a title, Material titles the home page with the site's name alone.
@@ -102,6 +103,7 @@ def front_matter(title: str | None, description: str, alternates: list[Link] = (
         meta["alternates"] = [
             {"href": link.url, "type": link.type, "title": html.escape(link.label, quote=True)} for link in feeds
         ]
+    meta.update({key: html.escape(value, quote=True) for key, value in extra.items()})
     lines = [f"{key}: {_yaml_value(value)}" for key, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -138,6 +140,7 @@ class PageRenderer:
         self.fmt = fmt
         self.words = Wording(self.fmt)
         self.extras = list(extras)
+        self.act = Mobilise(site, markup, self.fmt)
 
     # ---- which pages exist
 
@@ -181,7 +184,8 @@ class PageRenderer:
         links = [link for extra in self.extras for link in extra.page_links(page.url)]
         # Material prints "page title - site name": a home page titled with the site's name would say it twice.
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
-        return front_matter(title, page.description, links) + body.strip() + "\n"
+        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
+        return front_matter(title, page.description, links, extra) + body.strip() + "\n"
 
     def render_all(self, map_chunks: MapChunks | None = None) -> dict[str, bytes]:
         """Every page, ``{docs path: bytes}``.
@@ -253,4 +257,5 @@ class PageRenderer:
             "feeds": [link for extra in self.extras for link in extra.page_links(here)],
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
             "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
+            "act": self.act,
         }
