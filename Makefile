@@ -11,7 +11,7 @@ SERVER_STAMP := $(VENV)/.server-deps
 # Decap CMS and its local backend, for editing in the browser (scripts/install-cms.sh).
 CMS_STAMP := node_modules/.cms-deps
 
-.PHONY: site serve edit test check bench bench-sheets screenshots clean
+.PHONY: site serve edit test check messages bench bench-sheets screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ edit: $(STAMP) $(CMS_STAMP)
 
 check: $(STAMP)
 	$(BIN)/accompany check
+
+# accompany's own words: extract them from generator/ and theme/accompany/ into generator/locale/accompany.pot,
+# and update each language's catalog (generator/locale/<lang>/LC_MESSAGES/accompany.po): scripts/messages.py.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 test: $(STAMP) $(BROWSER_STAMP) $(SERVER_STAMP)
 	$(BIN)/python -m pytest

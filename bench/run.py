@@ -71,7 +71,8 @@ from generator.cache import disk_cache
 root, target = Path(sys.argv[1]), Path(sys.argv[3])
 shutil.rmtree(target, ignore_errors=True)
 # The project the engine sees in accompany's own build: config, theme and pages.
-tree = Renderers(load(root, date.fromisoformat(sys.argv[2])), disk_cache(root / ".accompany" / "cache")).project()
+loaded = load(root, date.fromisoformat(sys.argv[2]))
+tree = loaded.engine.project(Renderers(loaded, disk_cache(root / ".accompany" / "cache")).staged())
 tree.write(target)
 print(json.dumps({"files": len(tree.files)}))
 """

@@ -55,7 +55,7 @@ from pypdf import PdfReader
 from generator.build import TEMPLATES
 from generator.load import load
 from generator.outputs import Context
-from generator.outputs.l10n import Formatter
+from generator.catalogs import SOURCE, formatter, translations
 from generator.outputs.markup import MarkupRenderer
 from generator.outputs.pages import template_environment
 from generator.outputs.sheets import Sheets, PACK
@@ -63,8 +63,14 @@ from generator.outputs.sheets import Sheets, PACK
 root, mode = Path(sys.argv[1]), sys.argv[2]
 loaded = load(root, date.fromisoformat(sys.argv[3]))
 site = loaded.site
-env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES))
-s = Sheets(Context(site, MarkupRenderer(site, loaded.project.media), env, Formatter(site.config.settings.language), None))
+env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES), translations(SOURCE))
+try:  # this tree: the build reads the fonts and hands them over (the older tree's sheets read them)
+    from generator.render import FONTS, read_fonts
+    fonts = (read_fonts(root / "theme" / FONTS),)
+except ImportError:
+    fonts = ()
+s = Sheets(Context(site, MarkupRenderer(site, loaded.project.media), env, formatter(site.config.settings.language), None,
+                   *fonts))
 packs = [(PACK, None, site.open_actions)] + list(s.stop_packs.values())
 result = {"import": imported, "sheets": [], "packs": []}
 

@@ -56,7 +56,7 @@ class BuildCache:
 
     def previous_state(self) -> State | None:
         """What the last build left, or None for a full build."""
-        return None if self.fresh_start else State.read(self._state_file)
+        return None if self.fresh_start else State.from_json(_read_json(self._state_file))
 
     def commit(self, markup: dict, state: State) -> None:
         """After a successful build: write its new results, drop what it did not use, record its state."""
@@ -70,7 +70,7 @@ class BuildCache:
             if path.is_file() and path.name not in keep:
                 path.unlink()
         _write_json(self._markup_file, markup)
-        state.write(self._state_file)
+        _write_json(self._state_file, state.as_json())
 
 
 def disk_cache(folder: Path) -> Cache:

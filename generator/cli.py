@@ -1,20 +1,19 @@
 """accompany: check, build, preview and start content from the command line.
 
-"Now" is read here and only here: ``--as-of``, else ``SOURCE_DATE_EPOCH``,
-else the clock. Everything below receives it as a value. The wall clock (when
-a build really ran, for ``accompany status``) is :func:`wall_clock`.
+"Now" is read here, through :mod:`.clock`: ``--as-of``, else
+``SOURCE_DATE_EPOCH``, else the clock. Everything below receives it as a value.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from .alerts.arguments import alerts_arguments, alerts_command
+from .clock import resolve_as_of, wall_clock
 from .core.problems import ProblemsFound, report
 
 EXIT_PROBLEMS = 1
@@ -31,24 +30,6 @@ def _as_of(text: str) -> date | datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date (2026-12-18) or date-time (2026-12-18T09:00:00+01:00)"
         ) from None
-
-
-def resolve_as_of(arg: date | datetime | None, environ=os.environ) -> date | datetime:
-    """The build's "now": ``--as-of``, else SOURCE_DATE_EPOCH, else the clock (UTC)."""
-    if arg is not None:
-        return arg
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise SystemExit(f"accompany: SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def wall_clock() -> datetime:
-    """The time by the clock, whatever "now" a build is made as of: when a build ran, how old it is."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _site_url(text: str) -> str:

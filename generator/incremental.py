@@ -1,42 +1,44 @@
 """Build only what changed, on every core, with the same bytes a single full build would give.
 
 A page's HTML depends on its own staged Markdown and on what every page
-shares: the engine config (navigation included), the theme, and the engine's
-version. The navigation holds sections, not items, so an item's page does not
-depend on other items. Hence a site can be made from several engine runs, each
-on a part of the pages (plus the navigation's pages, which show which section
-is active), and put together:
+shares: the engine's project without pages (its config, navigation included,
+and the theme), and the engine's version. The navigation holds sections, not
+items, so an item's page does not depend on other items. Hence a site can be
+made from several engine runs, each on a part of the pages (plus the
+navigation's pages, which show which section is active), and put together:
 
 - a **full** build splits every page into one part per core, runs the engines
-  side by side, and merges their outputs;
+  side by side, and puts their outputs together;
 - a **partial** build runs the engine only on the pages that changed (plus the
-  navigation's), on a copy of the old site made of hard links (unchanged files
-  keep their bytes and mtime);
+  navigation's), and keeps every other file of the old site as it is (hard
+  links: unchanged files keep their bytes and mtime);
 - **none**: nothing changed and the site on disk is the one we built.
 
 Files that are not pages (feeds, calendars, sheets, images) never go through
-the engine: the build writes them next to the engine's pages. The search index
+the engine: the build writes them beside the engine's pages. The search index
 is merged in the engine's own page order. ``tests/test_incremental.py`` checks
 that partial and parallel builds give exactly the bytes of a one-engine build.
+
+The plan is made in two steps, each once: :func:`plan_pages` (which pages the
+engine renders: known as soon as the pages are, so the engines start at
+once), then :func:`plan_files` (which other files to write, what is gone),
+once the other files are made. :func:`compose` puts the new site together,
+through :mod:`generator.write`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
-import yaml
-
-from .write import Tree
+from .engines import Engine, Staged
+from .write import Tree, link_tree, move_files, replace_files
 
 STATE_VERSION = 2
-SEARCH_INDEX = "search/search_index.json"
 
 
 def _digest(data: bytes) -> str:
@@ -48,35 +50,18 @@ def secrets_key(secrets: dict) -> str:
     return _digest("\0".join(sorted(secrets)).encode())
 
 
-def engine_key(project: Tree) -> str:
-    """A hash of what every page depends on: config, theme, engine versions (not the pages)."""
+def engine_key(engine: Engine, staged: Staged) -> str:
+    """A hash of what every page depends on: the engine's project without pages, its version, ours."""
     h = hashlib.sha256()
-    for name in ("mkdocs", "mkdocs-material", "accompany"):
+    for name in (*engine.packages, "accompany"):
         try:
             h.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name}=?;".encode())
-    for path in sorted(project.files):
-        if not path.startswith("docs/"):
-            h.update(path.encode() + b"\0" + project.files[path] + b"\0")
+    shared = engine.project(staged, pages=()).files
+    for path in sorted(shared):
+        h.update(path.encode() + b"\0" + shared[path] + b"\0")
     return h.hexdigest()
-
-
-def site_path(doc: str) -> str:
-    """Where a staged docs file ends up in the site: ``x/index.md`` becomes ``x/index.html``."""
-    return doc[: -len(".md")] + ".html" if doc.endswith(".md") else doc
-
-
-def page_url(doc: str) -> str:
-    """The URL of a staged page: ``actions/x/index.md`` is ``actions/x/``, ``index.md`` is ``""``."""
-    return doc[: -len("index.md")]
-
-
-def engine_order(doc: str) -> tuple:
-    """The order in which MkDocs walks docs: files before folders, index first, then by name."""
-    *folders, name = doc.split("/")
-    stem = name.rsplit(".", 1)[0]
-    return tuple((1, f) for f in folders) + ((0, stem not in ("index", "README"), name),)
 
 
 def site_manifest(site: Path) -> dict[str, list[int]]:
@@ -96,26 +81,9 @@ def site_manifest(site: Path) -> dict[str, list[int]]:
     return out
 
 
-def nav_pages(project: Tree) -> set[str]:
-    """The staged pages the navigation points at (in every engine run: they show which page is active)."""
-    config = yaml.safe_load(project.files["mkdocs.yml"])
-    found: set[str] = set()
-
-    def walk(items) -> None:
-        for item in items or ():
-            if isinstance(item, dict):
-                for value in item.values():
-                    walk(value) if isinstance(value, list) else found.add(value)
-            elif isinstance(item, str):
-                found.add(item)
-
-    walk(config.get("nav"))
-    return found
-
-
 @dataclass
 class State:
-    """What the last successful build staged and left on disk (kept in the cache folder)."""
+    """What the last successful build staged and left on disk (kept in the cache folder: cache.py)."""
 
     engine: str = ""
     docs: dict[str, str] = field(default_factory=dict)
@@ -123,34 +91,32 @@ class State:
     secrets: str = ""
 
     @classmethod
-    def read(cls, path: Path) -> "State | None":
+    def from_json(cls, data) -> "State | None":
+        """The state recorded as :meth:`as_json` gave it; None when it is not (another version, damaged)."""
         try:
-            data = json.loads(path.read_text())
             if data.get("version") != STATE_VERSION:
                 return None
             return cls(data["engine"], data["docs"], data["site"], data["secrets"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (AttributeError, KeyError, TypeError):
             return None
 
-    def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": STATE_VERSION, "engine": self.engine, "docs": self.docs,
-                                         "site": self.site, "secrets": self.secrets}))
-        temporary.replace(path)
+    def as_json(self) -> dict:
+        return {"version": STATE_VERSION, "engine": self.engine, "docs": self.docs, "site": self.site,
+                "secrets": self.secrets}
 
 
-def docs_digests(*trees: Tree) -> dict[str, str]:
-    """Hash of each staged docs file (pages and other files), keyed without the ``docs/`` prefix."""
-    return {p[len("docs/"):]: _digest(d) for tree in trees for p, d in tree.files.items() if p.startswith("docs/")}
+def digests(staged: Staged, files: Tree) -> dict[str, str]:
+    """Hash of each staged page (by doc path) and of each other file (by site path)."""
+    return {p: _digest(d) for tree in (staged.pages, files.files) for p, d in tree.items()}
 
 
 @dataclass(frozen=True)
 class Plan:
     """What this build does: ``none``, ``partial`` or ``full``.
 
-    ``pages`` are the staged pages the engine renders; ``files`` the other docs
-    files to write; ``removed`` the docs files that are gone.
+    ``pages`` are the doc paths of the pages the engine renders; ``files``
+    the site paths of the other files to write; ``removed`` the pages and
+    files that are gone.
     """
 
     kind: str
@@ -160,40 +126,54 @@ class Plan:
     reason: str = ""
 
 
-def plan(project: Tree, files: Tree, state: State | None, site: Path, secrets: str) -> Plan:
-    """Decide how much to build. ``project`` holds config, theme and pages; ``files`` the other outputs."""
-    pages = sorted(p[len("docs/"):] for p in project.files if p.startswith("docs/"))
-    others = sorted(p[len("docs/"):] for p in files.files)
+def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path) -> Plan:
+    """Which pages the engine renders: every one (``full``, and why), or those that changed and the navigation's.
+
+    Known before any other file is made: the engines start on it. :func:`plan_files` completes it.
+    """
+    pages = tuple(sorted(staged.pages))
     reason = ("no record of an earlier build" if state is None
               else "the site folder is not the one the last build left" if not site.is_dir() or site_manifest(site) != state.site
-              else "config, theme or engine changed" if engine_key(project) != state.engine
+              else "config, theme or engine changed" if engine_key(engine, staged) != state.engine
               else "")
     if reason:
-        return Plan("full", tuple(pages), tuple(others), (), reason)
-    digests = docs_digests(project, files)
-    changed = {p for p, d in digests.items() if state.docs.get(p) != d}
-    removed = tuple(sorted(set(state.docs) - set(digests)))
-    changed_pages = tuple(p for p in pages if p in changed)
-    changed_files = tuple(p for p in others if p in changed)
-    if not changed and not removed and secrets == state.secrets:
+        return Plan("full", pages, reason=reason)
+    changed = {p for p in pages if state.docs.get(p) != _digest(staged.pages[p])}
+    gone = any(p.endswith(".md") and p not in staged.pages for p in state.docs)
+    nav = staged.nav_pages if changed or gone else set()
+    return Plan("partial", tuple(sorted(changed | nav)))
+
+
+def plan_files(plan: Plan, staged: Staged, files: Tree, state: State | None, secrets: str) -> Plan:
+    """The whole plan, once the other files are made: :func:`plan_pages`' with the files to write and
+    what is gone; ``none`` when nothing changed and the site on disk is the last build's."""
+    others = tuple(sorted(files.files))
+    if plan.kind == "full":
+        return Plan("full", plan.pages, others, (), plan.reason)
+    now = digests(staged, files)
+    changed = tuple(p for p in others if state.docs.get(p) != now[p])
+    removed = tuple(sorted(set(state.docs) - set(now)))
+    if not plan.pages and not changed and not removed and secrets == state.secrets:
         return Plan("none")
-    engine_pages = tuple(sorted(set(changed_pages) | (nav_pages(project) if changed_pages or any(
-        p.endswith(".md") for p in removed) else set())))
-    return Plan("partial", engine_pages, changed_files, removed)
+    return Plan("partial", plan.pages, changed, removed)
 
 
 #: Fewer pages than this per engine run are not worth another run: starting one costs about a second.
 MIN_PAGES_PER_RUN = 50
 
+#: What a page costs the engine besides its bytes (its template, its search entry), in bytes' worth.
+PAGE_WEIGHT = 4096
 
-def split(pages: tuple[str, ...], nav: set[str], parts: int, sizes: Mapping[str, int] | None = None) -> list[list[str]]:
-    """Pages in ``parts`` runs of similar work, in engine order; the navigation's pages in each.
+
+def split(pages: tuple[str, ...], nav: set[str], parts: int, order: Callable[[str], tuple],
+          sizes: Mapping[str, int] | None = None) -> list[list[str]]:
+    """Pages in ``parts`` runs of similar work, in the engine's ``order``; the navigation's pages in each.
 
     The engine's time grows with a page's bytes (``sizes``; without them every
     page counts the same), so runs are cut to carry similar bytes: the slowest
     run is the one the build waits for.
     """
-    items = sorted((p for p in pages if p not in nav), key=engine_order)
+    items = sorted((p for p in pages if p not in nav), key=order)
     parts = max(1, min(parts, len(items) // MIN_PAGES_PER_RUN or 1))
     shared = sorted(p for p in pages if p in nav)
     if not items:
@@ -207,149 +187,33 @@ def split(pages: tuple[str, ...], nav: set[str], parts: int, sizes: Mapping[str,
     return [shared + run for run in runs]
 
 
-#: What a page costs the engine besides its bytes (its template, its search entry), in bytes' worth.
-PAGE_WEIGHT = 4096
+def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan, engine: Engine,
+            staged: Staged) -> list[str]:
+    """Put the new site together in ``site``, which holds the files of ``plan.files`` already.
 
-
-def engine_project(project: Tree, pages: list[str]) -> Tree:
-    """The project one engine run sees: config, theme and ``pages``."""
-    wanted = set(pages)
-    out = Tree()
-    for path, data in project.files.items():
-        if not path.startswith("docs/") or path[len("docs/"):] in wanted:
-            out.add(path, data, "engine project")
-    return out
-
-
-def compose(new_site: Path, old_site: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan,
-            files: Tree, project: Tree, written_files: Path | None = None) -> list[str]:
-    """Put the new site together in ``new_site``; returns the site paths written (not linked).
-
-    ``runs`` are ``(engine output, pages it rendered)``. From an old site
-    (partial builds) every file is hard-linked except what is replaced or
-    removed; the first run's output gives what the engine makes besides pages
-    (theme assets, 404 page) when there is no old site. ``written_files``: a
-    folder where the build already wrote every file of ``files`` (a full build
-    does, while the engines run); they are moved in from there.
+    ``runs`` are ``(engine output, doc paths of the pages it rendered)``. Every
+    file this build does not make comes from ``base``: the old site (a partial
+    build) or else the first run's output (what the engine makes besides
+    pages: its assets, its 404 page). It is hard-linked, except what is
+    rendered again, rewritten or gone. Each run's pages are moved in (the
+    navigation's pages, which every run renders alike, from the first that
+    has them), and the search index is merged. Returns the site paths written.
     """
-    rendered = {site_path(p) for _, pages in runs for p in pages}
-    replaced = rendered | {site_path(p) for p in plan.files} | {SEARCH_INDEX}
-    removed = {site_path(p) for p in plan.removed}
-    written: list[str] = []
-    folders = _Folders(new_site)
-    taken: set[str] = set()
-    if old_site is not None:
-        _link_tree(old_site, new_site, skip=replaced | removed)
-    elif runs:
-        # The first run's output becomes the new site in one rename: its pages are in place.
-        first, first_pages = runs[0]
-        os.rename(first, new_site)
-        taken = {site_path(p) for p in first_pages}
-        written += sorted(taken)
-    os.makedirs(new_site, exist_ok=True)
+    rendered: dict[str, Path] = {}
     for output, pages in runs:
         for doc in pages:
-            rel = site_path(doc)
-            if rel in taken:  # the navigation's pages come out of every run alike
-                continue
-            taken.add(rel)
-            folders.make(rel)
-            os.replace(os.path.join(output, rel), os.path.join(new_site, rel))
-            written.append(rel)
-    if written_files is not None:
-        if written_files.is_dir():  # not there when there are no files
-            _move_into(os.fspath(written_files), os.fspath(new_site))
-        written += plan.files
-    else:
-        for doc in plan.files:
-            folders.make(doc)
-            with open(os.path.join(new_site, doc), "wb") as out:
-                out.write(files.files["docs/" + doc])
-            written.append(doc)
-    if old_site is not None:
-        _prune_empty_folders(new_site)
-    indexes = [output / SEARCH_INDEX for output, _ in runs]
-    if old_site is None and runs:
-        indexes[0] = new_site / SEARCH_INDEX  # the first run's output is the new site now
-    index = merge_search_index(old_site / SEARCH_INDEX if old_site is not None else None, indexes,
-                               {p for _, pages in runs for p in pages} | set(plan.removed), project)
-    if index is not None:
-        (new_site / "search").mkdir(parents=True, exist_ok=True)
-        (new_site / SEARCH_INDEX).unlink(missing_ok=True)
-        (new_site / SEARCH_INDEX).write_bytes(index)
-        written.append(SEARCH_INDEX)
+            rendered.setdefault(engine.site_path(doc), output)
+    gone = {engine.site_path(p) for p in plan.removed}
+    if base is not None:
+        link_tree(base, site, skip=set(rendered) | set(plan.files) | gone | {engine.search_index})
+    move_files(rendered, site)
+    written = sorted(rendered) + list(plan.files)
+    if engine.search_index is not None:
+        old = base / engine.search_index if base is not None else None
+        index = engine.merge_search_index(old.read_bytes() if old is not None and old.is_file() else None,
+                                          [(output / engine.search_index).read_bytes() for output, _ in runs],
+                                          {p for _, pages in runs for p in pages} | set(plan.removed), staged.pages)
+        if index is not None:
+            replace_files(site, {engine.search_index: index})
+            written.append(engine.search_index)
     return written
-
-
-def _move_into(source: str, target: str) -> None:
-    """Move everything under ``source`` into ``target``; a folder ``target`` lacks goes in one rename."""
-    with os.scandir(source) as entries:
-        for entry in entries:
-            destination = os.path.join(target, entry.name)
-            if entry.is_dir(follow_symlinks=False) and os.path.isdir(destination):
-                _move_into(entry.path, destination)
-            else:
-                os.replace(entry.path, destination)
-
-
-class _Folders:
-    """Makes the folders of files about to be written under ``root``, each once."""
-
-    def __init__(self, root: Path):
-        self.root = os.fspath(root)
-        self.made: set[str] = set()
-
-    def make(self, rel: str) -> None:
-        folder = rel.rpartition("/")[0]
-        if folder and folder not in self.made:
-            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
-            self.made.add(folder)
-
-
-def _link_tree(source: Path, target: Path, skip: set[str]) -> None:
-    for dirpath, _, filenames in os.walk(source):
-        for name in filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(source).as_posix()
-            if rel in skip:
-                continue
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target / rel)
-            except OSError:  # a file system without hard links: copy, keeping the mtime
-                shutil.copy2(path, target / rel)
-
-
-def _prune_empty_folders(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        if not os.listdir(dirpath) and Path(dirpath) != root:
-            os.rmdir(dirpath)
-
-
-def merge_search_index(old: Path | None, parts: list[Path], rebuilt: set[str], project: Tree) -> bytes | None:
-    """One search index: the old one without the rebuilt pages, plus each run's, in the engine's order."""
-    if old is None and not parts:
-        return None
-    indexes = [json.loads(p.read_text()) for p in parts]
-    replaced = {page_url(d) for d in rebuilt if d.endswith(".md")}
-    entries = []
-    if old is not None:
-        previous = json.loads(old.read_text())
-        entries += [e for e in previous["docs"] if e["location"].split("#")[0] not in replaced]
-        config = previous["config"]
-    seen: set[str] = set()
-    for index in indexes:
-        config = index["config"]
-        pages_here = []
-        for entry in index["docs"]:
-            url = entry["location"].split("#")[0]
-            if url in replaced and url not in seen:
-                pages_here.append(entry)
-        seen |= {e["location"].split("#")[0] for e in pages_here}
-        entries += pages_here
-    pages = sorted((p[len("docs/"):] for p in project.files if p.startswith("docs/") and p.endswith(".md")),
-                   key=engine_order)
-    rank = {page_url(d): i for i, d in enumerate(pages)}
-    entries.sort(key=lambda e: rank.get(e["location"].split("#")[0], len(rank)))
-    # Same serialisation as Material's search plugin (material/plugins/search/plugin.py).
-    return json.dumps({"config": config, "docs": entries}, separators=(",", ":"), default=str).encode()

@@ -4,16 +4,16 @@ The templates and the Markdown renderer make every internal link from the
 site graph, so each should lead to a page or file the build makes. This
 check makes sure, the way the leak scan makes sure of names: it reads every
 relative ``href``, ``src``, ``srcset`` and ``poster`` in the staged pages
-(``docs/**.md``, whose bodies are HTML), the HTML files (print sheets) and
-the stylesheets' ``url()``, and the feeds and calendars a page announces in
-its head, and resolves each against what the site will hold: the staged
-pages, the other staged files, the theme's static files, and the few files
-the engine makes itself. A link that leads nowhere is a problem named at the
+(Markdown whose bodies are HTML), the HTML files (print sheets) and the
+stylesheets' ``url()``, and the feeds and calendars a page announces in its
+head, and resolves each against what the site will hold: the staged pages,
+the other files (the build's, and the theme's static files), and the few
+files the engine makes itself. A link that leads nowhere is a problem named at the
 content file, line and key that made it, where that can be known (a campaign's
 ``countries[0]``), else at the template that printed it, so the build stops
 and the previous site stays.
 
-A pure function over ``{staged path: bytes}``: no files are read here.
+A pure function over ``{page URL: bytes}`` and ``{site path: bytes}``: no files are read here.
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .core.problems import Problem, format_key
 from .core.source import Source
-
-#: Files the engine writes itself, beside the staged pages and files.
-ENGINE_FILES = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"})
 
 _ATTRIBUTE = re.compile(rb"""\s(href|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)""")
@@ -54,65 +51,47 @@ class _Link:
     """Site path it points at."""
 
 
-def site_paths(tree: Mapping[str, bytes]) -> tuple[set[str], set[str]]:
-    """``(pages, files)`` of the site the tree makes: page URLs (``actions/x/``) and file paths."""
-    pages, files = set(), set(ENGINE_FILES)
-    for path in tree:
-        if path.startswith("docs/"):
-            rel = path[len("docs/"):]
-            if rel.endswith(".md"):
-                pages.add(_page_url(rel))
-            else:
-                files.add(rel)
-        elif path.startswith("theme/") and not path.endswith(".html"):
-            files.add(path[len("theme/"):])  # the engine copies the theme's static files as they are
-    return pages, files
-
-
-def _page_url(rel: str) -> str:
-    """``actions/x/index.md`` to ``actions/x/``; ``index.md`` to ``""``."""
-    return rel[: -len("index.md")] if rel.endswith("index.md") else rel[:-3] + "/"
-
-
-def _targets(rel: str, data: bytes) -> Iterable[bytes]:
-    if rel.endswith((".md", ".html", ".htm")):
-        for match in _ATTRIBUTE.finditer(data):
-            value = match.group(2) if match.group(2) is not None else match.group(3)
-            if match.group(1).lower() == b"srcset":
-                yield from (part.split()[0] for part in value.split(b",") if part.strip())
-            else:
-                yield value
-    elif rel.endswith(".css"):
-        for match in _CSS_URL.finditer(data):
-            yield next(g for g in match.groups() if g is not None)
-
-
-def find_links(tree: Mapping[str, bytes]) -> Iterable[_Link]:
-    """Every relative link in the staged pages, HTML files and stylesheets, resolved to a site path."""
-    for path in sorted(tree):
-        if path.startswith("docs/"):
-            rel = path[len("docs/"):]
-        elif path.startswith("theme/") and path.endswith(".css"):
-            rel = path[len("theme/"):]
+def _attributes(data: bytes) -> Iterable[bytes]:
+    for match in _ATTRIBUTE.finditer(data):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if match.group(1).lower() == b"srcset":
+            yield from (part.split()[0] for part in value.split(b",") if part.strip())
         else:
-            continue
-        data = tree[path]
-        page = _page_url(rel) if rel.endswith(".md") else rel
-        base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
-        if rel.endswith(".md") and b"\nalternates: " in data[: data.find(b"\n---", 3)]:
+            yield value
+
+
+def _css_urls(data: bytes) -> Iterable[bytes]:
+    for match in _CSS_URL.finditer(data):
+        yield next(g for g in match.groups() if g is not None)
+
+
+def find_links(pages: Mapping[str, bytes], files: Mapping[str, bytes]) -> Iterable[_Link]:
+    """Every relative link in the pages, HTML files and stylesheets, resolved to a site path."""
+    for page in sorted(pages):
+        data = pages[page]
+        if b"\nalternates: " in data[: data.find(b"\n---", 3)]:
             for href in _ALTERNATE.findall(data):  # printed by main.html as site_url + href
                 target = html.unescape(href.decode("utf-8", "replace"))
                 yield _Link(page, target, posixpath.normpath(target.split("#")[0]))
-        for raw in _targets(rel, data):
-            target = html.unescape(raw.decode("utf-8", "replace")).strip()
-            if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
-                continue
-            path_part = target.split("#", 1)[0].split("?", 1)[0]
-            joined = posixpath.join(base, path_part) if not path_part.startswith("/") else path_part.lstrip("/")
-            resolved = posixpath.normpath(joined) if joined else ""
-            if path_part.endswith("/") and resolved not in ("", "."):
-                resolved += "/"
-            yield _Link(page, target, "" if resolved == "." else resolved)
+        yield from _resolved(page, page, _attributes(data))
+    for path in sorted(files):
+        if path.endswith((".html", ".htm")):
+            yield from _resolved(path, posixpath.dirname(path) + "/", _attributes(files[path]))
+        elif path.endswith(".css"):
+            yield from _resolved(path, posixpath.dirname(path) + "/", _css_urls(files[path]))
+
+
+def _resolved(page: str, base: str, targets: Iterable[bytes]) -> Iterable[_Link]:
+    for raw in targets:
+        target = html.unescape(raw.decode("utf-8", "replace")).strip()
+        if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
+            continue
+        path_part = target.split("#", 1)[0].split("?", 1)[0]
+        joined = posixpath.join(base, path_part) if not path_part.startswith("/") else path_part.lstrip("/")
+        resolved = posixpath.normpath(joined) if joined else ""
+        if path_part.endswith("/") and resolved not in ("", "."):
+            resolved += "/"
+        yield _Link(page, target, "" if resolved == "." else resolved)
 
 
 def _exists(resolved: str, pages: set[str], files: set[str]) -> bool:
@@ -124,15 +103,19 @@ def _exists(resolved: str, pages: set[str], files: set[str]) -> bool:
     return page in pages or (page + "index.html") in files
 
 
-def check_links(tree: Mapping[str, bytes], origin_of: Callable[[str], Origin]) -> list[Problem]:
-    """A problem for every relative link in ``tree`` that leads to nothing the site will hold.
+def check_links(pages: Mapping[str, bytes], files: Mapping[str, bytes], origin_of: Callable[[str], Origin],
+                made: Iterable[str] = ()) -> list[Problem]:
+    """A problem for every relative link that leads to nothing the site will hold.
 
+    ``pages`` are the staged pages by URL (``actions/x/``, ``""`` for the
+    home page); ``files`` every other file by site path (the theme's static
+    files included); ``made`` the files the engine makes itself.
     ``origin_of`` names the content file and template of a page, given its site path.
     """
-    pages, files = site_paths(tree)
+    urls, paths = set(pages), set(files) | set(made)
     problems = []
-    for link in find_links(tree):
-        if _exists(link.resolved, pages, files):
+    for link in find_links(pages, files):
+        if _exists(link.resolved, urls, paths):
             continue
         origin = origin_of(link.page)
         where = f"the page {link.page or 'index'}" if not link.page or link.page.endswith("/") else link.page

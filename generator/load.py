@@ -1,7 +1,8 @@
 """Read, validate and publish: everything ``accompany check`` needs, and the first half of a build.
 
 This module imports no output library (no templates, Markdown, PDF or site
-engine), so that checking a large project starts fast.
+engine: the engine's adapter runs it in a process of its own), so that
+checking a large project starts fast.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from .core.policy import Clock
 from .core.publication import Publication, publish
 from .core.problems import Problem, ProblemsFound
 from .core.site import Site, build_site
-from .core.source import Project
-from .core.validate import Catalogue, validate, validate_settings
+from .core.source import Project, Source
+from .core.validate import Catalogue, accompany_settings, validate
+from .core.validate import validate_settings as validate_shared_settings
+from .engines import Engine
+from .engines.mkdocs import MkDocs
 
 
 @dataclass
@@ -56,9 +60,24 @@ class Loaded:
     site: Site
     warnings: list[Problem] = field(default_factory=list)
     """What ``check`` and ``build`` print as warnings: odd dates, and what time closed or withheld."""
+    engine: Engine = field(default_factory=lambda: default_engine())
+    """The site engine that checked the settings, and will build the pages."""
     sites: dict[str, Site] = field(default_factory=dict)
     """The site in each language, the default (``site``) first: each as if it were a site of its own,
     at ``site_url`` + ``<language>/`` for the others."""
+
+
+def default_engine() -> Engine:
+    """The site engine: MkDocs with Material (generator/engines/ says how to add another)."""
+    return MkDocs()
+
+
+def validate_settings(source: Source, engine: Engine | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    """Check the settings file: its own part (the core) and the keys the site engine reads (its adapter)."""
+    config, problems = validate_shared_settings(source)
+    settings = config.settings if config is not None else accompany_settings(source)[0]
+    problems = problems + (engine or default_engine()).settings_problems(source, settings and settings.language)
+    return (None, problems) if problems else (config, [])
 
 
 def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
@@ -68,7 +87,8 @@ def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
     return datetime.combine(as_of, clock_time(0), tzinfo=timezone)
 
 
-def load(root: Path, as_of: date | datetime, timings: Timings | None = None, site_url: str | None = None) -> Loaded:
+def load(root: Path, as_of: date | datetime, timings: Timings | None = None, site_url: str | None = None,
+         engine: Engine | None = None) -> Loaded:
     """Read and validate everything, then apply the policy as of ``as_of``.
 
     ``site_url`` replaces mkdocs.yml's for a mirror (an absolute http(s) URL
@@ -77,7 +97,8 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
     files, and what the policy finds in the files that are valid, all in one run.
     """
     timings = timings or Timings()
-    project, config, catalogue, problems = _validate(root, timings, site_url)
+    engine = engine or default_engine()
+    project, config, catalogue, problems = _validate(root, timings, site_url, engine)
     with timings.phase("policy"):
         zone = ZoneInfo(config.settings.timezone)
         clock = Clock(resolve_now(as_of, zone), zone)
@@ -93,7 +114,7 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
                                   publication.unlinked) for lang in config.settings.site_languages}
         site = sites[config.settings.site_languages[0]]
     notes = sorted(set(advice.warnings(catalogue, zone) + publication.warnings))
-    return Loaded(root, project, config, publication, site, notes, sites)
+    return Loaded(root, project, config, publication, site, notes, engine, sites)
 
 
 def in_language(config: SiteConfig, lang: str) -> SiteConfig:
@@ -115,13 +136,13 @@ def validated(root: Path, timings: Timings | None = None,
 
     Raises :class:`ProblemsFound` with every problem the files have on any date.
     """
-    project, config, catalogue, problems = _validate(root, timings or Timings(), site_url)
+    project, config, catalogue, problems = _validate(root, timings or Timings(), site_url, default_engine())
     if problems:
         raise ProblemsFound(problems)
     return project, config, catalogue
 
 
-def _validate(root: Path, timings: Timings, site_url: str | None):
+def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine):
     """``(project, config, catalogue, problems)``; raises only when there are no settings to go on."""
     with timings.phase("read"):
         result = read.read_project(root)
@@ -132,7 +153,7 @@ def _validate(root: Path, timings: Timings, site_url: str | None):
     with timings.phase("validate"):
         config = None
         if project.settings is not None:
-            config, more = validate_settings(project.settings)
+            config, more = validate_settings(project.settings, engine)
             problems += more
         if config is not None and site_url is not None:
             config = replace(config, site_url=site_url)

@@ -296,8 +296,9 @@ def parse_source(raw: bytes, path: str, kind: str, slug: str,
             return None, [Problem(path, 1, "front matter", (
                 "the front matter block is never closed: add a line '---' after the keys "
                 f"(line {text_line + 2} reads as the text of the page, not as 'key: value')"))]
-        return None, problems
-    if not isinstance(data, dict):
+        if problems:
+            return None, problems
+    if not isinstance(data, dict):  # a list, a single value, or null ("---\nnull\n---"): never a silent skip
         return None, problems + [Problem(path, 2, "front matter", "must be keys and values (key: value), not a list or a single value")]
     lines.setdefault((), 1)
     return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation), problems

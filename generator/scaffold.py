@@ -12,7 +12,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .cli import resolve_as_of
+from .clock import resolve_as_of
 from .core.kinds import KINDS
 
 _TEMPLATES = {

@@ -15,10 +15,9 @@ import ctypes.util
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from .core.problems import Problem
 
@@ -94,6 +93,37 @@ def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(files[path])
 
 
+def link_tree(source: Path, target: Path, skip: set[str] = frozenset()) -> None:
+    """Hard-link every file under ``source`` to the same path under ``target``, except the site paths in ``skip``.
+
+    A linked file keeps its bytes and its mtime and takes no space: how a
+    partial build keeps what it does not make again. Where the file system has
+    no hard links, files are copied with their mtime.
+    """
+    for dirpath, _, filenames in os.walk(source):
+        for name in filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(source).as_posix()
+            if rel in skip:
+                continue
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target / rel)
+            except OSError:
+                shutil.copy2(path, target / rel)
+
+
+def move_files(files: Mapping[str, Path], target: Path) -> None:
+    """Move each file, given as ``{site path: folder holding it}``, to the same path under ``target``."""
+    made: set[str] = set()
+    for rel, folder in files.items():
+        parent = safe_relative(rel).rpartition("/")[0]
+        if parent and parent not in made:
+            os.makedirs(os.path.join(target, parent), exist_ok=True)
+            made.add(parent)
+        os.replace(os.path.join(folder, rel), os.path.join(target, rel))
+
+
 # ---------------------------------------------------------------- the site folder
 
 
@@ -125,44 +155,29 @@ def site_dir_problems(site_dir: Path, project_root: Path) -> list[Problem]:
 
 
 class Staging:
-    """Temporary folders beside the site folder, removed whatever happens.
+    """A temporary folder beside the site folder, removed with everything in it whatever happens.
 
-    ``project`` receives the staged engine project, ``output`` the built site.
+    The build writes there the engine's projects (their runs write their
+    outputs beside them) and the new site, in ``output``; once
+    :meth:`swap_in` has put the new site in place, the old one is in there
+    too, and goes with the rest.
     """
 
     def __init__(self, site_dir: Path):
         self.site_dir = site_dir
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
-        self.project = self.root / "project"
         self.output = self.root / "site"
-        self._removals: list[subprocess.Popen] = []
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, *exc) -> None:
-        for removal in self._removals:
-            removal.wait()
         shutil.rmtree(self.root, ignore_errors=True)
-
-    def discard(self, path: Path) -> None:
-        """Remove ``path``, a folder inside the staging folder, while the build goes on.
-
-        Removing thousands of files takes a while and needs nothing from the
-        build, so ``rm`` does it beside it; leaving the staging folder waits for it.
-        """
-        if not path.resolve().is_relative_to(self.root.resolve()):
-            raise WriteRefused(f"refusing to remove {path}: not inside {self.root}")
-        rm = shutil.which("rm")
-        if rm is None:
-            shutil.rmtree(path, ignore_errors=True)
-            return
-        self._removals.append(subprocess.Popen([rm, "-rf", "--", os.fspath(path)], stdin=subprocess.DEVNULL))
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
-        swap(self.output, self.site_dir, self.discard)
+        swap(self.output, self.site_dir, self.root / "old-site")
 
 
 _RENAME_EXCHANGE = 2
@@ -176,12 +191,12 @@ def _renameat2():
     return getattr(libc, "renameat2", None)
 
 
-def swap(new: Path, target: Path, remove: Callable[[Path], None] = shutil.rmtree) -> None:
-    """Make ``new`` the folder at ``target``; the old ``target`` (if any) is removed (by ``remove``).
+def swap(new: Path, target: Path, aside: Path) -> None:
+    """Make ``new`` the folder at ``target``; the old ``target`` (if any) ends up at ``new`` or ``aside``.
 
     On Linux the two folders are exchanged in one atomic rename (renameat2
     RENAME_EXCHANGE): a reader sees the old site or the new one, never none.
-    Elsewhere the old folder is renamed aside first, leaving a moment without.
+    Elsewhere the old folder is renamed to ``aside`` first, leaving a moment without.
     """
     if not target.exists():
         os.rename(new, target)
@@ -189,14 +204,10 @@ def swap(new: Path, target: Path, remove: Callable[[Path], None] = shutil.rmtree
     renameat2 = _renameat2()
     if renameat2 is not None:
         AT_FDCWD = -100
-        result = renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE)
-        if result == 0:
-            remove(new)  # now holds the old site
+        if renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
             return
-    aside = target.with_name(f".{target.name}-old-{os.getpid()}")
     os.rename(target, aside)
     os.rename(new, target)
-    shutil.rmtree(aside)
 
 
 def read_tree(root: Path, skip: Iterable[str] = ()) -> dict[str, bytes]:

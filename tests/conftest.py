@@ -85,7 +85,7 @@ def read_back(path: str, data: bytes) -> str:
         texts.append(_poppler("pdfinfo", data, "-enc", "UTF-8", "-meta"))  # title, author, keywords, XMP
         return "\n".join(texts)
     text = data.decode("utf-8", "replace")
-    texts += [text, html.unescape(text)]
+    texts += [text, html.unescape(text), unquote(html.unescape(text))]  # e-mail and share links are percent-encoded
     if path.endswith(".json"):
         texts += _strings(json.loads(text))
     elif path.endswith(".ics"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 from conftest import REPO, SAMPLE_AS_OF, Project, read_back, site_files
 from conftest import VALID_ACTION
 from generator import build as pipeline
-from generator import engine
 from generator.core.problems import ProblemsFound
+from generator.engines import EngineFailed
+from generator.engines.mkdocs import MkDocs
 
 EXPECTED_PAGES = [
     "index.html", "404.html", "about-accompaniment/index.html", "how-to-help/index.html",
@@ -199,39 +201,45 @@ def test_failed_validation_leaves_the_previous_site_intact(built):
     assert _snapshot(site) == before and _leftovers(site) == []
 
 
+def engine_then(monkeypatch, shell: str) -> None:
+    """Every engine run builds as MkDocs does, then runs ``shell`` in its output folder (``$1``): a real process."""
+    real = MkDocs.build_command
+
+    def wrapped(self, project, output):
+        script = '"$@" || exit $?; cd "$OUT" && ' + shell
+        return ["sh", "-c", script.replace("$OUT", str(output)), "engine", *real(self, project, output)]
+
+    monkeypatch.setattr(MkDocs, "build_command", wrapped)
+
+
 def test_engine_failure_leaves_the_previous_site_intact(built, monkeypatch):
     project, site = built
     before = _snapshot(site)
-    real_start = engine.start
-
-    def explode_halfway(project_dir, output, now):
-        run = real_start(project_dir, output, now)
-        run.wait()
-        (output / "index.html").write_text("half a site")
-        return run
-
-    def fail(run):
-        raise engine.EngineFailed("engine crashed halfway")
-
-    monkeypatch.setattr(engine, "start", explode_halfway)
-    monkeypatch.setattr(engine, "wait", fail)
-    with pytest.raises(engine.EngineFailed):
+    engine_then(monkeypatch, "echo 'half a site' > index.html; echo 'engine crashed halfway' >&2; exit 1")
+    with pytest.raises(EngineFailed, match="engine crashed halfway"):
         pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
+    assert _snapshot(site) == before and _leftovers(site) == []
+
+
+def test_a_content_problem_found_while_the_engines_run_stops_them_and_stays_a_content_problem(built, monkeypatch):
+    """A broken link is found while the engine runs go on: they are killed, and the volunteer reads the problem."""
+    project, site = built
+    before = _snapshot(site)
+    engine_then(monkeypatch, "exec sleep 60")
+    page = project.root / "content/pages/how-to-help.md"
+    page.write_text(page.read_text() + "\nSee [the archive](archive.md).\n")
+    started = time.monotonic()
+    code, _, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
+    assert (code, err.splitlines()[-1]) == (1, "1 problem found; nothing was built or changed."), err
+    assert "content/pages/how-to-help.md:" in err and "archive.md" in err
+    assert time.monotonic() - started < 50  # the engine runs were stopped, not waited for
     assert _snapshot(site) == before and _leftovers(site) == []
 
 
 def test_leak_found_after_the_engine_fails_the_build_and_keeps_the_old_site(built, monkeypatch):
     project, site = built
     before = _snapshot(site)
-    real_start = engine.start
-
-    def leaky(project_dir, output, now):
-        run = real_start(project_dir, output, now)
-        run.wait()
-        (output / "extra.txt").write_text("notes: marisol  QUINTERO vargas")
-        return run
-
-    monkeypatch.setattr(engine, "start", leaky)
+    engine_then(monkeypatch, "echo 'notes: marisol  QUINTERO vargas' > extra.txt")
     with pytest.raises(ProblemsFound) as found:
         pipeline.build(project.root, site, SAMPLE_AS_OF, full=True)
     assert [str(p) for p in found.value.problems] == [
@@ -259,20 +267,20 @@ def test_leak_in_a_file_made_beside_the_engine_fails_a_full_build(built, monkeyp
     assert _snapshot(site) == before and _leftovers(site) == []
 
 
-def test_the_staging_folder_removes_only_what_is_inside_it(tmp_path):
-    from generator.write import Staging, WriteRefused
+def test_the_staging_folder_goes_with_the_old_site_and_nothing_else(tmp_path):
+    from generator.write import Staging
 
     site = tmp_path / "site"
-    outside = tmp_path / "keep"
-    outside.mkdir()
+    (site / "old").mkdir(parents=True)
+    (site / "old" / "index.html").write_text("old")
+    (tmp_path / "keep").mkdir()
     with Staging(site) as staging:
-        inside = staging.root / "project-0" / "docs"
-        inside.mkdir(parents=True)
-        (inside / "index.md").write_text("x")
-        staging.discard(staging.root / "project-0")
-        with pytest.raises(WriteRefused):
-            staging.discard(outside)
-    assert outside.is_dir() and not staging.root.exists()
+        (staging.output / "new").mkdir(parents=True)
+        (staging.output / "new" / "index.html").write_text("new")
+        (staging.root / "project-0" / "docs").mkdir(parents=True)
+        staging.swap_in()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep", "site"]
+    assert (site / "new" / "index.html").read_text() == "new" and not (site / "old").exists()
 
 
 def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
@@ -333,15 +341,16 @@ def test_refuses_the_project_folder_as_site_dir(tmp_path):
 
 def test_pages_rendered_in_worker_processes_are_the_same(monkeypatch):
     from generator.build import Renderers
+    from generator.executor import Executor
     from generator.load import load
     from generator.outputs import pages as pages_module
 
     loaded = load(REPO, SAMPLE_AS_OF)
     serial = Renderers(loaded)
-    one = serial.pages.render_all(1)
+    one = serial.pages.render_all()
     monkeypatch.setattr(pages_module, "PARALLEL_FROM", 1)
     forked = Renderers(loaded)
-    two = forked.pages.render_all(2)
+    two = forked.pages.render_all(Executor(2).map_chunks)
     assert one == two and len(one) > 30
     assert forked.markup.used_media == serial.markup.used_media == {"content/media/river.jpg", "content/media/tour-banner.jpg"}
     assert forked.markup.rendered() == serial.markup.rendered()  # feeds and sheets reuse what the workers rendered

@@ -16,11 +16,12 @@ from icalendar import Calendar
 
 from conftest import MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF
 from generator.build import TEMPLATES, load
-from generator.outputs import Cache, Context, outputs
+from generator.outputs import Cache, Context
 from generator.outputs.calendars import Calendars
-from generator.outputs.l10n import Formatter
+from generator.catalogs import SOURCE, formatter, translations
 from generator.outputs.markup import MarkupRenderer
 from generator.outputs.pages import template_environment
+from generator.render import outputs
 
 SITE = "https://accompany.example.org/"
 UTC = timezone.utc
@@ -55,8 +56,8 @@ def render(root: Path, as_of, only=None) -> dict[str, bytes]:
     loaded = load(root, as_of)
     site = loaded.site
     markup = MarkupRenderer(site, loaded.project.media)
-    env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES))
-    ctx = Context(site, markup, env, Formatter(site.config.settings.language), Cache.memory())
+    env = template_environment(jinja2.FileSystemLoader(root / "theme" / TEMPLATES), translations(SOURCE))
+    ctx = Context(site, markup, env, formatter(site.config.settings.language), Cache.memory())
     files: dict[str, bytes] = {}
     for output in outputs(ctx):
         if output.name in ("feeds", "calendars") and (only is None or type(output) in only):

@@ -215,7 +215,8 @@ LINK_CASES = [
      [f"{C}:6: themes[0]: the page campaigns/c/ links to '../../themes/press-freedom/', which is not in the site "
       "(the link is made by theme/accompany/campaign.html)"]),
     ("a template link to nowhere on an index",
-     [("theme/accompany/countries.html", "<h1>Countries</h1>", '<h1>Countries</h1><a href="../nowhere/">x</a>')],
+     [("theme/accompany/countries.html", '<h1>{{ _("Countries") }}</h1>',
+       '<h1>{{ _("Countries") }}</h1><a href="../nowhere/">x</a>')],
      ["theme/accompany/countries.html:1: link: the page countries/ links to '../nowhere/', which is not in the site "
       "(the link is made by theme/accompany/countries.html)"]),
     ("a print sheet link to a missing font",

@@ -64,6 +64,7 @@ CASES = [
      [f"{P}:2: {key}: required key is missing" for key in ("country", "id", "issued", "summary", "title")]),
     ("front matter is a list", {P: "---\n- a\n- b\n---\n"}, f"{P}:2: front matter: must be keys and values (key: value), not a list or a single value"),
     ("front matter is a scalar", {P: "---\njust words\n---\n"}, f"{P}:2: front matter: must be keys and values (key: value), not a list or a single value"),
+    ("front matter is null", {P: "---\nNull\n---"}, f"{P}:2: front matter: must be keys and values (key: value), not a list or a single value"),
     ("number as a key", {P: a("country: CO", "country: CO\n2026: x")}, f"{P}:8: 2026: unknown key"),
     ("complex key", {P: a("country: CO", "country: CO\n? [a, b]\n: x")}, f"{P}:8: front matter: keys must be plain words"),
     ("tab indentation", {P: a("    salutation: Dear Minister", "\tsalutation: Dear Minister")},

@@ -9,8 +9,9 @@ import pytest
 
 from conftest import MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION, VALID_DEFENDER, Project, site_files
 from generator import build as pipeline
-from generator import engine
 from generator.core.problems import ProblemsFound
+from generator.engines import EngineFailed
+from generator.engines.mkdocs import MkDocs
 
 
 def _stat(site: Path) -> dict[str, tuple[int, int]]:
@@ -87,13 +88,10 @@ def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(buil
     river = project.root / "content/actions/river-guardians.md"
     river.write_text(river.read_text().replace("Keep writing:", "Keep writing again:"))
 
-    def crash(run):
-        run.kill()
-        run.wait()
-        raise engine.EngineFailed("engine crashed")
-
-    monkeypatch.setattr(engine, "wait", crash)
-    with pytest.raises(engine.EngineFailed):
+    real = MkDocs.build_command
+    monkeypatch.setattr(MkDocs, "build_command", lambda self, project, output: [
+        "sh", "-c", '"$@"; echo "engine crashed" >&2; exit 1', "engine", *real(self, project, output)])
+    with pytest.raises(EngineFailed, match="engine crashed"):
         pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()} == before
     assert sorted(x.name for x in site.parent.iterdir() if x.name.startswith(".site-")) == []
@@ -110,8 +108,8 @@ def test_several_engine_runs_side_by_side_give_the_bytes_of_one(tmp_path, monkey
     a, b = site_files(one), site_files(three)
     assert sorted(a) == sorted(b)
     assert [p for p in a if a[p] != b[p]] == []
-    assert len(incremental.split(report.plan.pages, incremental.nav_pages(pipeline.Renderers(
-        report.loaded).project()), 3)) == 3
+    staged = pipeline.Renderers(report.loaded).staged()
+    assert len(incremental.split(report.plan.pages, staged.nav_pages, 3, MkDocs().order)) == 3
 
 
 def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
@@ -139,7 +137,9 @@ def test_the_cache_keeps_only_what_the_last_build_used(built):
     assert sum(n.startswith("pdf-") for n in first) == 6  # two sheets and four packs
     pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
     second = {p.name for p in cache.iterdir()}
-    assert len(second) == len(first) and not (first - {"state.json", "markup.json"}) & second
+    cards = {n for n in first if n.startswith("card-")}  # preview cards do not say the day: used again, kept
+    assert cards and cards <= second
+    assert len(second) == len(first) and not (first - cards - {"state.json", "markup.json"}) & second
 
 
 def test_engine_runs_are_cut_to_carry_similar_bytes():
@@ -147,7 +147,7 @@ def test_engine_runs_are_cut_to_carry_similar_bytes():
 
     pages = tuple(f"actions/a{i:03}/index.md" for i in range(200)) + ("index.md",)
     sizes = {p: (60_000 if i < 50 else 1_000) for i, p in enumerate(pages)}  # the first quarter is heavy
-    runs = incremental.split(pages, {"index.md"}, 2, sizes)
+    runs = incremental.split(pages, {"index.md"}, 2, MkDocs().order, sizes)
     assert [run[0] for run in runs] == ["index.md", "index.md"]  # the navigation's pages in each
     assert sorted(p for run in runs for p in run[1:]) == sorted(pages[:-1])
     weight = [sum(incremental.PAGE_WEIGHT + sizes[p] for p in run[1:]) for run in runs]

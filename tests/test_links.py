@@ -1,7 +1,7 @@
 """Every link between our pages leads to a page or file of the site; the interface speaks the site's language.
 
-The link check itself is a pure function over the staged tree (generator/linkcheck.py), tested here
-on small trees; the built sample is then read back with an HTML parser, independently of that check,
+The link check itself is a pure function over the staged pages and files (generator/linkcheck.py),
+tested here on small projects laid out as MkDocs reads them; the built sample is then read back with an HTML parser, independently of that check,
 and every relative link of every page must lead to a file the site holds.
 """
 
@@ -15,14 +15,20 @@ import pytest
 
 from conftest import MINIMAL_SETTINGS, VALID_ACTION, site_files
 from generator.core.source import Source
-from generator.engine import material_language
+from generator.engines.mkdocs import MkDocs, material_language
 from generator.linkcheck import Origin, check_links
 
 PAGE = b'---\ntitle: "X"\n---\n\n'
 
 
 def problems(files: dict[str, bytes], origin=lambda page: Origin()) -> list[str]:
-    return [str(p) for p in check_links(files, origin)]
+    """The problems of a project (``docs/`` and ``theme/``), checked as the build checks the staged site."""
+    engine = MkDocs()
+    docs = {p[len("docs/"):]: d for p, d in files.items() if p.startswith("docs/")}
+    theme = {p[len("theme/"):]: d for p, d in files.items() if p.startswith("theme/")}
+    pages = {engine.page_url(p): d for p, d in docs.items() if p.endswith(".md")}
+    others = {p: d for p, d in docs.items() if not p.endswith(".md")}
+    return [str(p) for p in check_links(pages, {**others, **engine.static_files(theme)}, origin, engine.made_files)]
 
 
 def test_links_between_staged_pages_and_files_resolve():

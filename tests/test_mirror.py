@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -35,7 +35,8 @@ def _without_qr(data: bytes) -> tuple[bytes, list[bytes]]:
 
 def _substituted(data: bytes, main: str, mirror: str) -> bytes:
     """``data`` with the main site's base URL, in every form it takes, replaced by the mirror's."""
-    pairs = [(main, mirror), (main.split(":", 1)[1], mirror.split(":", 1)[1])]  # then //host/path/ (webcal:)
+    pairs = [(main, mirror), (main.split(":", 1)[1], mirror.split(":", 1)[1]),  # then //host/path/ (webcal:)
+             (quote(main, safe=""), quote(mirror, safe=""))]  # inside e-mail and share links
     old_path, new_path = urlsplit(main).path, urlsplit(mirror).path
     if old_path != "/":  # then /path/, root-relative (the 404 page)
         pairs.append(('"' + old_path, '"' + new_path))

@@ -24,6 +24,7 @@ from generator.load import load
 from generator.outputs import Cache
 from generator.outputs.pdf import PdfJob, PdfMaker
 from generator.pdftext import page_text
+from generator.render import read_fonts
 from test_sheets import (A4, PACK, RIVER, TOUR, UNION, _structure, flat, loaded, make_sheets, page_texts,  # noqa: F401
                          reader, rendered, text)
 
@@ -40,10 +41,10 @@ class _Text(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("head", "script", "style")
+        self.skip += tag in ("head", "script", "style", "nav")  # nav: the print page's screen-only tools
 
     def handle_endtag(self, tag):
-        self.skip -= tag in ("head", "script", "style")
+        self.skip -= tag in ("head", "script", "style", "nav")
 
     def handle_data(self, data):
         if not self.skip:
@@ -90,7 +91,7 @@ def test_the_structure_has_headings_lists_and_the_qr_code_with_its_alt_text(rend
 
 
 def test_fonts_are_the_shipped_ones_embedded_and_subset(rendered):
-    shipped = {path.stem for path in rendered.fonts.glob("*.ttf")}
+    shipped = {path.stem for path in rendered.fonts.folder.glob("*.ttf")}
     for path in (RIVER, PACK):
         fonts = {}
         for page in reader(rendered.files[path]).pages:
@@ -133,10 +134,11 @@ def test_a_hostile_letter_is_printed_as_it_is(project):
 def test_same_bytes_in_another_process_with_another_hash_seed(rendered, tmp_path):
     job = tmp_path / "job.json"
     source = rendered.sheets.typst_document("sheet.typ", action=rendered.sheets.ctx.site.actions["river-guardians"])
-    job.write_text(json.dumps({"source": source, "fonts": str(rendered.fonts)}))
+    job.write_text(json.dumps({"source": source, "fonts": str(rendered.fonts.folder)}))
     script = ("import json, sys; from datetime import date; from pathlib import Path; "
-              "from generator.outputs.pdf import Typesetter; j = json.load(open(sys.argv[1])); "
-              "sys.stdout.buffer.write(Typesetter(Path(j['fonts'])).compile(j['source'], date(2026, 12, 1))[0])")
+              "from generator.outputs.pdf import Typesetter; from generator.render import read_fonts; "
+              "j = json.load(open(sys.argv[1])); "
+              "sys.stdout.buffer.write(Typesetter(read_fonts(Path(j['fonts']))).compile(j['source'], date(2026, 12, 1))[0])")
     env = {**os.environ, "PYTHONHASHSEED": "4242", "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", script, str(job)], capture_output=True, env=env, check=True)
     assert out.stdout == rendered.files[RIVER]
@@ -196,9 +198,9 @@ def test_the_cache_key_covers_the_fonts(loaded, tmp_path):
     fonts = tmp_path / "fonts"
     shutil.copytree(REPO / "theme/assets/fonts", fonts)
     job = PdfJob("x.pdf", '#set document(title: "t")\nx', loaded.site.today)
-    before = PdfMaker(fonts).key(job)
+    before = PdfMaker(read_fonts(fonts)).key(job)
     (fonts / "NotoSans-Regular.ttf").write_bytes((fonts / "NotoSans-Bold.ttf").read_bytes())
-    assert PdfMaker(fonts).key(job) != before
+    assert PdfMaker(read_fonts(fonts)).key(job) != before
 
 
 # ------------------------------------------------------------------ packs
@@ -293,7 +295,7 @@ def test_characters_the_fonts_lack_print_as_boxes_with_a_warning_never_from_syst
     assert "The Minister" in text(data) and bool(pdf.trailer["/Root"]["/MarkInfo"]["/Marked"])
     assert b"pdfuaid" not in pdf.trailer["/Root"]["/Metadata"].get_data()
     fonts = {font.get_object()["/BaseFont"][8:] for page in pdf.pages for font in page["/Resources"]["/Font"].values()}
-    assert fonts <= {path.stem for path in sheets.fonts().glob("*.ttf")}
+    assert fonts <= {path.stem for path in sheets.fonts().folder.glob("*.ttf")}
     cache = sheets.ctx.cache
     again = make_sheets(loaded, cache)
     again.render()

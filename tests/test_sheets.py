@@ -22,10 +22,11 @@ from generator.build import TEMPLATES
 from generator.load import Loaded, load
 from generator.outputs import Cache, Context
 from generator.outputs.headers import CSP
-from generator.outputs.l10n import Formatter
+from generator.catalogs import SOURCE, formatter, translations
 from generator.outputs.markup import MarkupRenderer, plain_text
 from generator.outputs.pages import template_environment
 from generator.outputs.sheets import Sheets
+from generator.render import FONTS, read_fonts
 
 RIVER = "actions/river-guardians/river-guardians.pdf"
 UNION = "actions/union-leader-guatemala/union-leader-guatemala.pdf"
@@ -51,8 +52,9 @@ def make_sheets(loaded: Loaded, cache: Cache | None = None) -> Sheets:
     """A sheets renderer wired as the build wires it."""
     site = loaded.site
     markup = MarkupRenderer(site, loaded.project.media)
-    env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES))
-    return Sheets(Context(site, markup, env, Formatter(site.config.settings.language), cache))
+    env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), translations(SOURCE))
+    fonts = read_fonts(loaded.root / "theme" / FONTS)
+    return Sheets(Context(site, markup, env, formatter(site.config.settings.language), cache, fonts))
 
 
 @pytest.fixture(scope="module")
@@ -320,7 +322,9 @@ class _Page(HTMLParser):
 def test_print_page_is_standalone_with_print_css(rendered):
     page = _Page()
     page.feed(rendered.files["actions/river-guardians/print/index.html"].decode())
-    assert {"script", "nav", "iframe", "form", "header"} & set(page.tags) == {"header"}  # the masthead only
+    # The masthead, and on screen only (sheet.css) the way back and the print button, which our own script shows.
+    assert {"script", "nav", "iframe", "form", "header"} & set(page.tags) == {"header", "nav", "script"}
+    assert page.tags.count("script") == 1 and "../../../assets/javascripts/accompany.js" in page.loads
     assert page.stylesheets == ["../../../assets/stylesheets/sheet.css"]
     assert all(url.startswith(("data:", "../")) for url in page.loads), page.loads
     assert page.meta["Content-Security-Policy"] == CSP and "default-src 'none'" in CSP

@@ -30,7 +30,7 @@ from generator.core.validate import validate, validate_settings
 from generator.outputs import Cache, Context
 from generator.outputs.calendars import Calendars
 from generator.outputs.feeds import Feeds
-from generator.outputs.l10n import Formatter
+from generator.catalogs import formatter
 from generator.outputs.markup import MarkupRenderer
 from generator.outputs.pages import PageRenderer, template_environment
 from generator.outputs.sheets import Sheets
@@ -73,11 +73,12 @@ class Loaded:
     def outputs(self, moment) -> dict[str, str]:
         """Every staged output but the engine's own and the PDFs, as text: ``{path: text}``."""
         publication, site = self.publish(moment)
-        env = template_environment(jinja2.FileSystemLoader(self.root / "theme" / "accompany"))
+        fmt = formatter(self.config.settings.language)
+        env = template_environment(jinja2.FileSystemLoader(self.root / "theme" / "accompany"), fmt.translations)
         markup = MarkupRenderer(site, self.media)
-        ctx = Context(site, markup, env, Formatter(self.config.settings.language), Cache.memory())
+        ctx = Context(site, markup, env, fmt, Cache.memory())
         feeds, calendars, sheets = Feeds(ctx), Calendars(ctx), Sheets(ctx)
-        files = PageRenderer(site, markup, env, [feeds, calendars, sheets]).render_all(1)
+        files = PageRenderer(site, markup, env, [feeds, calendars, sheets], fmt).render_all()
         files.update(feeds.pages())
         files.update(feeds.render())
         files.update(calendars.render())

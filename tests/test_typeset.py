@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from conftest import REPO
 from generator.outputs.pdf import PdfError, Typesetter
+from generator.render import read_fonts
 from generator.outputs.typeset import from_html, string, text
 from generator.pdftext import page_text
 
@@ -27,7 +28,7 @@ PREAMBLE = ('#set document(title: "t")\n#set text(font: ("Noto Sans", "Noto Sans
 
 @pytest.fixture(scope="module")
 def typesetter() -> Typesetter:
-    return Typesetter(FONTS)
+    return Typesetter(read_fonts(FONTS))
 
 
 def pdf_of(typesetter: Typesetter, body: str) -> PdfReader:

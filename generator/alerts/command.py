@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..core.model import AlertSettings, SiteConfig
 from ..core.problems import Problem, ProblemsFound
-from ..core.validate import validate_settings
+from ..load import validate_settings
 from ..read import parse_settings
 from . import events as ev
 from . import snapshot

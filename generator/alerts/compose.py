@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from ..core.model import AlertSettings
 from ..outputs.l10n import Formatter
+from ..catalogs import formatter
 from .events import Event
 from .wording import Wording, wording
 
@@ -84,7 +85,8 @@ def compose(event: Event, snapshot: dict, settings: AlertSettings, references: l
             mid: str | None = None) -> EmailMessage | None:
     """The e-mail for ``event`` in the snapshot's language; None if the snapshot no longer has what it is about."""
     language = snapshot["language"]
-    words, fmt = wording(language), Formatter(language)
+    fmt = formatter(language)
+    words = wording(fmt)
     action = snapshot["actions"].get(event.action)
     if action is None and event.kind != "withdrawn":
         return None

@@ -1,15 +1,20 @@
-"""What alerts say, per language: one table a translator fills in; adding a language adds a table.
+"""What alerts say: one table of English messages, each translated by the catalog of the network's language.
 
 Each entry is a format string; the fields in braces are filled in by
-:mod:`.compose` (``{id}``, ``{title}``, ``{date}``, ``{organisation}`` ...). A
-language without its own table is written with the English one (dates,
-countries and language names are still in the network's language, from
-Babel), as the rest of the site does until its texts go through gettext.
+:mod:`.compose` (``{id}``, ``{title}``, ``{date}``, ``{organisation}`` ...):
+a translation keeps them. The messages are marked (``N_``) for ``make
+messages`` and translated by the catalog of the snapshot's language
+(generator/catalogs.py), as the site's words are; a language without a
+catalog is written in English (dates, countries and language names are
+still in its language, from Babel).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+from ..core.messages import N_
+from ..outputs.l10n import Formatter
 
 
 @dataclass(frozen=True)
@@ -46,48 +51,45 @@ class Wording:
 
 
 ENGLISH = Wording(
-    subject_new="Urgent action {id}: {title}",
-    subject_update="Update, {id}: {update}",
-    subject_deadline="New deadline, {id}: act by {date}",
-    subject_reopened="Open again, {id}: act by {date}",
-    subject_closed="Stop writing: {id} is closed ({title})",
-    subject_resolved="Good news, stop writing: {id} ({title})",
-    subject_withdrawn="Stop writing: an urgent action we sent you is withdrawn",
+    subject_new=N_("Urgent action {id}: {title}"),
+    subject_update=N_("Update, {id}: {update}"),
+    subject_deadline=N_("New deadline, {id}: act by {date}"),
+    subject_reopened=N_("Open again, {id}: act by {date}"),
+    subject_closed=N_("Stop writing: {id} is closed ({title})"),
+    subject_resolved=N_("Good news, stop writing: {id} ({title})"),
+    subject_withdrawn=N_("Stop writing: an urgent action we sent you is withdrawn"),
 
-    lead_new="A new urgent action. Please act by {date}.",
-    lead_update="An update on urgent action {id}, {date}:",
-    lead_deadline="The deadline of urgent action {id} has changed: please act by {date}.",
-    lead_reopened="Urgent action {id} is open again: please act by {date}.",
-    closed=("This urgent action is closed: the last day to act was {date}. Please stop writing now: "
-            "late letters can do harm. Thank you to everyone who wrote."),
-    closed_no_deadline=("This urgent action is closed. Please stop writing now: late letters can do harm. "
-                        "Thank you to everyone who wrote."),
-    resolved=("Good news. Please stop writing: no further letters are needed, and late letters can do harm. "
-              "Thank you to everyone who wrote."),
-    withdrawn=("An urgent action we sent you earlier is no longer published on our site. Please stop "
-               "writing about it and stop sharing it now, and remove our alerts about it from any public "
-               "place (a list archive, a forum). To protect the people concerned, this message does not say "
-               "which action it was: your mail program shows it beside our earlier alert."),
-    still_open="The action is open: please act by {date}.",
-    not_open="This action is closed: please do not send letters now, late letters can do harm.",
+    lead_new=N_("A new urgent action. Please act by {date}."),
+    lead_update=N_("An update on urgent action {id}, {date}:"),
+    lead_deadline=N_("The deadline of urgent action {id} has changed: please act by {date}."),
+    lead_reopened=N_("Urgent action {id} is open again: please act by {date}."),
+    closed=N_("This urgent action is closed: the last day to act was {date}. Please stop writing now: "
+              "late letters can do harm. Thank you to everyone who wrote."),
+    closed_no_deadline=N_("This urgent action is closed. Please stop writing now: late letters can do harm. "
+                          "Thank you to everyone who wrote."),
+    resolved=N_("Good news. Please stop writing: no further letters are needed, and late letters can do harm. "
+                "Thank you to everyone who wrote."),
+    withdrawn=N_("An urgent action we sent you earlier is no longer published on our site. Please stop "
+                 "writing about it and stop sharing it now, and remove our alerts about it from any public "
+                 "place (a list archive, a forum). To protect the people concerned, this message does not say "
+                 "which action it was: your mail program shows it beside our earlier alert."),
+    still_open=N_("The action is open: please act by {date}."),
+    not_open=N_("This action is closed: please do not send letters now, late letters can do harm."),
 
-    what_to_do="What to do",
-    write_in="Write in: {languages}",
-    letter="Model letter",
-    targets="Send your appeal to",
-    copies="Send copies to",
-    email="E-mail: {email}",
-    salutation="Salutation: {salutation}",
-    read_more="The whole action: {url}",
-    open_actions="Every open action: {url}",
-    footer=("Sent by {organisation} to its emergency network, from the urgent actions published on {site}. "
-            "Everything in it is public on our site."),
+    what_to_do=N_("What to do"),
+    write_in=N_("Write in: {languages}"),
+    letter=N_("Model letter"),
+    targets=N_("Send your appeal to"),
+    copies=N_("Send copies to"),
+    email=N_("E-mail: {email}"),
+    salutation=N_("Salutation: {salutation}"),
+    read_more=N_("The whole action: {url}"),
+    open_actions=N_("Every open action: {url}"),
+    footer=N_("Sent by {organisation} to its emergency network, from the urgent actions published on {site}. "
+              "Everything in it is public on our site."),
 )
 
-#: BCP 47 primary language subtag to its wording.
-WORDINGS: dict[str, Wording] = {"en": ENGLISH}
 
-
-def wording(language: str) -> Wording:
-    """The wording for ``language`` (``pt-BR`` uses ``pt``), else English."""
-    return WORDINGS.get(language) or WORDINGS.get(language.split("-")[0].lower()) or ENGLISH
+def wording(fmt: Formatter) -> Wording:
+    """The table in ``fmt``'s language: each message through its catalog."""
+    return Wording(**{f.name: fmt.translate(getattr(ENGLISH, f.name)) for f in fields(Wording)})

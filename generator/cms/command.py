@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.model import SiteConfig
 from ..core.problems import Problem, ProblemsFound
-from ..core.validate import validate_settings
+from ..load import validate_settings
 from ..read import parse_settings
 from .admin import BundleMissing, admin_files, bundle_files, bundle_folder, write_admin
 from .config import local_backend, production_backend

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable
 
+from .messages import N_
 from .model import Action, Campaign, Content, Defender, Page, Tour
 
 
@@ -62,17 +63,18 @@ class Kind:
     section: str | None
     """The first part of its pages' addresses (``actions`` for ``actions/<slug>/``); None: at the root (pages)."""
     title: str = ""
-    """The title of its index page."""
+    """The title of its index page. Like ``nav``, ``description`` and ``one``, readers see it: it is
+    written in English and marked ``N_`` (messages.py), and the outputs translate it where it is shown."""
     nav: str = ""
     """Its section's title in the navigation ("" for none)."""
     description: str = ""
     """The index page's description (search engines, link previews)."""
     label: str = ""
-    """How messages call one of them: "left out of this action"."""
+    """How messages to volunteers call one of them: "left out of this action"."""
     one: str = ""
-    """One of them, as a heading says it: "Urgent action" (the editing page)."""
+    """One of them, as a heading says it: "Urgent action" (its pages, feed entries, the editing page)."""
     many: str = ""
-    """Several, as a heading says it: "Urgent actions"."""
+    """Several, as a heading says it: "Urgent actions" (the editing page)."""
     item_template: str = "item.html"
     index_template: str = "index.html"
     order: Order = _by(lambda v: (v.meta.title.casefold(), v.slug))
@@ -89,24 +91,27 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("action", "actions", "content/actions", Action, "actions", title="Urgent actions", nav="Urgent actions",
-         description="Urgent actions: write to the authorities to protect human rights defenders at risk.",
-         label="action", one="Urgent action", many="Urgent actions", item_template="action.html", index_template="actions.html", order=_actions_in_order,
-         placed=True),
-    Kind("defender", "defenders", "content/defenders", Defender, "defenders", title="Defenders", nav="Defenders",
-         description="The human rights defenders we accompany.", label="profile", one="Defender profile",
+    Kind("action", "actions", "content/actions", Action, "actions", title=N_("Urgent actions"),
+         nav=N_("Urgent actions"),
+         description=N_("Urgent actions: write to the authorities to protect human rights defenders at risk."),
+         label="action", one=N_("Urgent action"), many="Urgent actions", item_template="action.html",
+         index_template="actions.html", order=_actions_in_order, placed=True),
+    Kind("defender", "defenders", "content/defenders", Defender, "defenders", title=N_("Defenders"),
+         nav=N_("Defenders"),
+         description=N_("The human rights defenders we accompany."), label="profile", one=N_("Defender profile"),
          many="Defender profiles", item_template="defender.html",
          index_template="defenders.html", order=_by(lambda d: (d.meta.name.casefold(), d.slug)),
          heading=lambda meta: meta.name, placed=True),
-    Kind("tour", "tours", "content/tours", Tour, "tours", title="Speaker tours", nav="Tours",
-         description="Meet the defenders on tour: upcoming and past events.", label="tour", one="Speaker tour",
-         many="Speaker tours",
+    Kind("tour", "tours", "content/tours", Tour, "tours", title=N_("Speaker tours"), nav=N_("Tours"),
+         description=N_("Meet the defenders on tour: upcoming and past events."), label="tour",
+         one=N_("Speaker tour"), many="Speaker tours",
          item_template="tour.html", index_template="tours.html", order=_tours_in_order, placed=True),
-    Kind("page", "pages", "content/pages", Page, None, label="page", one="Page", many="Pages", item_template="page.html",
-         index_template="", recursive=True),
-    Kind("campaign", "campaigns", "campaigns", Campaign, "campaigns", title="Campaigns", nav="Campaigns",
-         description="Our campaigns.", label="campaign", one="Campaign", many="Campaigns", item_template="campaign.html",
-         index_template="campaigns.html", order=_newest_first(lambda c: (c.meta.starts, c.slug))),
+    Kind("page", "pages", "content/pages", Page, None, label="page", one=N_("Page"), many="Pages",
+         item_template="page.html", index_template="", recursive=True),
+    Kind("campaign", "campaigns", "campaigns", Campaign, "campaigns", title=N_("Campaigns"), nav=N_("Campaigns"),
+         description=N_("Our campaigns."), label="campaign", one=N_("Campaign"), many="Campaigns",
+         item_template="campaign.html", index_template="campaigns.html",
+         order=_newest_first(lambda c: (c.meta.starts, c.slug))),
 )}
 """Every content type, in the order files are read and listed."""
 

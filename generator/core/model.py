@@ -172,6 +172,9 @@ class Action(Content):
     """The model letter, in Markdown. Required while open."""
     updates: tuple[Update, ...] = ()
     """Developments, each with date, title and text."""
+    share: Text | None = None
+    """Added by accompany: the text its share links start with (a message, a post), in its language. The
+    page's address and the campaign's hashtag follow it. Without it: the title, the date and the address."""
 
     def requirements(self) -> list[Requirement]:
         out = super().requirements()
@@ -331,6 +334,9 @@ class Tour(Content):
     announced: IsoDate | None = None
     """Added by accompany: when the tour was announced; its feed entries carry this date
     (else publish_on, else the first stop's date, which feed readers distrust while it is in the future)."""
+    share: Text | None = None
+    """Added by accompany: the text its share links start with (a message, a post), in its language. The
+    page's address and the campaign's hashtag follow it. Without it: the title, the date and the address."""
 
 
 class Campaign(Content):
@@ -346,6 +352,9 @@ class Campaign(Content):
     """The countries it concerns."""
     hashtag: Text | None = None
     """Optional, with or without #."""
+    share: Text | None = None
+    """Added by accompany: the text its share links start with (a message, a post), in its language. The
+    page's address and the campaign's hashtag follow it. Without it: the title, the date and the address."""
 
     def requirements(self) -> list[Requirement]:
         out = super().requirements()
@@ -359,6 +368,9 @@ class Page(Content):
 
     order: int | None = None
     """Added by accompany: top-level pages appear in the navigation, sorted by order."""
+    tell_us: Bool = False
+    """Added by accompany: true shows a "Tell us you wrote" e-mail link to accompany.contact_email on this
+    page (the how-to-help page). Every open action has one."""
 
 
 M = TypeVar("M", bound=Content)

@@ -30,6 +30,10 @@ class ProblemsFound(Exception):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = sorted(set(problems))
 
+    def __reduce__(self):
+        # Raised in a worker process, it comes back to the build whole: problems, not a message.
+        return (ProblemsFound, (self.problems,))
+
 
 def format_key(loc: tuple) -> str:
     """Render a key path as a volunteer reads it: ``targets[0].email``."""

@@ -56,7 +56,8 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value as a message quotes it: ``'es'``, ``a list``, ``an empty value``."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, tuple):
@@ -83,21 +84,21 @@ def _message(model: type[BaseModel], error: dict) -> str:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         choices = ", ".join(re.findall(r"'([^']*)'", expected))
-        return f"must be one of: {choices}; not {_describe(value)}"
+        return f"must be one of: {choices}; not {describe(value)}"
     if kind in ("tuple_type", "list_type"):
         if isinstance(value, str):
             return "must be a list: write each item on its own line, starting with '- '"
-        return f"must be a list, not {_describe(value)}"
+        return f"must be a list, not {describe(value)}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of keys and values, not {_describe(value)}"
+        return f"must be a mapping of keys and values, not {describe(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"must be a whole number, not {_describe(value)}"
+        return f"must be a whole number, not {describe(value)}"
     if kind == "too_short":
         return "needs at least one item"
     if kind in ("greater_than_equal", "less_than_equal"):
-        return f"{error['msg'].replace('Input should be', 'must be')}, not {_describe(value)}"
+        return f"{error['msg'].replace('Input should be', 'must be')}, not {describe(value)}"
     if kind == "string_type":
-        return f"must be text, not {_describe(value)}"
+        return f"must be text, not {describe(value)}"
     return error["msg"]
 
 
@@ -151,17 +152,13 @@ def _requirements(record: BaseModel, prefix: tuple) -> list[tuple[tuple, str, tu
 
 # ---------------------------------------------------------------- settings
 
-#: mkdocs.yml keys that accompany writes itself, with what to do instead.
-_ENGINE_OWNED = {
-    "docs_dir": "accompany stages the docs itself from content/ and campaigns/",
-    "nav": "accompany builds the navigation: top-level pages appear by their order key",
-    "use_directory_urls": "accompany needs directory URLs",
-}
-_ALLOWED_PLUGINS = {"search"}
-
 
 def validate_settings(source: Source) -> tuple[SiteConfig | None, list[Problem]]:
-    """Check mkdocs.yml: the ``accompany:`` block, and the engine keys accompany relies on."""
+    """Check the settings file's own part: the site's name and address, and the ``accompany:`` block.
+
+    The keys the site engine reads (theme, plugins, nav ...) are its adapter's
+    to check (generator/engines/); :func:`generator.load.validate_settings` does both.
+    """
     data = dict(source.data)
     problems: list[Problem] = []
 
@@ -180,47 +177,28 @@ def validate_settings(source: Source) -> tuple[SiteConfig | None, list[Problem]]
         bad(("site_url",), "required: the public address of the site, used in feeds and calendars"
             if site_url is None else str(exc))
         site_url = None
-    for key, why in _ENGINE_OWNED.items():
-        if key in data:
-            bad((key,), f"remove it: {why}")
-    theme = data.get("theme")
-    if not isinstance(theme, dict) or theme.get("name") != "material":
-        bad(("theme",), "must be a mapping with name: material")
-    else:
-        if theme.get("font", False) is not False:
-            bad(("theme", "font"), "must be false: web fonts would be loaded from Google, leaking readers' addresses")
-        if "custom_dir" in theme and theme["custom_dir"] != "theme":
-            bad(("theme", "custom_dir"), "must be theme (the project's theme/ folder)")
-    plugins = data.get("plugins", ())
-    names = [next(iter(p)) if isinstance(p, dict) and p else p for p in (plugins or ())]
-    for i, name in enumerate(names):
-        if name not in _ALLOWED_PLUGINS:
-            bad(("plugins", i), f"{name!r} is not supported: accompany uses only Material's built-in search")
-    for key in ("extra_css", "extra_javascript"):
-        for i, item in enumerate(data.get(key) or ()):
-            path = item.get("path") if isinstance(item, dict) else item
-            if not isinstance(path, str) or re.match(r"^[a-z]+:|^//", path, re.I):
-                bad((key, i), "must be a file in theme/: pages load nothing from other hosts")
-
-    block = data.get("accompany")
-    if block is None:
-        bad(("accompany",), "required: the accompany settings (organisation, language, timezone, themes)")
-        return None, problems
-    settings, more = validate_record(_scoped(source, "accompany"), Settings, block)
-    for problem in more:
-        problems.append(Problem(problem.path, problem.line, "accompany." + problem.key, problem.message))
-    if settings is not None and isinstance(theme, dict) and "language" in theme:
-        language = theme["language"]
-        if not isinstance(language, str) or language.split("-")[0].casefold() != settings.language.split("-")[0].casefold():
-            bad(("theme", "language"), f"{_describe(language)} contradicts accompany.language ({settings.language!r}): "
-                "remove theme.language; the interface language follows accompany.language")
-    for slug in (settings.themes if settings else {}):
-        if not _SLUG.match(slug):
-            bad(("accompany", "themes", slug), "theme slugs use lowercase letters, digits, '-' and '_'")
+    settings, more = accompany_settings(source)
+    problems += more
     if problems or settings is None or site_url is None:
         return None, problems
     raw = {k: v for k, v in data.items() if k != "accompany"}
     return SiteConfig(settings, site_name.strip(), site_url.rstrip("/") + "/", raw, source), []
+
+
+def accompany_settings(source: Source) -> tuple[Settings | None, list[Problem]]:
+    """The ``accompany:`` block against its schema: settings of the site as a whole."""
+    block = source.data.get("accompany")
+    if block is None:
+        return None, [Problem(source.path, source.line(("accompany",)), "accompany",
+                              "required: the accompany settings (organisation, language, timezone, themes)")]
+    settings, more = validate_record(_scoped(source, "accompany"), Settings, block)
+    problems = [Problem(p.path, p.line, "accompany." + p.key, p.message) for p in more]
+    for slug in (settings.themes if settings else {}):
+        if not _SLUG.match(slug):
+            loc = ("accompany", "themes", slug)
+            problems.append(Problem(source.path, source.line(loc), format_key(loc),
+                                    "theme slugs use lowercase letters, digits, '-' and '_'"))
+    return settings, problems
 
 
 def _scoped(source: Source, key: str) -> Source:

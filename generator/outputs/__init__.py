@@ -5,10 +5,10 @@ that is not Markdown into the site as it is, and renders the Markdown ones as
 pages. No renderer writes to disk; :mod:`generator.write` does.
 
 Pages are rendered by :mod:`.pages`. The other outputs (feeds, calendars,
-sheets) are :class:`Output` objects listed in :func:`outputs`: besides their
-files, they tell the pages which links to show (a feed on an index, a print
-sheet on an action), which sections to add to the navigation, and which
-pages of their own to stage (:meth:`Output.pages`, before the engines start).
+sheets) are :class:`Output` objects, listed by the build (generator/render.py):
+besides their files, they tell the pages which links to show (a feed on an
+index, a print sheet on an action), which sections to add to the navigation,
+and which pages of their own to stage (:meth:`Output.pages`, before the engines start).
 The build calls :meth:`Output.begin` on every output, then :meth:`Output.render`
 on each, while the engines run: an output may start slow work early in
 :meth:`Output.begin` and collect it in :meth:`Output.render`.
@@ -18,15 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import jinja2
+if TYPE_CHECKING:  # for the annotations only: this package stays light to import (recipes, the engine)
+    import jinja2
 
-from ..core.site import Site
-from .l10n import Formatter
-from .markup import MarkupRenderer
-from .wording import Wording
-from .pages import Extras
+    from ..core.site import Site
+    from ..core.views import ActionView
+    from .l10n import Formatter
+    from .markup import MarkupRenderer
+    from .pdf import Fonts
+    from .wording import Wording
 
 
 @dataclass
@@ -41,10 +43,14 @@ class Context:
     fmt: Formatter
     cache: "Cache | None" = None
     """Content-addressed store for expensive results (PDFs), kept between builds."""
+    fonts: Fonts | None = None
+    """The fonts of the PDFs (theme/assets/fonts/), read by the build: a renderer reads no file."""
 
     @cached_property
     def words(self) -> Wording:
         """The shared sentences (status lines, stop titles and places), in the site's language."""
+        from .wording import Wording
+
         return Wording(self.fmt)
 
 
@@ -63,6 +69,37 @@ class Cache:
     def memory(cls) -> "Cache":
         store: dict[str, bytes] = {}
         return cls(store.get, store.__setitem__)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link another output adds to pages: a feed, a calendar, a print sheet."""
+
+    url: str
+    """Site-relative URL of the target."""
+    label: str
+    type: str = ""
+    """Media type, for feeds and calendars announced in the page head."""
+
+
+class Extras:
+    """What other outputs (feeds, calendars, sheets) add to pages. The default adds nothing."""
+
+    def page_links(self, url: str) -> list[Link]:
+        """Feeds and calendars that belong to the page at ``url``."""
+        return []
+
+    def action_links(self, action: ActionView) -> list[Link]:
+        """Print page and PDF of an action."""
+        return []
+
+    def stop_links(self, stop) -> list[Link]:
+        """Add-to-calendar and letter-writing pack of a stop."""
+        return []
+
+    def page_meta(self, url: str) -> dict[str, str]:
+        """Keys for the front matter of the page at ``url``, which the theme reads (a preview card)."""
+        return {}
 
 
 class Output(Extras):
@@ -99,12 +136,3 @@ class Output(Extras):
     def warnings(self) -> list[str]:
         """After :meth:`render`: what the volunteer should know about the files made (none by default)."""
         return []
-
-
-def outputs(ctx: Context) -> list[Output]:
-    """Every output besides pages, in the order they are rendered."""
-    from .calendars import Calendars
-    from .feeds import Feeds
-    from .sheets import Sheets
-
-    return [Feeds(ctx), Calendars(ctx), Sheets(ctx)]

@@ -95,15 +95,16 @@ class Calendars(Output):
     @cached_property
     def calendars(self) -> list[CalendarFile]:
         """Every subscribable calendar: all stops first, then one per tour (newest tour first)."""
-        site = self.ctx.site
+        site, _ = self.ctx.site, self.ctx.fmt.gettext
         name = site.config.site_name
-        out = [CalendarFile(ALL_PATH, f"{name}: all speaker tour events",
-                            "Every event of every speaker tour: new events appear, and changes, "
-                            "cancellations and postponements update your calendar by themselves.",
+        out = [CalendarFile(ALL_PATH, _("%(site)s: all speaker tour events", site=name),
+                            _("Every event of every speaker tour: new events appear, and changes, "
+                              "cancellations and postponements update your calendar by themselves."),
                             "tours/", tuple(site.stops))]
         for tour in site.tours:
-            out.append(CalendarFile(tour_calendar_path(tour.slug), f"{name}: {tour.meta.title}",
-                                    f"The events of the speaker tour \u201c{tour.meta.title}\u201d.",
+            out.append(CalendarFile(tour_calendar_path(tour.slug),
+                                    _("%(site)s: %(tour)s", site=name, tour=tour.meta.title),
+                                    _("The events of the speaker tour \u201c%(tour)s\u201d.", tour=tour.meta.title),
                                     site.url(tour), tuple(site.tour_stops(tour))))
         return out
 
@@ -127,18 +128,23 @@ class Calendars(Output):
     def page_links(self, url: str) -> list[Link]:
         """Subscribe (webcal) and download links for the calendars that belong to the page at ``url``."""
         links: list[Link] = []
+        _ = self.ctx.fmt.gettext
         for cal in self.calendars:
             if cal.page == url:
-                what = "all events" if cal.path == ALL_PATH else "this tour's events"
-                links.append(Link(webcal(self.ctx.site.absolute(cal.path)), f"Subscribe to {what} in your calendar"))
-                links.append(Link(cal.path, f"Download {what} (.ics)", MEDIA_TYPE))
+                webcal_url = webcal(self.ctx.site.absolute(cal.path))
+                if cal.path == ALL_PATH:
+                    links.append(Link(webcal_url, _("Subscribe to all events in your calendar")))
+                    links.append(Link(cal.path, _("Download all events (.ics)"), MEDIA_TYPE))
+                else:
+                    links.append(Link(webcal_url, _("Subscribe to this tour's events in your calendar")))
+                    links.append(Link(cal.path, _("Download this tour's events (.ics)"), MEDIA_TYPE))
         return links
 
     def stop_links(self, stop: StopView) -> list[Link]:
         """An "add to calendar" file for each stop that has not been cancelled."""
         if stop.status == "cancelled" or stop.uid not in self.stop_files:
             return []
-        return [Link(self.stop_files[stop.uid], "Add to your calendar (.ics)")]
+        return [Link(self.stop_files[stop.uid], self.ctx.fmt.gettext("Add to your calendar (.ics)"))]
 
     # ---- rendering
 
@@ -151,7 +157,7 @@ class Calendars(Output):
             out[cal.path] = self.calendar(cal.title, cal.carries, cal.page, cal.path, cal.stops,
                                           subscribed=True, events=events)
         for stop in self.ctx.site.stops:
-            title = self.ctx.words.status_prefix(stop) + self.ctx.words.stop_title(stop)
+            title = self.ctx.words.titled(stop, self.ctx.words.stop_title(stop))
             out[self.stop_files[stop.uid]] = self.calendar(title, stop.tour.meta.summary, stop.url,
                                                            self.stop_files[stop.uid], (stop,),
                                                            subscribed=False, events=events)
@@ -218,56 +224,57 @@ class Calendars(Output):
 
     def event(self, stop: StopView) -> Event:
         """The VEVENT of one stop."""
-        site, words, s = self.ctx.site, self.ctx.words, stop.stop
+        site, words, s, _ = self.ctx.site, self.ctx.words, stop.stop, self.ctx.fmt.gettext
         live = stop.status != "cancelled"
         event = Event()
         event.add("uid", f"{stop.uid}@{uid_domain(site.config.settings.tag_authority)}")
         event.add("dtstamp", site.clock.now.astimezone(timezone.utc))
         event.add("dtstart", _calendar_time(stop, stop.starts))
         event.add("dtend", _calendar_time(stop, stop.end))
-        event.add("summary", words.status_prefix(stop) + words.stop_title(stop))
+        event.add("summary", words.titled(stop, words.stop_title(stop)))
         event.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(stop.status, "CONFIRMED"))
         place = words.stop_place(stop)
         if place:
-            event.add("location", place + (" and online" if stop.mode == "hybrid" and live else ""))
+            event.add("location", words.and_online(place) if stop.mode == "hybrid" and live else place)
         elif live and s.online:
             event.add("location", s.online)
         else:
-            event.add("location", "Online")
+            event.add("location", _("Online"))
         event.add("url", site.absolute(stop.url), parameters={"VALUE": "URI"})
         if live and s.online:
-            event.add("conference", s.online, parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"})
+            event.add("conference", s.online,
+                      parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _("Join online")})
         event.add("description", self.description(stop))
         return event
 
     def description(self, stop: StopView) -> str:
         """The event's plain-text description: status, when, where, how to join, what to bring."""
-        site, words, s = self.ctx.site, self.ctx.words, stop.stop
+        site, words, s, _ = self.ctx.site, self.ctx.words, stop.stop, self.ctx.fmt.gettext
         live = stop.status != "cancelled"
         lines = []
         if stop.status == "cancelled":
             lines += [words.stop_note(stop), ""]
         elif stop.status == "postponed":
-            lines += [words.stop_note(stop) + " Check the tour page before you go.", ""]
+            lines += [words.stop_note(stop) + " " + _("Check the tour page before you go."), ""]
         lines.append(stop.tour.meta.title)
         lines.append(stop.tour.meta.summary.strip())
         lines.append("")
-        lines.append(f"When: {words.stop_when(stop)}")
+        lines.append(_("When:") + " " + words.stop_when(stop))
         place = words.stop_place(stop)
         if place:
-            lines.append(f"Where: {place}")
+            lines.append(_("Where:") + " " + place)
         if live and s.online:
-            lines.append(f"Online: {s.online}")
+            lines.append(_("Online:") + " " + s.online)
         if live and s.registration:
-            lines.append(f"Register: {s.registration}")
+            lines.append(_("Register:") + " " + s.registration)
         if s.accessibility:
-            lines.append(f"Accessibility: {s.accessibility}")
+            lines.append(_("Accessibility:") + " " + s.accessibility)
         speakers = site.defenders_of(stop.tour.meta.defenders)
         if speakers:
-            lines.append("Speaking: " + ", ".join(d.meta.name for d in speakers))
+            lines.append(_("Speaking:") + " " + ", ".join(d.meta.name for d in speakers))
         if stop.actions:
-            lines += ["", "Urgent actions featured:"]
+            lines += ["", _("Urgent actions featured:")]
             # Titles and links only: a deadline's status would change the event every day (only DTSTAMP may).
             lines += [f"- {a.meta.title}: {site.absolute(a.url)}" for a in stop.actions]
-        lines += ["", f"More: {site.absolute(stop.url)}"]
+        lines += ["", _("More:") + " " + site.absolute(stop.url)]
         return "\n".join(lines)

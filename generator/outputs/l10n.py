@@ -1,4 +1,4 @@
-"""Dates, times, countries and language names in the reader's language (Babel)."""
+"""Words, dates, times, countries and language names in the reader's language (Babel, gettext)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_location
+from babel.support import NullTranslations
 
 
 @lru_cache(maxsize=None)
@@ -23,11 +24,25 @@ def _locale(tag: str) -> Locale:
 
 
 class Formatter:
-    """Formats values for one language (a BCP 47 tag)."""
+    """Says things in one language (a BCP 47 tag): accompany's words from its catalog, values with Babel."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, translations: NullTranslations):
+        """``translations``: the messages of ``language`` (``catalogs.formatter()`` reads its catalog)."""
         self.language = language
         self.locale = _locale(language)
+        self.translations = translations
+
+    def gettext(self, message: str, **fields: object) -> str:
+        """A message of the catalog, its ``%(field)s`` filled in: as ``_()`` does in the templates."""
+        return self.translations.gettext(message) % fields
+
+    def translate(self, message: str) -> str:
+        """A message marked where it is named (``N_``: the registry's titles), in this language."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, **fields: object) -> str:
+        """The form of a message for ``n`` (``%(num)s`` is ``n``): as ``ngettext()`` does in the templates."""
+        return self.translations.ngettext(singular, plural, n) % {"num": n, **fields}
 
     def date(self, value: date, style: str = "long") -> str:
         return format_date(value, style, locale=self.locale)
@@ -49,7 +64,7 @@ class Formatter:
 
     def act_by(self, deadline: date) -> str:
         """How every output says an action's deadline: open through that day (policy.action_status)."""
-        return f"Act by {self.date(deadline)}"
+        return self.gettext("Act by %(date)s", date=self.date(deadline))
 
     def country(self, code: str | None) -> str:
         if not code:

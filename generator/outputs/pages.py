@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
 import re
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, Callable, Sequence
 
 import jinja2
+from babel.support import NullTranslations
 from markupsafe import Markup
 
 from ..core.kinds import KINDS
@@ -25,36 +24,11 @@ from ..core.model import Entry
 from ..core.site import Site
 from ..core.urls import relative_url
 from ..core.views import ActionView
+from . import Extras, Link
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 from .wording import Wording
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link another output adds to pages: a feed, a calendar, a print sheet."""
-
-    url: str
-    """Site-relative URL of the target."""
-    label: str
-    type: str = ""
-    """Media type, for feeds and calendars announced in the page head."""
-
-
-class Extras:
-    """What other outputs (feeds, calendars, sheets) add to pages. The default adds nothing."""
-
-    def page_links(self, url: str) -> list[Link]:
-        """Feeds and calendars that belong to the page at ``url``."""
-        return []
-
-    def action_links(self, action: ActionView) -> list[Link]:
-        """Print page and PDF of an action."""
-        return []
-
-    def stop_links(self, stop) -> list[Link]:
-        """Add-to-calendar and letter-writing pack of a stop."""
-        return []
+from .mobilise import Mobilise
 
 
 @dataclass(frozen=True)
@@ -73,19 +47,50 @@ class StagedPage:
         return self.url + "index.md"
 
 
-def template_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
-    """The Jinja2 environment for page, sheet and feed templates: autoescaped, strict."""
-    return jinja2.Environment(
+def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations) -> jinja2.Environment:
+    """The Jinja2 environment for page, sheet and feed templates in one language: autoescaped, strict.
+
+    ``translations`` are its words (``_()``, ``ngettext()``, ``{% trans %}``, newstyle: ``%(name)s``
+    fields, filled in and escaped by Jinja): One
+    environment per language: a site in two languages renders its templates with two.
+    """
+    env = jinja2.Environment(
         loader=loader,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],  # {% do %}: no throwaway `set _ =`, as _ is gettext
     )
+    messages = translations
+    env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields)
+    gettext, ngettext = _gettext(messages.gettext), _ngettext(messages.ngettext)
+    env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
+    return env
 
 
-def front_matter(title: str | None, description: str, alternates: list[Link] = ()) -> str:
+# Jinja's newstyle gettext, called straight (not through the `_` alias and Context.call: pages make
+# tens of thousands of calls): the translation is trusted markup, its fields are escaped.
+def _gettext(gettext):
+    @jinja2.pass_eval_context
+    def translate(eval_ctx, message: str, **fields: Any) -> str:
+        text = gettext(message)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % fields if fields or "%" in text else text
+    return translate
+
+
+def _ngettext(ngettext):
+    @jinja2.pass_eval_context
+    def translate(eval_ctx, singular: str, plural: str, n: int, **fields: Any) -> str:
+        text = ngettext(singular, plural, n)
+        return (Markup(text) if eval_ctx.autoescape else text) % {"num": n, **fields}
+    return translate
+
+
+def front_matter(title: str | None, description: str, alternates: list[Link] = (), extra: dict[str, str] = {}) -> str:
     """The staged page's front matter. Values are HTML-escaped: the engine prints them raw.
 
     Without a title, Material titles the home page with the site's name alone.
@@ -98,6 +103,7 @@ def front_matter(title: str | None, description: str, alternates: list[Link] = (
         meta["alternates"] = [
             {"href": link.url, "type": link.type, "title": html.escape(link.label, quote=True)} for link in feeds
         ]
+    meta.update({key: html.escape(value, quote=True) for key, value in extra.items()})
     lines = [f"{key}: {_yaml_value(value)}" for key, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -118,46 +124,55 @@ def _yaml_value(value: Any) -> str:
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
+MapChunks = Callable[[Callable[[list], Any], Sequence], list]
+"""``map_chunks(fn, items)``: ``fn`` on chunks of ``items``, perhaps in other processes; a result per chunk."""
+
 
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
 
-    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras] = ()):
+    def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras],
+                 fmt: Formatter):
+        """``fmt``: the language of the pages, as ``env`` speaks it."""
         self.site = site
         self.markup = markup
         self.env = env
-        self.fmt = Formatter(site.config.settings.language)
+        self.fmt = fmt
         self.words = Wording(self.fmt)
         self.extras = list(extras)
+        self.act = Mobilise(site, markup, self.fmt)
 
     # ---- which pages exist
 
     def pages(self) -> list[StagedPage]:
-        site = self.site
+        site, fmt = self.site, self.fmt
+        _ = fmt.gettext
         out: list[StagedPage] = []
         home = site.home()
         out.append(StagedPage("", home.meta.title if home else site.config.site_name, "home.html",
                               (home.meta.summary or "") if home else "", {"page": home}))
         for kind in KINDS.values():
             if kind.section and kind.index_template:
-                out.append(StagedPage(kind.section + "/", kind.title, kind.index_template, kind.description,
-                                      {"kind": kind}))
+                out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
+                                      fmt.translate(kind.description), {"kind": kind}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
                     continue  # the home page, above
                 meta = item.meta
                 out.append(StagedPage(site.url(item), kind.heading(meta),
                                       kind.item_template, meta.summary or "", {kind.name: item, "item": item, "kind": kind}))
-        out.append(StagedPage("countries/", "Countries", "countries.html", "Actions, defenders and events by country."))
+        out.append(StagedPage("countries/", _("Countries"), "countries.html",
+                              _("Actions, defenders and events by country.")))
         for code, items in site.countries.items():
-            out.append(StagedPage(site.country_url(code), self.fmt.country(code), "country.html",
-                                  f"Urgent actions, defenders and events: {self.fmt.country(code)}.",
+            out.append(StagedPage(site.country_url(code), fmt.country(code), "country.html",
+                                  _("Urgent actions, defenders and events: %(country)s.", country=fmt.country(code)),
                                   {"code": code, "items": items}))
         if site.themes:
-            out.append(StagedPage("themes/", "Themes", "themes.html", "Actions, tours and defenders by theme."))
+            out.append(StagedPage("themes/", _("Themes"), "themes.html", _("Actions, tours and defenders by theme.")))
         for slug, items in site.themes.items():
             label = site.config.settings.themes[slug]
-            out.append(StagedPage(site.theme_url(slug), label, "theme.html", f"{label}: actions, tours and defenders.",
+            out.append(StagedPage(site.theme_url(slug), label, "theme.html",
+                                  _("%(theme)s: actions, tours and defenders.", theme=label),
                                   {"theme": slug, "label": label, "items": items}))
         return out
 
@@ -169,27 +184,35 @@ class PageRenderer:
         links = [link for extra in self.extras for link in extra.page_links(page.url)]
         # Material prints "page title - site name": a home page titled with the site's name would say it twice.
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
-        return front_matter(title, page.description, links) + body.strip() + "\n"
+        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
+        return front_matter(title, page.description, links, extra) + body.strip() + "\n"
 
-    def render_all(self, workers: int = 1) -> dict[str, bytes]:
-        """Every page, ``{docs path: bytes}``; on Linux, in ``workers`` forked processes."""
+    def render_all(self, map_chunks: MapChunks | None = None) -> dict[str, bytes]:
+        """Every page, ``{docs path: bytes}``.
+
+        ``map_chunks`` (the build's :meth:`Executor.map_chunks <generator.executor.Executor.map_chunks>`)
+        may spread the pages over worker processes; each hands back its pages and what its Markdown
+        renderer learnt, so that feeds and sheets render no text again.
+        """
         pages = self.pages()
-        if workers <= 1 or len(pages) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        if map_chunks is None or len(pages) < PARALLEL_FROM:
             return {page.path: self.render(page).encode() for page in pages}
-        for extra in self.extras:  # work every page's links need, done once before forking
+        for extra in self.extras:  # work every page's links need, done once before the workers start
             extra.page_links("")
-        global _FORKED
-        _FORKED = (self, pages)
-        chunks = [range(i, len(pages), workers * 4) for i in range(workers * 4)]
         out: dict[str, bytes] = {}
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for files, texts, kept, media, problems in pool.map(_render_chunk, chunks):
-                    out.update(files)
-                    self.markup.adopt(texts, kept, media, problems)
-        finally:
-            _FORKED = None
+        for files, texts, kept, media, problems in map_chunks(lambda chunk: self._render_chunk(pages, chunk),
+                                                               range(len(pages))):
+            out.update(files)
+            self.markup.adopt(texts, kept, media, problems)
         return dict(sorted(out.items()))
+
+    def _render_chunk(self, pages: list[StagedPage], indexes: list[int]) -> tuple[dict[str, bytes], dict, dict, set, list]:
+        markup = self.markup
+        texts, kept = len(markup.rendered()), len(markup.kept)
+        files = {pages[i].path: self.render(pages[i]).encode() for i in indexes}
+        # Only what this chunk added (both only grow): a worker's texts would otherwise travel back with every chunk.
+        return (files, dict(islice(markup.rendered().items(), texts, None)), dict(islice(markup.kept.items(), kept, None)),
+                markup.used_media, markup.problems)
 
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
@@ -234,15 +257,5 @@ class PageRenderer:
             "feeds": [link for extra in self.extras for link in extra.page_links(here)],
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
             "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
+            "act": self.act,
         }
-
-
-# The renderer and its pages, inherited by forked workers (never pickled).
-_FORKED: tuple[PageRenderer, list[StagedPage]] | None = None
-
-
-def _render_chunk(indexes: range) -> tuple[dict[str, bytes], dict, set, list]:
-    renderer, pages = _FORKED
-    files = {pages[i].path: renderer.render(pages[i]).encode() for i in indexes}
-    markup = renderer.markup
-    return files, markup.rendered(), markup.kept, markup.used_media, markup.problems

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Mapping
 
 import typst
 
@@ -77,11 +78,21 @@ class PdfStats:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Fonts:
+    """The only fonts documents may use, as the build found them (generator/render.py reads them)."""
+
+    folder: Path
+    """Their folder: Typst reads the fonts from it, and may read nothing else (its root)."""
+    digests: Mapping[str, str]
+    """A hash of each font file, by name: the cache key covers them."""
+
+
 class Typesetter:
     """The Typst compiler with the fonts of one folder and no other, reused for every document."""
 
-    def __init__(self, fonts: Path):
-        self.fonts = Path(fonts)
+    def __init__(self, fonts: Fonts):
+        self.fonts = fonts.folder
         faces = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(self.fonts)])
         self.families = sorted(faces.families())
         """The only font families documents can use: those of the folder."""
@@ -113,19 +124,19 @@ def _describe(exc: typst.TypstError) -> str:
 class PdfMaker:
     """Makes PDFs from Typst jobs, from the cache when it can."""
 
-    def __init__(self, fonts: Path, cache: Cache | None = None):
-        """``fonts``: the folder of the only fonts documents may use."""
+    def __init__(self, fonts: Fonts, cache: Cache | None = None):
+        """``fonts``: the only fonts documents may use."""
         self.typesetter = Typesetter(fonts)
         self.cache = cache
         self.stats = PdfStats()
-        self._inputs = self._fingerprint()
+        self._inputs = self._fingerprint(fonts)
 
-    def _fingerprint(self) -> str:
+    @staticmethod
+    def _fingerprint(fonts: Fonts) -> str:
         """Everything besides the source that the bytes depend on."""
-        fonts = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-                 for path in sorted(self.typesetter.fonts.iterdir()) if path.suffix in (".ttf", ".otf")}
+        faces = {name: digest for name, digest in sorted(fonts.digests.items()) if name.endswith((".ttf", ".otf"))}
         return json.dumps({"format": FORMAT, "typst": package_version("typst"), "standard": STANDARD,
-                           "fonts": fonts}, sort_keys=True)
+                           "fonts": faces}, sort_keys=True)
 
     def key(self, job: PdfJob) -> str:
         """The cache key of a job: a hash of all its inputs."""

@@ -32,7 +32,6 @@ import io
 import posixpath
 from datetime import timedelta
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
 import nh3
@@ -45,7 +44,7 @@ from . import Output
 from .headers import CSP
 from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
-from .pdf import PdfJob, PdfMaker, PdfStats
+from .pdf import Fonts, PdfJob, PdfMaker, PdfStats
 from .typeset import Typst, from_html, typst_environment
 
 #: The pack of every open action.
@@ -116,18 +115,19 @@ class Sheets(Output):
     # ---- links on pages
 
     def action_links(self, action: ActionView) -> list[Link]:
-        links = [Link(self.print_url(action), "Print this action", "text/html")]
+        _ = self.ctx.fmt.gettext
+        links = [Link(self.print_url(action), _("Print this action"), "text/html")]
         if action.shows_letter:  # a PDF only while open: a printable letter for an action that is over invites harm
-            links.append(Link(self.pdf_url(action), "Download the action sheet (PDF)", "application/pdf"))
+            links.append(Link(self.pdf_url(action), _("Download the action sheet (PDF)"), "application/pdf"))
         return links
 
     def stop_links(self, stop: StopView) -> list[Link]:
         pack = self.stop_packs.get(stop.uid)
-        return [Link(pack[0], "Letter-writing pack for this event (PDF)")] if pack else []
+        return [Link(pack[0], self.ctx.fmt.gettext("Letter-writing pack for this event (PDF)"))] if pack else []
 
     def page_links(self, url: str) -> list[Link]:
         if url == "actions/" and self.ctx.site.open_actions:
-            return [Link(PACK, "Letter-writing pack: every open action (PDF)")]
+            return [Link(PACK, self.ctx.fmt.gettext("Letter-writing pack: every open action (PDF)"))]
         return []
 
     # ---- rendering
@@ -205,7 +205,7 @@ class Sheets(Output):
 
     @cached_property
     def _typst_env(self):
-        return typst_environment(self.ctx.env.loader)
+        return typst_environment(self.ctx.env.loader, self.ctx.fmt.translations)
 
     @cached_property
     def _typst_common(self) -> dict[str, Any]:
@@ -241,20 +241,12 @@ class Sheets(Output):
     def _md_inline_typst(self, entry, text: str | None, *loc: Any) -> Typst:
         return from_html(self._html(entry, text, tuple(loc), inline=True), show_urls=True)
 
-    def fonts(self) -> Path:
-        """The folder of the fonts the PDFs are set in (and the print pages load): theme/assets/fonts/."""
-        folder = theme_folder(self.ctx.env) / FONTS
-        if not sorted(folder.glob("*.ttf")):
-            raise SheetError(f"sheets need the fonts in {folder}")
-        return folder
-
-
-def theme_folder(env) -> Path:
-    """The theme folder: the parent of the templates' folder (``theme/accompany/``)."""
-    paths = getattr(env.loader, "searchpath", None)
-    if not paths:
-        raise SheetError("sheets need templates loaded from the theme folder (theme/accompany/)")
-    return Path(paths[0]).parent
+    def fonts(self) -> Fonts:
+        """The fonts the PDFs are set in (and the print pages load): theme/assets/fonts/, as the build read them."""
+        fonts = self.ctx.fonts
+        if fonts is None or not any(name.endswith(".ttf") for name in fonts.digests):
+            raise SheetError(f"sheets need the fonts in {fonts.folder if fonts else 'theme/' + FONTS}")
+        return fonts
 
 
 @lru_cache(maxsize=4096)

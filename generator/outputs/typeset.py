@@ -23,7 +23,9 @@ import re
 from html.parser import HTMLParser
 
 import jinja2
+from babel.support import NullTranslations
 from markupsafe import Markup
+
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"'}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -60,11 +62,14 @@ def _finalize(value: object) -> object:
     return value if isinstance(value, (Typst, Markup)) else text(value)
 
 
-def typst_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+def typst_environment(loader: jinja2.BaseLoader, translations: NullTranslations) -> jinja2.Environment:
     """Jinja for ``*.typ`` templates: every value printed is text unless it is Typst source already.
 
     Typst source is a :class:`Typst` (the ``string`` and ``number`` filters,
     for values in code, and :func:`from_html`) or a macro's output.
+    ``translations`` are its words: ``_()``,
+    ``ngettext()`` and ``{% trans %}`` give text, never markup, as a
+    volunteer's words are (:func:`_gettext`).
     """
     env = jinja2.Environment(
         loader=loader,
@@ -74,11 +79,48 @@ def typst_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    messages = translations
+    env.newstyle_gettext = True  # {% trans %} calls gettext(msgid, **fields), like the page templates
+    gettext = _gettext(messages.gettext)
+    env.globals.update(gettext=gettext, ngettext=_ngettext(messages.ngettext), _=gettext)
     env.filters["string"] = string
+    env.filters["typst"] = Typst  # a template's own Typst source for a message's field: "#counter(page).display()"
     env.filters["number"] = number
     env.filters["lang"] = lambda tag: Typst(_lang_args(tag or ""))
     return env
+
+
+_FIELD = re.compile(r"%\((\w+)\)[sd]|%%")
+
+
+def _fill(message: str, fields: dict) -> str | Typst:
+    """A translated message with its ``%(name)s`` fields: a plain string (text wherever it is printed,
+    a literal with ``| string``), or Typst when a field is Typst source (a page number)."""
+    if not any(isinstance(v, (Typst, Markup)) for v in fields.values()):
+        return message % fields
+    out, end = [], 0
+    for match in _FIELD.finditer(message):
+        out.append(message[end:match.start()])
+        value = "%" if match[0] == "%%" else fields[match[1]]
+        out.append(value if isinstance(value, (Typst, Markup)) else str(value))
+        end = match.end()
+    out.append(message[end:])
+    return Typst("".join(str(part) if isinstance(part, (Typst, Markup)) else (text(part) if part else "")
+                         for part in out))
+
+
+def _gettext(gettext):
+    def translate(message: str, **fields: object) -> str | Typst:
+        return _fill(gettext(message), fields)
+    return translate
+
+
+def _ngettext(ngettext):
+    def translate(singular: str, plural: str, n: int, **fields: object) -> str | Typst:
+        return _fill(ngettext(singular, plural, n), {"num": n, **fields})
+    return translate
 
 
 # ---------------------------------------------------------------- HTML to Typst

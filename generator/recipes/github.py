@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import BUILD_MINUTE, Deployment
+from .deployment import BUILD_MINUTE, Deployment
 
 PATH = ".github/workflows/accompany.yml"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import BUILD_MINUTE, Deployment
+from .deployment import BUILD_MINUTE, Deployment
 
 PATH = ".gitlab-ci.yml"
 

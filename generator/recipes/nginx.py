@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..outputs.headers import HEADERS
-from . import Deployment
+from .deployment import Deployment
 
 PATH = "deploy/nginx/accompany.conf"
 TORRC = "deploy/tor/accompany.torrc"

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from . import BUILD_MINUTE, Deployment
+from .deployment import BUILD_MINUTE, Deployment
 
 FOLDER = "deploy/systemd"
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cached_property
 
+from ...core.messages import N_
 from .. import Context, Output
 from ..calendars import Calendars, tour_calendar_path, webcal
 from ..pages import Link, PageRenderer, StagedPage
@@ -52,8 +53,10 @@ class Feeds(Output):
     def publisher(self) -> Publisher:
         config = self.ctx.site.config
         settings = config.settings
+        translate = self.ctx.fmt.translate
         return Publisher(config.site_name, config.site_url, settings.organisation, settings.language,
-                         settings.tag_authority, settings.websub_hub)
+                         settings.tag_authority, settings.websub_hub,
+                         feed_title=translate(N_("%(site)s: %(feed)s")), all_feeds=translate(N_("%(site)s: all feeds")))
 
     @cached_property
     def _by_page(self) -> dict[str, list[Feed]]:
@@ -73,14 +76,16 @@ class Feeds(Output):
     def page_links(self, url: str) -> list[Link]:
         """RSS and Atom of each feed that belongs to the page at ``url``, after a link to the Subscribe page."""
         feeds = self._by_page.get(url, [])
-        links = [Link("subscribe/", "How to subscribe")] if feeds and url != "subscribe/" else []
+        _ = self.ctx.fmt.gettext
+        links = [Link("subscribe/", _("How to subscribe"))] if feeds and url != "subscribe/" else []
         for feed in feeds:
             for fmt in ("rss", "atom"):
-                links.append(Link(feed.path(fmt), f"{feed.title} ({FORMATS[fmt].label})", FORMATS[fmt].media_type))
+                label = _("%(feed)s (%(format)s)", feed=feed.title, format=FORMATS[fmt].label)
+                links.append(Link(feed.path(fmt), label, FORMATS[fmt].media_type))
         return links
 
     def nav(self) -> list[tuple[str, str]]:
-        return [("Subscribe", "subscribe/index.md")]
+        return [(self.ctx.fmt.gettext("Subscribe"), "subscribe/index.md")]
 
     # ---- rendering
 
@@ -119,8 +124,9 @@ class Feeds(Output):
             "webcal": webcal(site.absolute(cal.path)),
             "path": cal.path,
         } for cal in self.calendars.calendars]
-        page = StagedPage("subscribe/", "Subscribe", "subscribe.html",
-                          "Follow urgent actions and speaker tours in your feed reader or your calendar.",
+        _ = self.ctx.fmt.gettext
+        page = StagedPage("subscribe/", _("Subscribe"), "subscribe.html",
+                          _("Follow urgent actions and speaker tours in your feed reader or your calendar."),
                           {"feed_groups": feed_groups, "calendars": calendars, "opml": OPML_PATH})
-        renderer = PageRenderer(site, self.ctx.markup, self.ctx.env, [self, self.calendars])
+        renderer = PageRenderer(site, self.ctx.markup, self.ctx.env, [self, self.calendars], self.ctx.fmt)
         return renderer.render(page)

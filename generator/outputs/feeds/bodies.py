@@ -97,13 +97,15 @@ class Bodies:
 
     def stop_title(self, stop: StopView) -> str:
         """``Cancelled: Voices of the River – Berlin, 10 December 2026``."""
-        words = self.ctx.words
-        return f"{words.status_prefix(stop)}{words.stop_title(stop)}, {self.ctx.fmt.date(stop.starts.date())}"
+        words, fmt = self.ctx.words, self.ctx.fmt
+        return words.titled(stop, fmt.gettext("%(stop)s, %(date)s", stop=words.stop_title(stop),
+                                              date=fmt.date(stop.starts.date())))
 
     def stop_summary(self, stop: StopView) -> str:
         fmt, words = self.ctx.fmt, self.ctx.words
-        return " ".join(filter(None, [words.stop_note(stop), fmt.weekday_date(stop.starts.date()) + ",",
-                                      fmt.time(stop.starts), "·", words.stop_where(stop)]))
+        when_where = fmt.gettext("%(date)s, %(time)s · %(place)s", date=fmt.weekday_date(stop.starts.date()),
+                                 time=fmt.time(stop.starts), place=words.stop_where(stop))
+        return " ".join(filter(None, [words.stop_note(stop), when_where]))
 
     def stop(self, stop: StopView, page: str) -> Markup:
         return self._macros.stop(stop, page, self.calendars.stop_links(stop))

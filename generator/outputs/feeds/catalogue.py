@@ -27,29 +27,32 @@ def catalogue(site, fmt, carried: Callable) -> list[Feed]:
     action_pages = tuple(a.url for a in site.actions_ordered)
     dated = [kind for kind in KINDS.values() if kind.feed_date is not None]
     tour_pages = tuple(site.url(t) for t in site.tours)
+    _ = fmt.gettext
     out = [
-        Feed("all", "Everything", "Every urgent action with its updates, closure or good news, and every "
-             "speaker tour and event.", "Everything", ("", "subscribe/"),
+        Feed("all", _("Everything"), _("Every urgent action with its updates, closure or good news, and every "
+             "speaker tour and event."), _("Everything"), ("", "subscribe/"),
              partial(carried, actions=site.actions_ordered, tours=site.tours,
                      items=[e for kind in dated for e in site.listed(kind.name)])),
-        Feed("actions", "Urgent actions", "Each new urgent action, each update, and the news when an action "
-             "closes or ends well.", "Urgent actions", ("actions/", *action_pages),
+        Feed("actions", _("Urgent actions"), _("Each new urgent action, each update, and the news when an action "
+             "closes or ends well."), _("Urgent actions"), ("actions/", *action_pages),
              partial(carried, actions=site.actions_ordered)),
-        Feed("actions-open", "Open urgent actions", "Only the actions you can still act on: each new action and "
-             "its updates, while it is open.", "Urgent actions", ("actions/", *action_pages),
+        Feed("actions-open", _("Open urgent actions"), _("Only the actions you can still act on: each new action "
+             "and its updates, while it is open."), _("Urgent actions"), ("actions/", *action_pages),
              partial(carried, actions=site.open_actions)),
-        Feed("tours", "Speaker tours and events", "Each new tour and each of its events; cancelled and postponed "
-             "events stay, marked.", "Tours and events", ("tours/", *tour_pages),
+        Feed("tours", _("Speaker tours and events"), _("Each new tour and each of its events; cancelled and "
+             "postponed events stay, marked."), _("Tours and events"), ("tours/", *tour_pages),
              partial(carried, tours=site.tours)),
     ]
     for kind in dated:
-        out.append(Feed(kind.section, kind.title, f"Each new item: {kind.title.lower()}.", kind.title,
+        title = fmt.translate(kind.title)
+        out.append(Feed(kind.section, title, _("Each new item: %(kind)s.", kind=title.lower()), title,
                         (kind.section + "/", *(site.url(e) for e in site.listed(kind.name))),
                         partial(carried, items=site.listed(kind.name))))
     for campaign in site.campaigns:
         out.append(Feed(f"campaigns/{campaign.slug}", campaign.meta.title,
-                        f"Urgent actions, tours and events of the campaign \u201c{campaign.meta.title}\u201d.",
-                        "Campaigns", (site.url(campaign),),
+                        _("Urgent actions, tours and events of the campaign \u201c%(campaign)s\u201d.",
+                          campaign=campaign.meta.title),
+                        _("Campaigns"), (site.url(campaign),),
                         partial(carried, actions=campaign_actions.get(campaign.slug, []),
                                 tours=site.campaign_tours(campaign),
                                 items=[e for k in dated for e in site.listed(k.name)
@@ -57,14 +60,16 @@ def catalogue(site, fmt, carried: Callable) -> list[Feed]:
     for code, bucket in site.countries.items():
         name = fmt.country(code)
         # A tour's stops may be elsewhere: the country's own stops instead.
-        out.append(Feed(f"countries/{code.lower()}", name, f"Urgent actions, tours and events: {name}.",
-                        "Countries", (f"countries/{code.lower()}/",),
+        out.append(Feed(f"countries/{code.lower()}", name,
+                        _("Urgent actions, tours and events: %(country)s.", country=name), _("Countries"),
+                        (f"countries/{code.lower()}/",),
                         partial(carried, actions=bucket["actions"], tours_alone=bucket["tours"],
                                 stops=bucket["stops"], items=[e for k in dated for e in bucket.get(k.plural, ())])))
     for slug, bucket in site.themes.items():
         label = site.config.settings.themes[slug]
-        out.append(Feed(f"themes/{slug}", label, f"Urgent actions, tours and events about {label.lower()}.",
-                        "Themes", (f"themes/{slug}/",),
+        out.append(Feed(f"themes/{slug}", label,
+                        _("Urgent actions, tours and events about %(theme)s.", theme=label.lower()), _("Themes"),
+                        (f"themes/{slug}/",),
                         partial(carried, actions=bucket["actions"], tours=bucket["tours"],
                                 items=[e for k in dated for e in bucket.get(k.plural, ())])))
     return out

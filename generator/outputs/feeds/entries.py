@@ -107,7 +107,9 @@ class FeedItems:
         dated = self.day(kind.feed_date(meta))
         heading = kind.heading(meta)
         return Item(id=tag_uri(self.authority, f"{kind.name}/{entry.slug}"),
-                    title=f"{kind.one or kind.name.capitalize()}: {heading}", url=page,
+                    title=self.fmt.gettext("%(kind)s: %(title)s", title=heading,
+                                           kind=self.fmt.translate(kind.one) if kind.one else kind.name.capitalize()),
+                    url=page,
                     published=dated, updated=dated, summary=" ".join((meta.summary or "").split()),
                     content=Later(self.bodies.item, entry, page, self.bodies.image(meta), heading),
                     categories=self.categories(meta.country, meta.themes, meta.campaigns))
@@ -121,24 +123,29 @@ class FeedItems:
         issued = self.day(meta.issued)
         closed = action.closed_on
         closed_day = self.day(closed) if closed else None
-        items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"), title=f"Urgent action: {meta.title}", url=page,
+        _ = self.fmt.gettext
+        items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"),
+                      title=_("Urgent action: %(title)s", title=meta.title), url=page,
                       published=issued, updated=closed_day or issued, summary=" ".join(meta.summary.split()),
                       content=Later(bodies.action, action, page, related), categories=cats, related=related,
                       rank=0)]
         for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
             dated = self.day(update.date)
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
-                              title=f"Update: {update.title} ({meta.title})", url=page + "#updates",
+                              title=_("Update: %(update)s (%(title)s)", update=update.title, title=meta.title),
+                              url=page + "#updates",
                               published=dated, updated=dated, summary=Later(bodies.update_summary, action, i, page),
                               content=Later(bodies.update, action, i, page), categories=cats, rank=1))
         if action.status == "closed":
             why = Later(bodies.closed_why, action)
-            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"), title=f"Closed: {meta.title}",
-                              url=page, published=closed_day, updated=closed_day, summary=why,
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"),
+                              title=_("Closed: %(title)s", title=meta.title), url=page, published=closed_day,
+                              updated=closed_day, summary=why,
                               content=Later(bodies.closed, action, page, why), categories=cats, rank=2))
         elif action.status == "resolved":
-            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"), title=f"Resolved: {meta.title}",
-                              url=page, published=closed_day, updated=closed_day,
+            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"),
+                              title=_("Resolved: %(title)s", title=meta.title), url=page, published=closed_day,
+                              updated=closed_day,
                               summary=Later(bodies.resolved_summary, action, page),
                               content=Later(bodies.resolved, action, page), categories=cats, rank=2))
         return items
@@ -150,7 +157,8 @@ class FeedItems:
         published = self.announced(meta) or stops[0].starts
         image = self.bodies.image(meta)  # now, not when the entry is written: the site must carry the image either way
         cats = self.categories(meta.country, meta.themes, meta.campaigns)
-        return Item(id=tag_uri(self.authority, f"tour/{tour.slug}"), title=f"Speaker tour: {meta.title}", url=page,
+        return Item(id=tag_uri(self.authority, f"tour/{tour.slug}"),
+                    title=self.fmt.gettext("Speaker tour: %(title)s", title=meta.title), url=page,
                     published=published, updated=published, summary=" ".join(meta.summary.split()),
                     content=Later(self.bodies.tour, tour, stops, page, image), categories=cats, rank=0)
 

@@ -33,6 +33,10 @@ class Publisher:
     language: str
     tag_authority: str
     hub: str | None = None
+    feed_title: str = "%(site)s: %(feed)s"
+    """A feed's title, in the feeds' language: the site's name and the feed's."""
+    all_feeds: str = "%(site)s: all feeds"
+    """The OPML list's title."""
 
     def absolute(self, url: str) -> str:
         return self.site_url + url
@@ -77,7 +81,7 @@ def xml(who: Publisher, feed: Feed, entries: list[Item], updated: datetime, fmt:
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("related", BaseExtension, RelatedLinks, atom=True, rss=False)
     fg.id(tag_uri(who.tag_authority, f"feed/{feed.key}"))
-    fg.title(f"{who.site_name}: {feed.title}")
+    fg.title(who.feed_title % {"site": who.site_name, "feed": feed.title})
     fg.subtitle(feed.carries)
     fg.author(author)
     declare_hub(fg, who.hub)  # before the links: RSS's <link> is the last one
@@ -125,7 +129,7 @@ def json_feed(who: Publisher, feed: Feed, entries: list[Item]) -> bytes:
         items.append(data)
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{who.site_name}: {feed.title}",
+        "title": who.feed_title % {"site": who.site_name, "feed": feed.title},
         "home_page_url": who.absolute(feed.pages[0]),
         "feed_url": who.absolute(feed.path("json")),
         "description": feed.carries,
@@ -141,7 +145,7 @@ def opml(who: Publisher, groups: list[tuple[str, list[Feed]]]) -> bytes:
     """Every feed (its RSS) in one OPML 2.0 file, grouped as on the Subscribe page."""
     root = ElementTree.Element("opml", version="2.0")
     head = ElementTree.SubElement(root, "head")
-    ElementTree.SubElement(head, "title").text = f"{who.site_name}: all feeds"
+    ElementTree.SubElement(head, "title").text = who.all_feeds % {"site": who.site_name}
     ElementTree.SubElement(head, "ownerName").text = who.organisation
     body = ElementTree.SubElement(root, "body")
     for group, feeds in groups:

@@ -18,21 +18,57 @@
       finally { document.body.removeChild(area); }
     });
   }
+  // A Mastodon server as a reader may type it: "mastodon.social", "https://mastodon.social/", "@me@mastodon.social".
+  function mastodonServer(answer) {
+    var host = (answer || "").trim().replace(/^https?:\/\//i, "").split("/")[0];
+    host = host.slice(host.lastIndexOf("@") + 1);
+    return /^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]{1,5})?$/i.test(host) ? host.toLowerCase() : "";
+  }
   function setUp() {
-    document.querySelectorAll("[data-ac-copy]").forEach(function (button) {
+    document.querySelectorAll("[data-ac-copy], [data-ac-print]").forEach(function (button) {
       button.hidden = false;
     });
+    if (navigator.share) {
+      document.querySelectorAll("[data-ac-share-native]").forEach(function (block) { block.hidden = false; });
+    }
   }
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-ac-copy]");
+    var target = event.target.closest ? event.target : null;
+    if (!target) return;
+    var share = target.closest("[data-ac-share]");
+    if (share && navigator.share) {
+      navigator.share({
+        title: share.getAttribute("data-ac-share-title"),
+        text: share.getAttribute("data-ac-share-text"),
+        url: share.getAttribute("data-ac-share-url")
+      }).catch(function () { /* closed without sharing */ });
+      return;
+    }
+    if (target.closest("[data-ac-print]")) {
+      window.print();
+      return;
+    }
+    var mastodon = target.closest("[data-ac-mastodon]");
+    if (mastodon) {
+      var text = document.getElementById(mastodon.getAttribute("data-ac-mastodon"));
+      var server = mastodonServer(window.prompt(mastodon.getAttribute("data-ac-ask") || "Mastodon server:"));
+      if (server && text) {  // else the link goes to the text, to copy
+        event.preventDefault();
+        window.location.href = "https://" + server + "/share?text=" + encodeURIComponent(text.textContent.trim());
+      }
+      return;
+    }
+    var button = target.closest("[data-ac-copy]");
     if (!button) return;
     var source = document.getElementById(button.getAttribute("data-ac-copy"));
     var status = button.parentNode.querySelector(".ac-copy-status");
     if (!source) return;
     copyText(source.innerText.trim()).then(function () {
-      if (status) status.textContent = "Letter copied. Paste it into your email or letter, add your name, and send it.";
+      if (status) status.textContent = button.getAttribute("data-ac-copied") ||
+        "Letter copied. Paste it into your email or letter, add your name, and send it.";
     }, function () {
-      if (status) status.textContent = "Could not copy: select the letter and copy it by hand.";
+      if (status) status.textContent = button.getAttribute("data-ac-copy-failed") ||
+        "Could not copy: select the letter and copy it by hand.";
     });
   });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);

@@ -1,0 +1,213 @@
+"""The site engine behind one interface: everything accompany needs to know about it, and nothing more.
+
+accompany renders every page itself (Markdown whose body is our HTML, with a
+little front matter) and hands the engine a *staged* site: those pages, the
+theme's overrides and a navigation. The engine wraps each page in its theme
+(header, navigation, search, footer) and makes its own files (assets, a 404
+page, a search index). Everything that depends on which engine does this
+lives in one adapter, a subclass of :class:`Engine`; today there is one,
+:mod:`.mkdocs` (MkDocs with Material). The rest of the generator never
+imports an engine, parses its config or writes its file names.
+
+Writing a second adapter (ProperDocs, Zensical, ...)
+----------------------------------------------------
+Subclass :class:`Engine` in ``generator/engines/<name>.py`` and fill in each
+method; the docstrings below say what the build relies on. In order:
+
+1. **Settings.** :meth:`Engine.settings_problems` checks the keys of the
+   settings file (``mkdocs.yml``) that your engine reads: the ones accompany
+   writes itself, the theme, plugins, assets from other hosts. The core checks
+   the rest (site_name, site_url and the ``accompany:`` block). Report a
+   :class:`Problem` at the key's line, with a sentence saying what to do.
+2. **Addresses.** A staged page sits at a *doc path* (``actions/x/index.md``:
+   the page whose URL is ``actions/x/``); :meth:`Engine.page_url` and
+   :meth:`Engine.site_path` say where the engine publishes it, and
+   :meth:`Engine.order` in which order it walks pages (the search index and
+   the sitemap follow it). Every other file is copied as it is, to the same path.
+3. **The project.** :meth:`Engine.project` lays a :class:`Staged` site out as
+   your engine reads it (its config file, docs folder, theme folder), as a
+   :class:`~generator.write.Tree`: the build writes it (only ``write.py``
+   writes). It must be a function of what it is given: every byte of it is
+   hashed to decide what an incremental build may keep.
+4. **Runs.** :meth:`Engine.build_command` is the command line that builds a
+   project folder into an output folder; :meth:`Engine.environment` its
+   environment, with the build's "now" wherever the engine prints a date.
+   The build starts one run per core (:func:`engine_runs`), each on a share
+   of the pages plus the navigation's pages, and puts the outputs together:
+   so a page's HTML must depend only on the page itself and on what every
+   page shares (config, theme, navigation). ``tests/test_incremental.py``
+   checks that several runs give exactly the bytes of one.
+5. **Files the engine makes.** :attr:`Engine.made_files` lists them (for the
+   link check); :attr:`Engine.search_index` names the one file that holds
+   something of every page, and :meth:`Engine.merge_search_index` merges the
+   runs' indexes into what one run would have written.
+6. **The preview.** :meth:`Engine.serve` runs the engine's own server on a
+   project folder; :meth:`Engine.preview` adds what that needs (a reload
+   script the pages' Content-Security-Policy allows) and shows problems.
+
+Then run ``scripts/digest.py`` and the whole suite with the new adapter:
+they say, byte for byte and page by page, what changed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence, TextIO
+
+from ..core.model import SiteConfig
+from ..core.problems import Problem
+from ..core.source import Source
+from ..executor import Executor, Processes
+from ..write import Tree
+
+
+class EngineFailed(Exception):
+    """The engine exited with an error; carries what it printed."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The site as accompany stages it, the same for every engine."""
+
+    config: SiteConfig
+    """The validated settings; ``config.raw`` holds the settings file's other keys, for the engine."""
+    nav: tuple[tuple[str, str], ...]
+    """The navigation: ``(title, doc path of a page)``, in order; sections, never items."""
+    pages: Mapping[str, bytes]
+    """Every page by doc path (``actions/x/index.md``): Markdown with front matter (title, description,
+    alternates), whose body is HTML."""
+    theme: Mapping[str, bytes]
+    """The theme's overrides and static files (``main.html``, ``assets/...``), by path in ``theme/``."""
+    theme_values: Mapping[str, object] = field(default_factory=dict)
+    """Values the theme's templates print (``csp``: the Content-Security-Policy of every page)."""
+
+    @property
+    def nav_pages(self) -> set[str]:
+        """The pages the navigation points at: every engine run renders them (they show which page is active)."""
+        return {doc for _, doc in self.nav}
+
+
+class Engine(ABC):
+    """A site engine, as the build uses it. See the module's docstring for how to write one."""
+
+    name: str
+    """As the volunteer reads it in messages: ``MkDocs``."""
+    packages: tuple[str, ...]
+    """Installed distributions whose versions change the pages: a new version rebuilds every page."""
+    made_files: frozenset[str]
+    """Site paths of the files the engine makes in every site besides the pages (``404.html``)."""
+    search_index: str | None
+    """Site path of the search index, whose entries the build merges from several runs; None if none."""
+
+    # ---- the settings file
+
+    @abstractmethod
+    def settings_problems(self, source: Source, language: str | None) -> list[Problem]:
+        """Problems with the settings keys this engine reads.
+
+        ``language`` is ``accompany.language`` when the ``accompany:`` block is
+        valid (the interface language must not contradict it), else None.
+        """
+
+    # ---- addresses
+
+    @abstractmethod
+    def page_url(self, doc: str) -> str:
+        """The site-relative URL of a staged page: ``actions/x/index.md`` is ``actions/x/``; ``index.md`` is ``""``."""
+
+    @abstractmethod
+    def site_path(self, doc: str) -> str:
+        """The file the engine writes for a staged page: ``actions/x/index.md`` becomes ``actions/x/index.html``."""
+
+    @abstractmethod
+    def order(self, doc: str) -> tuple:
+        """Sort key of the order in which the engine walks pages (its search index follows it)."""
+
+    @abstractmethod
+    def static_files(self, theme: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The theme's files the engine copies into the site as they are, by site path."""
+
+    # ---- the project
+
+    @abstractmethod
+    def project(self, staged: Staged, pages: Iterable[str] | None = None,
+                files: Mapping[str, bytes] | None = None) -> Tree:
+        """The project the engine reads: its config, the theme, and ``pages`` (all when None).
+
+        ``files`` (site paths) are copied in too, for the preview; a build writes them itself.
+        """
+
+    # ---- runs
+
+    @abstractmethod
+    def build_command(self, project: Path, output: Path) -> list[str]:
+        """The command line that builds the project folder ``project`` into ``output``."""
+
+    @abstractmethod
+    def environment(self, now: datetime) -> dict[str, str]:
+        """The environment of a run: dates the engine prints are ``now``, never the wall clock's."""
+
+    def failure(self, finished) -> EngineFailed:
+        """What a run that failed said, as an exception (``finished``: an :class:`~generator.executor.Finished`)."""
+        return EngineFailed((finished.stderr or finished.stdout).strip())
+
+    @abstractmethod
+    def merge_search_index(self, old: bytes | None, parts: Sequence[bytes], rebuilt: set[str],
+                           pages: Iterable[str]) -> bytes | None:
+        """One search index: ``old`` (the site's, or None) without the ``rebuilt`` doc paths, plus the
+        entries of those pages from each run's index (``parts``), in the engine's order of ``pages``
+        (every staged page). None when there is nothing to merge."""
+
+    # ---- the preview
+
+    @abstractmethod
+    def preview(self, project: Tree, problems: Sequence[str] = ()) -> Tree:
+        """The project as ``accompany serve`` shows it, with ``problems`` above every page (if any)."""
+
+    @abstractmethod
+    def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
+        """Start the engine's preview server on the project folder; it reloads the browser when files change."""
+
+    @abstractmethod
+    def preview_url(self, address: str, config: SiteConfig) -> str:
+        """Where the preview server shows the home page: ``http://127.0.0.1:8000/`` and the site's path."""
+
+
+class Runs:
+    """The engine runs of one build: see :func:`engine_runs`."""
+
+    def __init__(self, engine: Engine, processes: Processes, now: datetime):
+        self.engine, self._processes, self._env = engine, processes, engine.environment(now)
+        self.started: float | None = None
+        """When the first run started (``time.perf_counter()``)."""
+        self.outputs: list[tuple[Path, list[str]]] = []
+        """``(output folder, doc paths of the pages it renders)`` of each run, in the order started."""
+
+    def start(self, project: Path, output: Path, pages: list[str]) -> None:
+        """Build the project folder ``project`` (holding ``pages``) into ``output``, beside the other runs."""
+        self._processes.start(self.engine.build_command(project, output), self._env)
+        self.started = self.started or time.perf_counter()
+        self.outputs.append((output, pages))
+
+
+@contextmanager
+def engine_runs(engine: Engine, executor: Executor, now: datetime) -> Iterator[Runs]:
+    """Engine runs started inside the block, on the executor's cores; leaving it waits for them.
+
+    Raises :class:`EngineFailed` (what the engine printed) for the first run
+    that failed. An error inside the block (a broken link, a leak, a failed
+    renderer) kills every run and passes on as it was: a content problem is
+    reported as one.
+    """
+    with executor.processes() as processes:
+        runs = Runs(engine, processes, now)
+        yield runs
+    for finished in processes.wait():
+        if finished.returncode != 0:
+            raise engine.failure(finished)

@@ -1,0 +1,293 @@
+"""The MkDocs adapter: Material for MkDocs, run on the staged project in a subprocess.
+
+All accompany knows of MkDocs is here: the keys of ``mkdocs.yml`` it reads
+and those accompany writes itself, the project's layout (``mkdocs.yml``,
+``docs/``, ``theme/`` as ``custom_dir``), directory URLs and the order in
+which MkDocs walks pages, the nav format, Material's interface languages,
+its search index and the files it makes, ``mkdocs build`` and ``mkdocs
+serve``. Each run gets "now" as ``SOURCE_DATE_EPOCH``, so that every date it
+prints comes from the build's clock, not the wall's.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections import deque
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence, TextIO
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..core.model import SiteConfig
+from ..core.problems import Problem, format_key
+from ..core.source import Source
+from ..core.validate import describe
+from ..write import Tree
+from . import Engine, Staged
+
+CONFIG = "mkdocs.yml"
+THEME_CSS = ["assets/stylesheets/accompany.css"]
+THEME_JS = ["assets/javascripts/accompany.js"]
+
+#: mkdocs.yml keys that accompany writes itself, with what to do instead.
+_ENGINE_OWNED = {
+    "docs_dir": "accompany stages the docs itself from content/ and campaigns/",
+    "nav": "accompany builds the navigation: top-level pages appear by their order key",
+    "use_directory_urls": "accompany needs directory URLs",
+}
+_ALLOWED_PLUGINS = {"search"}
+
+#: The preview's reload script: see :meth:`MkDocs.preview`.
+RELOAD_SCRIPT = "assets/javascripts/preview-reload.js"
+
+#: MkDocs' reload script is inline, which every page's CSP refuses (script-src 'self'). This file,
+#: from the preview's own origin, does what it would: it reads the two numbers MkDocs wrote into
+#: that script and asks the server, as it would, when the preview has changed.
+_RELOAD_JS = """\
+/* accompany serve only: reload the page when the preview changes (the engine's inline script cannot run). */
+window.addEventListener("load", function () {
+  "use strict";
+  var found = null;
+  Array.prototype.forEach.call(document.scripts, function (s) {
+    var m = /livereload\\((\\d+), (\\d+)\\);\\s*$/.exec(s.textContent || "");
+    if (m) { found = m; }
+  });
+  if (!found) { return; }
+  var epoch = found[1], id = found[2];
+  (function poll() {
+    var request = new XMLHttpRequest();
+    request.onloadend = function () {
+      if (parseFloat(this.responseText) > epoch) { location.reload(); }
+      else { setTimeout(poll, this.status === 200 ? 0 : 3000); }
+    };
+    request.open("GET", "/livereload/" + epoch + "/" + id);
+    request.send();
+  })();
+});
+"""
+
+
+@lru_cache(maxsize=1)
+def material_languages() -> frozenset[str]:
+    """The interface languages Material ships (``partials/languages/<tag>.html``): ``en``, ``pt-BR``, ``zh-Hant`` ..."""
+    folder = resources.files("material") / "templates" / "partials" / "languages"
+    return frozenset(p.name[: -len(".html")] for p in folder.iterdir() if p.name.endswith(".html"))
+
+
+def material_language(tag: str, available: frozenset[str] | None = None) -> str:
+    """Material's language for the site's BCP 47 tag: the tag itself, else its shorter forms, else English.
+
+    ``en-GB`` gives ``en``, ``pt-BR`` gives ``pt-BR``, ``zh-Hant-TW`` gives ``zh-Hant``, ``sw`` gives ``en``
+    (Material has no Swahili interface strings).
+    """
+    by_case = {name.casefold(): name for name in (available if available is not None else material_languages())}
+    parts = tag.split("-")
+    for n in range(len(parts), 0, -1):
+        found = by_case.get("-".join(parts[:n]).casefold())
+        if found:
+            return found
+    return "en"
+
+
+class MkDocs(Engine):
+    """MkDocs with Material for MkDocs, in a subprocess."""
+
+    name = "MkDocs"
+    packages = ("mkdocs", "mkdocs-material")
+    made_files = frozenset({"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz",
+                            "assets/images/favicon.png"})  # Material's own favicon, the print pages' too
+    search_index = "search/search_index.json"
+
+    # ---- the settings file
+
+    def settings_problems(self, source: Source, language: str | None) -> list[Problem]:
+        data = source.data
+        problems: list[Problem] = []
+
+        def bad(loc: tuple, message: str) -> None:
+            problems.append(Problem(source.path, source.line(loc), format_key(loc), message))
+
+        for key, why in _ENGINE_OWNED.items():
+            if key in data:
+                bad((key,), f"remove it: {why}")
+        theme = data.get("theme")
+        if not isinstance(theme, dict) or theme.get("name") != "material":
+            bad(("theme",), "must be a mapping with name: material")
+        else:
+            if theme.get("font", False) is not False:
+                bad(("theme", "font"), "must be false: web fonts would be loaded from Google, leaking readers' addresses")
+            if "custom_dir" in theme and theme["custom_dir"] != "theme":
+                bad(("theme", "custom_dir"), "must be theme (the project's theme/ folder)")
+        plugins = data.get("plugins", ())
+        names = [next(iter(p)) if isinstance(p, dict) and p else p for p in (plugins or ())]
+        for i, name in enumerate(names):
+            if name not in _ALLOWED_PLUGINS:
+                bad(("plugins", i), f"{name!r} is not supported: accompany uses only Material's built-in search")
+        for key in ("extra_css", "extra_javascript"):
+            for i, item in enumerate(data.get(key) or ()):
+                path = item.get("path") if isinstance(item, dict) else item
+                if not isinstance(path, str) or re.match(r"^[a-z]+:|^//", path, re.I):
+                    bad((key, i), "must be a file in theme/: pages load nothing from other hosts")
+        if language is not None and isinstance(theme, dict) and "language" in theme:
+            value = theme["language"]
+            if not isinstance(value, str) or value.split("-")[0].casefold() != language.split("-")[0].casefold():
+                bad(("theme", "language"), f"{describe(value)} contradicts accompany.language ({language!r}): "
+                    "remove theme.language; the interface language follows accompany.language")
+        return problems
+
+    # ---- addresses: use_directory_urls
+
+    def page_url(self, doc: str) -> str:
+        stem = doc[: -len(".md")]
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    def site_path(self, doc: str) -> str:
+        return self.page_url(doc) + "index.html" if doc.endswith(".md") else doc
+
+    def order(self, doc: str) -> tuple:
+        """Files before folders, index first, then by name."""
+        *folders, name = doc.split("/")
+        stem = name.rsplit(".", 1)[0]
+        return tuple((1, f) for f in folders) + ((0, stem not in ("index", "README"), name),)
+
+    def static_files(self, theme: Mapping[str, bytes]) -> dict[str, bytes]:
+        # custom_dir: MkDocs renders the templates (*.html) and copies every other file as it is.
+        return {path: data for path, data in theme.items() if not path.endswith(".html")}
+
+    # ---- the project
+
+    def config(self, staged: Staged) -> dict:
+        """``mkdocs.yml`` of the staged project: the volunteer's keys, and those accompany sets."""
+        config = staged.config
+        raw = dict(config.raw)
+        raw.pop("site_dir", None)
+        theme = dict(raw.get("theme") or {})
+        # One language setting: Material's interface follows accompany.language (settings_problems refuses a contradiction).
+        theme.update(name="material", custom_dir="theme", font=False,
+                     language=material_language(config.settings.language))
+        search = next((p for p in raw.get("plugins") or ["search"]
+                       if p == "search" or (isinstance(p, dict) and "search" in p)), "search")
+        extra = dict(raw.get("extra") or {})
+        # The theme's values (csp: printed first in every page's head); generator: false drops Material's "Made with".
+        extra.update(staged.theme_values, generator=False)
+        extra.pop("preview_problems", None)  # the preview's own (see preview()): never in a build
+        raw.update(
+            extra=extra,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            docs_dir="docs",
+            use_directory_urls=True,
+            edit_uri="",
+            theme=theme,
+            plugins=[search],
+            nav=[{html.escape(title, quote=False): path} for title, path in staged.nav],
+            extra_css=list(raw.get("extra_css") or []) + THEME_CSS,
+            extra_javascript=list(raw.get("extra_javascript") or []) + THEME_JS,
+            validation={"nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "ignore"},
+                        "links": {"not_found": "warn", "anchors": "ignore", "absolute_links": "ignore",
+                                  "unrecognized_links": "ignore"}},
+        )
+        return raw
+
+    def project(self, staged: Staged, pages: Iterable[str] | None = None,
+                files: Mapping[str, bytes] | None = None) -> Tree:
+        wanted = None if pages is None else set(pages)
+        tree = Tree()
+        tree.update({"docs/" + p: d for p, d in staged.pages.items() if wanted is None or p in wanted}, "pages")
+        tree.update({"docs/" + p: d for p, d in (files or {}).items()}, "files")
+        tree.update({"theme/" + p: d for p, d in staged.theme.items()}, "theme")
+        tree.add(CONFIG, _dump(self.config(staged)), "engine config")
+        return tree
+
+    # ---- runs
+
+    def build_command(self, project: Path, output: Path) -> list[str]:
+        return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                "--config-file", str(project / CONFIG), "--site-dir", str(output)]
+
+    def environment(self, now: datetime) -> dict[str, str]:
+        env = dict(os.environ)
+        env["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
+        env["PYTHONHASHSEED"] = "0"
+        env["NO_MKDOCS_2_WARNING"] = "1"  # Material's banner about its future: not the volunteer's business
+        return env
+
+    def merge_search_index(self, old: bytes | None, parts: Sequence[bytes], rebuilt: set[str],
+                           pages: Iterable[str]) -> bytes | None:
+        if old is None and not parts:
+            return None
+        replaced = {self.page_url(d) for d in rebuilt if d.endswith(".md")}
+        entries = []
+        if old is not None:
+            previous = json.loads(old)
+            entries += [e for e in previous["docs"] if e["location"].split("#")[0] not in replaced]
+            config = previous["config"]
+        seen: set[str] = set()
+        for index in (json.loads(part) for part in parts):
+            config = index["config"]
+            here = [e for e in index["docs"] if e["location"].split("#")[0] in replaced - seen]
+            seen |= {e["location"].split("#")[0] for e in here}
+            entries += here
+        rank = {self.page_url(d): i for i, d in enumerate(sorted((p for p in pages if p.endswith(".md")), key=self.order))}
+        entries.sort(key=lambda e: rank.get(e["location"].split("#")[0], len(rank)))
+        # Same serialisation as Material's search plugin (material/plugins/search/plugin.py).
+        return json.dumps({"config": config, "docs": entries}, separators=(",", ":"), default=str).encode()
+
+    # ---- the preview
+
+    def preview(self, project: Tree, problems: Sequence[str] = ()) -> Tree:
+        """With a reload script the pages' CSP allows, and ``problems`` above every page (theme/main.html)."""
+        config = yaml.safe_load(project.files[CONFIG])
+        config["extra_javascript"] = list(config.get("extra_javascript") or []) + [RELOAD_SCRIPT]
+        if problems:
+            config.setdefault("extra", {})["preview_problems"] = list(problems)
+        out = Tree()
+        out.update({p: d for p, d in project.files.items() if p != CONFIG}, "project")
+        out.add(CONFIG, _dump(config), "preview")
+        out.add("docs/" + RELOAD_SCRIPT, _RELOAD_JS.encode(), "preview")
+        return out
+
+    def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
+        """What MkDocs prints goes to ``out`` (stderr) only when it matters: its warnings and errors, and
+        its last lines if it stops with an error; not its banners and progress."""
+        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address,
+                   "--config-file", str(project / CONFIG)]
+        process = subprocess.Popen(command, env=self.environment(now), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, errors="replace")
+        threading.Thread(target=_relay, args=(process, out or sys.stderr), daemon=True).start()
+        return process
+
+    def preview_url(self, address: str, config: SiteConfig) -> str:
+        # mkdocs serve serves the site under its URL's path.
+        return f"http://{address}{urlsplit(config.site_url).path}"
+
+
+def _dump(config: dict) -> bytes:
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _relay(process: subprocess.Popen, out: TextIO) -> None:
+    """Pass on the engine's warnings and errors; keep the rest in case it fails."""
+    last: deque[str] = deque(maxlen=30)
+    for line in process.stdout:
+        line = _ANSI.sub("", line.rstrip())
+        last.append(line)
+        if line.startswith(("WARNING", "ERROR", "CRITICAL")):
+            print(f"engine: {line}", file=out, flush=True)
+    if process.wait() not in (0, -15):
+        print("engine: stopped with an error:\n" + "\n".join(last), file=out, flush=True)

@@ -1,0 +1,109 @@
+"""Share links that load nothing until clicked: plain addresses of each network's own share page.
+
+Pure: a text and the page's address in, links out. No button of a network's
+own, no script of theirs, no counter, no image from elsewhere: a reader who
+never clicks sends nothing to anyone (``tests/browser/test_share.py`` checks
+it in Chromium). Where a network has no share address (Signal) or no one
+address (Mastodon: every server has its own), the page offers the text to
+copy, and ``assets/javascripts/accompany.js`` adds the copy button and asks
+for the Mastodon server. The browser's own share sheet (Web Share API) is
+added by the same script where it exists.
+
+Each address is the network's own: WhatsApp's click to chat ``wa.me/?text=``
+(no number: the reader picks the chat), Telegram ``t.me/share/url``
+(core.telegram.org/widgets/share), Bluesky ``bsky.app/intent/compose``
+(docs.bsky.app "Action Intent Links"), Mastodon's ``https://<server>/share?text=``,
+X ``x.com/intent/tweet`` (docs.x.com "Web intent"), Facebook
+``facebook.com/sharer/sharer.php``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .mailto import mailto
+
+#: Every reader-facing word of this module, for the gettext pass. Placeholders in braces.
+WORDS = {
+    "email": "E-mail a friend",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "x": "X",
+    "facebook": "Facebook",
+    "resolved": "Good news: {title}",
+}
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """One network's share link."""
+
+    network: str
+    """A stable key: email, whatsapp, telegram, bluesky, mastodon, x, facebook."""
+    label: str
+    href: str
+    external: bool = True
+    """Leaves the site (``rel="noopener noreferrer"``); e-mail and the Mastodon fallback do not."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """What a page offers to share: the title, the text (ending with the address) and the links."""
+
+    title: str
+    text: str
+    """The whole message: the item's text, its address and the hashtags."""
+    url: str
+    links: tuple[ShareLink, ...]
+    text_id: str
+    """The id of the element that shows the text on the page (to copy; the Mastodon link's target)."""
+
+    @property
+    def bare(self) -> str:
+        """The text without the address, for a share sheet or network that takes the address apart."""
+        return " ".join(self.text.replace(self.url, " ").split())
+
+
+def hashtag(tag: str | None) -> str:
+    """``RiversNotBullets`` or ``#RiversNotBullets`` as ``#RiversNotBullets``; "" for none."""
+    tag = "".join((tag or "").split()).lstrip("#")
+    return "#" + tag if tag else ""
+
+
+def share_text(lead: str, url: str, hashtags: list[str] = ()) -> str:
+    """``lead``, the address, then each hashtag the lead does not already carry."""
+    lead = " ".join(lead.split())
+    tags = []
+    for tag in hashtags:
+        tag = hashtag(tag)
+        if tag and tag.casefold() not in lead.casefold() and tag not in tags:
+            tags.append(tag)
+    return " ".join(part for part in (lead, url, " ".join(tags)) if part)
+
+
+def default_lead(title: str, when: str = "") -> str:
+    """``Title. When.``: the lead of a share text written by nobody (no ``share`` key)."""
+    title = " ".join(title.split())
+    if not when:
+        return title
+    return f"{title}{'' if title.endswith(('.', '!', '?')) else '.'} {when}."
+
+
+def share(title: str, text: str, url: str, text_id: str) -> Share:
+    """Every share link for ``text`` (which holds ``url``); the page shows the text to copy in the element ``text_id``."""
+    q = lambda value: quote(value, safe="")  # noqa: E731
+    bare = " ".join(text.replace(url, " ").split())
+    links = (
+        ShareLink("email", WORDS["email"], mailto([], title, text), external=False),
+        ShareLink("whatsapp", WORDS["whatsapp"], "https://wa.me/?text=" + q(text)),
+        ShareLink("telegram", WORDS["telegram"],
+                  "https://t.me/share/url?url=" + q(url) + "&text=" + q(bare)),
+        ShareLink("bluesky", WORDS["bluesky"], "https://bsky.app/intent/compose?text=" + q(text)),
+        ShareLink("mastodon", WORDS["mastodon"], "#" + text_id, external=False),
+        ShareLink("x", WORDS["x"], "https://x.com/intent/tweet?text=" + q(text)),
+        ShareLink("facebook", WORDS["facebook"], "https://www.facebook.com/sharer/sharer.php?u=" + q(url)),
+    )
+    return Share(title, text, url, links, text_id)

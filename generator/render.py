@@ -1,0 +1,162 @@
+"""Everything that turns the public site into files: the staged site for the engine, and every other file.
+
+:class:`Renderers` holds the renderers of one build, sharing one Markdown
+renderer (each text is rendered once, for pages, feeds and sheets):
+
+- :meth:`Renderers.staged`: the pages as staged Markdown, the navigation and
+  the theme, for the engine (:class:`~generator.engines.Staged`);
+- :meth:`Renderers.files`: feeds, calendars, sheets, images and headers, by
+  site path: files the engine never sees;
+- :meth:`Renderers.check_links`: every link between them leads somewhere.
+
+The outputs besides pages are listed once, in :func:`outputs`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+
+from . import linkcheck
+from .cms.admin import site_files as admin_site_files
+from .core.kinds import sections
+from .core.messages import N_
+from .core.problems import ProblemsFound
+from .engines import Staged
+from .executor import Executor
+from .load import Loaded, Timings
+from .outputs import Cache, Context, Output
+from .outputs.calendars import Calendars
+from .outputs.cards import Cards
+from .outputs.feeds import Feeds
+from .outputs.headers import CSP, headers_file
+from .catalogs import formatter
+from .outputs.markup import MarkupRenderer
+from .outputs.media import clean_media
+from .outputs.mobilise import theme_extra
+from .outputs.pages import PageRenderer, template_environment
+from .outputs.pdf import Fonts
+from .outputs.sheets import Sheets
+from .write import Tree, read_tree
+
+#: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
+TEMPLATES = "accompany"
+#: Folder of the fonts inside theme/: the PDFs are set in them, and the print pages load them.
+FONTS = "assets/fonts"
+
+
+def outputs(ctx: Context) -> list[Output]:
+    """Every output besides pages, in the order they are rendered."""
+    return [Feeds(ctx), Calendars(ctx), Sheets(ctx), Cards(ctx)]
+
+
+def read_fonts(folder: Path) -> Fonts:
+    """The font files of ``folder``, each hashed: the only fonts the PDFs may use."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".ttf", ".otf")) if folder.is_dir() else []
+    return Fonts(folder, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
+
+
+def sections_nav() -> list[tuple[str, str]]:
+    """The navigation's sections: home, each type's index (kinds.py), countries; titles in English, marked N_."""
+    return ([(N_("Home"), "index.md")] + [(kind.nav, kind.section + "/index.md") for kind in sections() if kind.nav]
+            + [(N_("Countries"), "countries/index.md")])
+
+
+class Renderers:
+    """Everything that turns the public site into files, sharing one Markdown renderer.
+
+    ``executor`` (the build's) spreads the pages over its cores; without one they are rendered here.
+    """
+
+    def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
+                 executor: Executor | None = None, remembered: dict | None = None):
+        self.loaded = loaded
+        self.timings = timings or Timings()
+        self.executor = executor
+        site = loaded.site
+        self.markup = MarkupRenderer(site, loaded.project.media, remembered)
+        # The site's language: accompany's words from its catalog (catalogs.py), dates and names from Babel.
+        self.fmt = fmt = formatter(site.config.settings.language)
+        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
+        fonts = read_fonts(loaded.root / "theme" / FONTS)
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts))
+        self.pages = PageRenderer(site, self.markup, self.env, self.outputs, fmt)
+        self.warnings: list[str] = []
+        """After :meth:`files`: what the outputs say the volunteer should know."""
+
+    def staged(self) -> Staged:
+        """What the engine sees: every page as Markdown, the navigation, and the theme."""
+        pages = Tree()
+        with self.timings.phase("pages"):
+            pages.update(self.pages.render_all(self.executor.map_chunks if self.executor else None), "pages")
+        for output in self.outputs:
+            with self.timings.phase(output.name):
+                pages.update(output.pages(), output.name)
+        site = self.loaded.site
+        nav = [(self.fmt.translate(title), path) for title, path in sections_nav()]
+        nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
+        nav += [item for output in self.outputs for item in output.nav()]
+        theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
+        return Staged(self.loaded.config, tuple(nav), pages.files, theme, {"csp": CSP, **theme_extra(self.loaded.config)})
+
+    def files(self) -> Tree:
+        """Every other file of the site, by site path: feeds, calendars, sheets, images, headers."""
+        tree = Tree()
+        try:
+            for output in self.outputs:  # an output may start slow work here, collected by render()
+                with self.timings.phase(output.name):
+                    output.begin()
+            for output in self.outputs:
+                with self.timings.phase(output.name):
+                    tree.update(output.render(), output.name)
+        finally:
+            for output in self.outputs:
+                output.close()
+        with self.timings.phase("media"):
+            root = self.loaded.root
+            media, problems = clean_media({p: (root / p).read_bytes() for p in sorted(self.markup.used_media)})
+        if self.markup.problems or problems:
+            raise ProblemsFound(self.markup.problems + problems)
+        tree.update(media, "media")
+        tree.update(headers_file(), "headers")
+        # The editing page, only where the organisation publishes it (accompany.cms.publish).
+        tree.update(admin_site_files(root, self.loaded.config), "cms")
+        self.warnings = [w for output in self.outputs for w in output.warnings()]
+        return tree
+
+    def check_links(self, staged: Staged, files: Tree) -> None:
+        """Every link of the site leads to a page or file it will hold; else every broken one, as problems."""
+        engine = self.loaded.engine
+        with self.timings.phase("links"):
+            broken = linkcheck.check_links({engine.page_url(doc): data for doc, data in staged.pages.items()},
+                                           {**files.files, **engine.static_files(staged.theme)},
+                                           self.link_origins(), engine.made_files)
+        if broken:
+            raise ProblemsFound(broken)
+
+    def link_origins(self):
+        """For the link check: a page's site path to the content file it shows and the template that made it."""
+        site = self.loaded.site
+        sources = {site.url(entry): entry.source for entry in site.catalogue.entries()}
+        templates = {page.url: f"theme/{TEMPLATES}/{page.template}" for page in self.pages.pages()}
+
+        def origin_of(page: str) -> linkcheck.Origin:
+            template = templates.get(page)
+            if page in sources or not page:
+                return linkcheck.Origin(sources.get(page), template)
+            parts = page.split("/")
+            for n in range(len(parts) - 1, 0, -1):  # actions/x/print/index.html shows actions/x/
+                prefix = "/".join(parts[:n]) + "/"
+                if prefix in sources:
+                    return linkcheck.Origin(sources[prefix], template)
+            return linkcheck.Origin(None, template)
+
+        return origin_of
+
+
+def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None = None) -> Tree:
+    """The whole project as the engine reads it, the other files in its docs: for the preview and for tools."""
+    renderers = Renderers(loaded, cache, timings)
+    return loaded.engine.project(renderers.staged(), files=renderers.files().files)
