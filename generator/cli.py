@@ -189,7 +189,7 @@ def _check(root: Path, as_of) -> int:
         print(f"withheld: {item.path}: {item.reason}")
     languages = publication.languages
     for lang, paths in sorted((languages.missing if languages else {}).items()):
-        if len(paths) == sum(1 for _ in publication.public.entries()):
+        if len(paths) > 1 and len(paths) == sum(1 for _ in publication.public.entries()):
             print(f"not translated into {lang}: any file yet ({len(paths)}): its pages show the original's words")
             continue
         for path in paths:
