@@ -66,6 +66,18 @@ class Loaded:
     """The site in each language, the default (``site``) first: each as if it were a site of its own,
     at ``site_url`` + ``<language>/`` for the others."""
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The site's languages, the default first."""
+        return self.config.settings.site_languages
+
+    def in_language(self, lang: str) -> "Loaded":
+        """The project as its pages in ``lang`` see it: that language's site and settings (address, language)."""
+        if lang == self.languages[0] or lang not in self.sites:
+            return self
+        site = self.sites[lang]
+        return replace(self, site=site, config=site.config)
+
 
 def default_engine() -> Engine:
     """The site engine: MkDocs with Material (generator/engines/ says how to add another)."""

@@ -96,3 +96,20 @@ def mention_warning(translation: Translation, line: int, loc: tuple, shown_name:
     """A translation that names someone whose consent was withdrawn: left out, its original's words shown."""
     return Problem(translation.path, line, format_key(loc), f"names {shown_name}, {why}: edit the text to publish "
                    f"this translation again (meanwhile the original's words are shown in {translation.lang})")
+
+
+def written_in(public: dict[str, Catalogue], kind: str, name: str) -> dict[str, tuple[str, ...]]:
+    """For each public item of ``kind``: the site languages whose page shows its ``name`` (``letter``)
+    in that language, in the site's order; an item shows it in none where it has no such text.
+
+    "Model letter in: Español · English": a supporter may send the letter in the officials' language.
+    """
+    out: dict[str, list[str]] = {}
+    for lang, catalogue in public.items():
+        for slug, entry in catalogue.of(kind).items():
+            if not getattr(entry.meta, name, None):
+                continue
+            translated = not ({("*",), (name,)} & entry.untranslated)
+            if (entry.meta.lang or lang) == lang and translated:
+                out.setdefault(slug, []).append(lang)
+    return {slug: tuple(langs) for slug, langs in out.items()}
