@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import read
+from .catalogs import language_problems
 from .core import advice
 from .core.model import SiteConfig
 from .core.policy import Clock
@@ -169,6 +170,8 @@ def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine
             problems += more
         if config is not None and site_url is not None:
             config = replace(config, site_url=site_url)
+        if config is not None and config.settings.languages:
+            problems += language_problems(project.settings, config.settings.site_languages)
         catalogue, more = validate(project, config, result.broken)  # also when the settings are wrong
         problems = _merge(problems, more)
     if config is None:
