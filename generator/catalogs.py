@@ -73,7 +73,7 @@ def translations(language: str) -> Translations:
 
 def untranslated(language: str) -> list[str] | None:
     """The messages that ``language``'s catalog leaves untranslated (or only fuzzily), in the order of
-    the catalog; None if it has no catalog at all.
+    the catalog, then those of the template (accompany.pot) it lacks; None if it has no catalog at all.
 
     For the check of a multilingual site: a site language needs a catalog, and
     every message translated. The source language's messages are its text.
@@ -88,7 +88,16 @@ def untranslated(language: str) -> list[str] | None:
         strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         if message.fuzzy or not all(strings):
             out.append(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+    if tag != SOURCE:  # and what was extracted since the catalog was last updated (make messages)
+        have = {m.id for m in _read(tag)}
+        out += [m.id[0] if isinstance(m.id, (tuple, list)) else m.id for m in _template() if m.id and m.id not in have]
     return out
+
+
+@lru_cache(maxsize=1)
+def _template() -> Catalog:
+    with (FOLDER / f"{DOMAIN}.pot").open("rb") as pot:
+        return read_po(pot, domain=DOMAIN)
 
 
 def formatter(language: str) -> Formatter:
