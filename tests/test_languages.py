@@ -164,3 +164,14 @@ def test_the_spanish_sheet_carries_the_spanish_letter(sample_site):
     en = read_back("x.pdf", (sample_site / "actions/river-guardians/river-guardians.pdf").read_bytes())
     assert "Señora Fiscal General" in es
     assert re.search(r"Protejan a\s+los guardianes", es) and not re.search(r"Protejan a\s+los guardianes", en)
+
+
+def test_a_stop_pack_is_offered_in_the_language_of_the_stop_on_every_page(sample_site):
+    """vor-online has lang: es: the English and Nepali tour pages link to its Spanish pack too."""
+    pack = "es/tours/voices-of-the-river/letter-writing-pack-vor-online.pdf"
+    for page in ["tours/voices-of-the-river/index.html", "ne/tours/voices-of-the-river/index.html"]:
+        hrefs = re.findall(r'<a href="([^"]*)" hreflang="es">', (sample_site / page).read_text())
+        assert [resolve(page, h) for h in hrefs] == [pack], page
+    assert "Señora Fiscal General" in read_back("x.pdf", (sample_site / pack).read_bytes())
+    assert not re.findall(r'hreflang="es">', (sample_site / "es/tours/voices-of-the-river/index.html").read_text()
+                          .split("md-select__list")[-1].split("</ul>", 1)[-1])

@@ -292,6 +292,9 @@ class Stop(Record):
     """The city, shown in the schedule and calendars."""
     country: Country | None = None
     """ISO 3166-1 alpha-2: the stop appears on that country's page."""
+    lang: Lang | None = None
+    """BCP 47 language of the stop's letter-writing pack, es; defaults to a language of the stop's country
+    that the site is published in, else the page's."""
     venue: Text | None = None
     """The venue's name."""
     address: Text | None = None

@@ -17,9 +17,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 
 from ..core.urls import relative_url
-from . import Extras
+from . import Extras, Link
 
 
 @lru_cache(maxsize=None)
@@ -70,3 +71,21 @@ class LanguageLinks(Extras):
         langs = [lang for lang in self.letters_by_slug.get(slug, ()) if lang != self.here]
         return [{"lang": lang, "name": endonym(lang), "href": self._link(lang, url, page) + "#letter"}
                 for lang in langs]
+
+    def stop_language(self, stop) -> str | None:
+        """The site language of a stop's letter-writing pack: its ``lang``, else one its country speaks
+        officially (Babel's territory data), else None (the page's). Matched on the primary subtag."""
+        by_primary = {lang.split("-")[0].lower(): lang for lang in reversed(self.languages)}
+        stop = stop.stop  # the StopView's front matter
+        wanted = [stop.lang] if stop.lang else list(get_official_languages(stop.country or "", de_facto=True))
+        return next((by_primary[w.split("-")[0].split("_")[0].lower()] for w in wanted
+                     if w.split("-")[0].split("_")[0].lower() in by_primary), None)
+
+    def stop_pack(self, stop, pack: str, page: str, label: str) -> Link | None:
+        """The pack of ``stop`` (at ``pack`` in every language) in the stop's language, if that is
+        another of the site's: ``label`` names it (a sentence with the language's name)."""
+        lang = self.stop_language(stop)
+        if lang is None or lang == self.here:
+            return None
+        return Link(prefix(self.languages, lang) + pack, label % {"language": endonym(lang)},
+                    href=self._link(lang, pack, page).rstrip("/"), lang=lang)

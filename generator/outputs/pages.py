@@ -20,6 +20,7 @@ from babel.support import NullTranslations
 from markupsafe import Markup
 
 from ..core.kinds import KINDS
+from ..core.messages import N_
 from ..core.model import Entry
 from ..core.site import Site
 from ..core.urls import relative_url
@@ -237,6 +238,16 @@ class PageRenderer:
         return (files, dict(islice(markup.rendered().items(), texts, None)), dict(islice(markup.kept.items(), kept, None)),
                 markup.used_media, markup.problems)
 
+    def _stop_links(self, stop: Any, here: str) -> list[Link]:
+        """A stop's links (its calendar, its pack), and its pack in the language of its city where that
+        is another of the site's languages (outputs/languages.py)."""
+        links = [link for extra in self.extras for link in extra.stop_links(stop)]
+        if self.languages is None:
+            return links
+        label = self.fmt.translate(N_("Letter-writing pack for this event, in %(language)s (PDF)"))
+        return links + [other for link in links if link.url.endswith(".pdf")
+                        for other in [self.languages.stop_pack(stop, link.url, here, label)] if other]
+
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
 
@@ -279,7 +290,7 @@ class PageRenderer:
             "today": site.today,
             "feeds": [link for extra in self.extras for link in extra.page_links(here)],
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
-            "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
+            "stop_links": lambda stop: self._stop_links(stop, here),
             "act": self.act,
             "languages": self.languages,
         }
