@@ -142,7 +142,8 @@ class Update(Record):
 class Action(Content):
     """An urgent action: one case, with its updates."""
 
-    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"steps", "letter", "outcome", "updates", "targets", "copies"}
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"steps", "letter", "outcome", "updates", "targets", "copies",
+                                                     "share"}
 
     summary: Text
     """Required: one or two sentences; feeds, cards and the meta description use it."""
@@ -326,7 +327,7 @@ class Stop(Record):
 class Tour(Content):
     """A speaker tour: one or more stops."""
 
-    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"stops"}
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"stops", "share"}
 
     summary: Text
     """Required: one or two sentences."""
@@ -344,6 +345,8 @@ class Tour(Content):
 
 class Campaign(Content):
     """A campaign: groups actions, tours and defenders."""
+
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"share"}
 
     summary: Text
     """Required: one or two sentences."""
