@@ -7,6 +7,7 @@ interface only. Everything is read back from the built files.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -80,6 +81,10 @@ def test_each_language_is_a_site_of_its_own_with_its_pages_feeds_calendars_and_s
                  "feeds/actions.atom.xml", "calendars/tours.ics", "actions/river-guardians/river-guardians.pdf"]:
         assert (root / path).is_file(), f"{prefix}{path}"
     assert head(sample_site, f"{prefix}actions/river-guardians/index.html").html_lang == lang
+    # Search in the language, with lunr's stemmer where it has one (none for Nepali: whole words).
+    search = json.loads((root / "search/search_index.json").read_text())
+    assert search["config"]["lang"] == ([lang] if lang != "ne" else ["en"])
+    assert any(doc["location"] == "actions/river-guardians/" for doc in search["docs"])
     feed = feedparser.parse((root / "feeds/actions.atom.xml").read_bytes())
     assert feed.feed.language == lang
     assert feed.feed.link.startswith(SITE_URL + prefix)
