@@ -81,7 +81,8 @@ class Renderers:
         self.fmt = fmt = formatter(site.config.settings.language)
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
-        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts))
+        media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs, fmt)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""

@@ -21,7 +21,7 @@ from ..core.model import Contact
 from ..core.site import ActionView, Site
 from ..outputs.feeds.model import update_keys
 from ..outputs.markup import MarkupRenderer, absolutize
-from .text import html_to_text
+from ..outputs.plaintext import html_to_text
 
 #: Bumped when the layout changes: an older snapshot is refused with "build again", never misread.
 FORMAT = 1

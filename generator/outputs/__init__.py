@@ -45,6 +45,8 @@ class Context:
     """Content-addressed store for expensive results (PDFs), kept between builds."""
     fonts: Fonts | None = None
     """The fonts of the PDFs (theme/assets/fonts/), read by the build: a renderer reads no file."""
+    media: "Callable[[str], bytes] | None" = None
+    """The bytes of a public media file (``media/x.jpg`` under content/), read by the build: a preview card's photo."""
 
     @cached_property
     def words(self) -> Wording:

@@ -27,7 +27,6 @@ from ..core.views import ActionView
 from . import Output
 from .cardimage import CardText, Fonts, draw
 from .mobilise import SITE_CARD, date_range, tour_dates
-from .sheets import FONTS, theme_folder
 
 #: Every reader-facing word of this module, for the gettext pass. Placeholders in braces.
 WORDS = {
@@ -114,7 +113,7 @@ class Cards(Output):
     # ---- rendering
 
     def render(self) -> dict[str, bytes]:
-        fonts = Fonts(theme_folder(self.ctx.env) / FONTS)
+        fonts = Fonts(self.ctx.fonts.folder)
         files = {}
         jobs = [(SITE_CARD, self._site_card(), None)] + list(self.cards.values())
         for path, card, photo in jobs:
@@ -136,8 +135,8 @@ class Cards(Output):
         return result.png
 
     def _photo_bytes(self, photo: str) -> bytes:
-        """The photo's file (``media/x.jpg`` under content/): public, on its defender's page already."""
-        return (theme_folder(self.ctx.env).parent / "content" / photo).read_bytes()
+        """The photo's file (``media/x.jpg`` under content/, as the build reads it): public, on its defender's page already."""
+        return self.ctx.media(photo)
 
     def _key(self, card: CardText, photo: bytes | None) -> str:
         inputs = {"drawing": DRAWING, "pillow": _pillow(), "fonts": self._font_digest,
@@ -146,11 +145,9 @@ class Cards(Output):
 
     @cached_property
     def _font_digest(self) -> str:
-        folder = theme_folder(self.ctx.env) / FONTS
-        digest = hashlib.sha256()
-        for font in sorted(folder.glob("*.ttf")):
-            digest.update(font.name.encode() + font.read_bytes())
-        return digest.hexdigest()
+        digests = self.ctx.fonts.digests
+        return hashlib.sha256(json.dumps({name: digests[name] for name in sorted(digests) if name.endswith(".ttf")},
+                                         sort_keys=True).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from babel.core import get_global
 from babel.dates import format_interval
 
-from ..alerts.text import html_to_text
+from .plaintext import html_to_text
 from ..core.model import Contact, Entry, SiteConfig
 from ..core.site import Site
 from ..core.views import ActionView
