@@ -100,7 +100,8 @@ class Renderers:
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
-        return Staged(self.loaded.config, tuple(nav), pages.files, theme, {"csp": CSP, **theme_extra(self.loaded.config, self.fmt)})
+        values = {"csp": CSP, **theme_extra(self.loaded.config, self.fmt)}
+        return Staged(self.loaded.config, tuple(nav), pages.files, theme, values)
 
     def files(self) -> Tree:
         """Every other file of the site, by site path: feeds, calendars, sheets, images, headers."""
