@@ -15,7 +15,6 @@ The outputs besides pages are listed once, in :func:`outputs`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -46,22 +45,6 @@ from .write import Tree, read_tree
 TEMPLATES = "accompany"
 #: Folder of the fonts inside theme/: the PDFs are set in them, and the print pages load them.
 FONTS = "assets/fonts"
-
-
-class MediaFiles(Mapping[str, bytes]):
-    """The project's files by path, read when a renderer asks for one (a card's photo): the renderers read no file."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def __getitem__(self, path: str) -> bytes:
-        return (self.root / path).read_bytes()
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def outputs(ctx: Context) -> list[Output]:
@@ -98,7 +81,8 @@ class Renderers:
         self.fmt = fmt = formatter(site.config.settings.language)
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
-        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, MediaFiles(loaded.root)))
+        media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media))
         self.pages = PageRenderer(site, self.markup, self.env, self.outputs, fmt)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
@@ -116,7 +100,8 @@ class Renderers:
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
-        return Staged(self.loaded.config, tuple(nav), pages.files, theme, {"csp": CSP, **theme_extra(self.loaded.config)})
+        values = {"csp": CSP, **theme_extra(self.loaded.config, self.fmt)}
+        return Staged(self.loaded.config, tuple(nav), pages.files, theme, values)
 
     def files(self) -> Tree:
         """Every other file of the site, by site path: feeds, calendars, sheets, images, headers."""
