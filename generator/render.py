@@ -15,7 +15,6 @@ The outputs besides pages are listed once, in :func:`outputs`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -47,22 +46,6 @@ from .write import Tree, read_tree
 TEMPLATES = "accompany"
 #: Folder of the fonts inside theme/: the PDFs are set in them, and the print pages load them.
 FONTS = "assets/fonts"
-
-
-class MediaFiles(Mapping[str, bytes]):
-    """The project's files by path, read when a renderer asks for one (a card's photo): the renderers read no file."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def __getitem__(self, path: str) -> bytes:
-        return (self.root / path).read_bytes()
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def outputs(ctx: Context) -> list[Output]:
@@ -100,7 +83,8 @@ class Renderers:
         self.fmt = fmt = formatter(site.config.settings.language)
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
-        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, MediaFiles(loaded.root)))
+        media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media))
         self.languages = languages
         """The same pages in the other languages (a site in several); None on a site in one."""
         extras = self.outputs + ([languages] if languages else [])
@@ -121,7 +105,7 @@ class Renderers:
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
-        values = {"csp": CSP, **theme_extra(self.loaded.config)}
+        values = {"csp": CSP, **theme_extra(self.loaded.config, self.fmt)}
         if self.languages:  # the language switcher where a page names no alternates (partials/alternate.html)
             values["alternate"] = [{"name": alt["name"], "link": alt["url"], "lang": alt["lang"]}
                                    for alt in self.languages.page_meta("")["languages"]]

@@ -323,3 +323,34 @@ def test_the_template_checks_find_words_written_as_they_were():
              '#table(columns: 2, table.header([*Action*], [{{ _("Title") }}]))\n#enum([{{ s }}], )\n'
              'Signature: #blank(90mm)\n')
     assert typst_words(skeleton(typst, sheet)) == ["Page", "What", "to", "do", "issued", "Action", "Signature"]
+
+
+# ---------------------------------------------------------------- the script says only the page's words
+
+SCRIPT = REPO / "theme" / "assets" / "javascripts" / "accompany.js"
+#: String constants of the script that are not said to readers (its mode, an error no one sees).
+NOT_SAID = {"use strict", "copy failed"}
+
+
+def script_prose(source: str) -> list[str]:
+    """String literals of a script that look like words for readers: two words, or a capital and punctuation."""
+    source = re.sub(r"/\*.*?\*/|(?<![:\\])//[^\n]*", " ", source, flags=re.DOTALL)  # comments, not "https://"
+    found = []
+    for literal in re.findall(r'"((?:[^"\\\n]|\\.)*)"', source):
+        if literal in NOT_SAID or literal.startswith(("[", ".", "#", "data-")):
+            continue  # selectors and attribute names
+        if re.search(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}", literal) or re.search(r"[A-Z][^\W\d_]+[.:!?…]", literal):
+            found.append(literal)
+    return found
+
+
+def test_the_script_writes_no_word_of_its_own():
+    """What accompany.js shows (copy status, the Mastodon question) comes from the page, in the page's language."""
+    assert script_prose(SCRIPT.read_text()) == []
+
+
+def test_the_script_check_finds_words_written_in_the_script():
+    written = ('var s = button.getAttribute("data-ac-copied") || "Letter copied. Paste it.";\n'
+               'window.prompt(m.getAttribute("data-ac-ask") || "Mastodon server:"); // "not this one"\n'
+               'document.querySelectorAll("[data-ac-copy], [data-ac-print]"); "use strict"; "fixed"\n')
+    assert script_prose(written) == ["Letter copied. Paste it.", "Mastodon server:"]

@@ -2,7 +2,9 @@
 
 The English catalog is copied with every translation marked (``⁅Model letter⁆``),
 and the whole sample rendered with it: pages, print pages and PDFs, feeds,
-OPML, calendars, the navigation. In every text a reader gets, what is left
+OPML, calendars, the navigation, the footer; on pages, the subjects and bodies
+of their e-mail links, the words the script shows, and what the preview cards
+say and draw. In every text a reader gets, what is left
 once the marked spans are taken out must be content (titles, summaries,
 names, letters, settings), a value from Babel (dates, times, zones, countries,
 languages), an address, or a number: any other word is an English word the
@@ -22,6 +24,7 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -34,8 +37,8 @@ from pypdf import PdfReader
 
 from conftest import REPO, SAMPLE_AS_OF
 from generator import catalogs
-from generator.build import render
 from generator.load import load
+from generator.render import Renderers
 from generator.outputs.feeds.model import FORMATS
 from generator.catalogs import formatter
 
@@ -51,8 +54,12 @@ LABEL = re.compile(r"^[^\w\n]*([^\W\d_]{2,}):", re.MULTILINE)
 BREAK = re.compile(r"[^\w\s]|[\d_]|\n")
 #: Attributes whose values readers get (screen readers, tooltips).
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-description"}
+#: Attributes whose values accompany.js shows (the copy status, the Mastodon question).
+SCRIPT_ATTRIBUTES = {"data-ac-copied", "data-ac-copy-failed", "data-ac-ask"}
+#: Share networks' names, which no language translates (outputs/share.py).
+NETWORKS = ["WhatsApp", "Telegram", "Bluesky", "Mastodon", "Facebook"]
 #: Names of formats, which no language translates, and the zone Babel leaves as it is.
-NAMES = [f.label for f in FORMATS.values()] + ["UTC"]
+NAMES = [f.label for f in FORMATS.values()] + ["UTC"] + NETWORKS
 
 
 def mark(catalog) -> None:
@@ -94,14 +101,45 @@ letter: |
 """
 
 
+#: An open action whose letter is too long for an e-mail link, with no salutation of its own and no
+#: copies: the appeal's other sentence, the salutation put before the letter and the line of a cut letter.
+LONG_LETTER = """\
+---
+# Test content: fictional.
+title: Dockworkers' lawyer threatened outside the court
+id: UA-2026-041
+issued: 2026-11-25
+deadline: 2026-12-28
+status: open
+country: KE
+summary: >-
+  A lawyer who represents dockworkers was threatened outside the court. Ask for an investigation.
+steps:
+  - Write to the Chief Justice.
+targets:
+  - name: The Chief Justice (fictional)
+    email: chief.justice@courts.example.org
+    salutation: Dear Chief Justice
+letter: |
+""" + "".join(f"  Paragraph {n} of the appeal: the lawyer of the dockworkers was threatened outside the court "
+              f"after hearing {n}, and asks the court to investigate the threats made on that day.\n\n"
+              for n in range(1, 25)) + """\
+---
+
+*Test content: fictional.*
+"""
+
+
 @pytest.fixture(scope="module")
 def pseudo(tmp_path_factory):
-    """``(rendered tree, loaded site)`` of the sample (and an action closed by hand), the English catalog marked."""
+    """``(rendered tree, loaded site, strings drawn on each card)`` of the sample (and the actions above),
+    the English catalog marked."""
     root = tmp_path_factory.mktemp("project")
     for path in ("content", "campaigns", "theme"):
         shutil.copytree(REPO / path, root / path)
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "content" / "actions" / "closed-by-hand.md").write_text(CLOSED_BY_HAND, encoding="utf-8")
+    (root / "content" / "actions" / "long-letter.md").write_text(LONG_LETTER, encoding="utf-8")
     folder = tmp_path_factory.mktemp("locale") / "locale"
     shutil.copytree(catalogs.FOLDER, folder)
     po = folder / catalogs.SOURCE / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"
@@ -116,11 +154,13 @@ def pseudo(tmp_path_factory):
         catalogs._compiled.cache_clear()
         try:
             loaded = load(root, SAMPLE_AS_OF)
-            tree = render(loaded)
+            renderers = Renderers(loaded)  # as build.render does, keeping the cards' drawing hook
+            tree = loaded.engine.project(renderers.staged(), files=renderers.files().files)
         finally:
             catalogs._read.cache_clear()
             catalogs._compiled.cache_clear()
-    return tree.files, loaded
+    cards = next(output for output in renderers.outputs if output.name == "cards")
+    return tree.files, loaded, cards.drawn
 
 
 def unmarked(text: str) -> str:
@@ -183,7 +223,7 @@ class Known:
 @pytest.fixture(scope="module")
 def known(pseudo) -> Known:
     """Words, pairs and labels (``"When:"``) that are not the interface's."""
-    _, loaded = pseudo
+    _, loaded, _ = pseudo
     site = loaded.site
     texts = [site.config.site_name, site.config.settings.organisation, *site.config.settings.themes.values(), *NAMES]
     for entry in site.catalogue.entries():
@@ -216,21 +256,25 @@ def interface_words(units: list[str], known: Known) -> list[str]:
 # ---------------------------------------------------------------- what readers get, per kind of file
 
 class _Text(HTMLParser):
-    """The text of an HTML document in reading order (one unit), and the attributes readers get (one each)."""
+    """The text of an HTML document in reading order (one unit), the attributes readers get (one each),
+    and the subject and body of each e-mail link (one each)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.flow: list[str] = []
         self.attributes: list[str] = []
+        self.mails: list[str] = []
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._skip += 1
         for name, value in attrs:
-            if value and (name in READ_ATTRIBUTES or (tag == "meta" and name == "content"
-                                                      and ("name", "description") in attrs)):
+            if value and (name in READ_ATTRIBUTES or name in SCRIPT_ATTRIBUTES or (
+                    tag == "meta" and name == "content" and ("name", "description") in attrs)):
                 self.attributes.append(value)
+            if tag == "a" and name == "href" and value and value.startswith("mailto:"):
+                self.mails += mail_units(value)
         self.flow.append("\n")
 
     def handle_endtag(self, tag):
@@ -243,18 +287,24 @@ class _Text(HTMLParser):
             self.flow.append(" ".join(data.split("\n")))  # a line break in a text is a space; a tag ends a line
 
 
+def mail_units(href: str) -> list[str]:
+    """The subject and the body of a ``mailto:`` link, as a mail program reads them."""
+    fields = parse_qs(urlsplit(href).query, keep_blank_values=True)
+    return [value for name in ("subject", "body") for value in fields.get(name, [])]
+
+
 def html_units(text: str) -> list[str]:
     parser = _Text()
     parser.feed(text)
     parser.close()
-    return ["".join(parser.flow)] + parser.attributes
+    return ["".join(parser.flow)] + parser.attributes + parser.mails
 
 
 def page_units(data: bytes) -> list[str]:
-    """A staged page: its title, description and feed links' titles, and its HTML body."""
+    """A staged page: its title, description, preview card's text and feed links' titles, and its HTML body."""
     _, head, body = data.decode().split("---\n", 2)
     meta = yaml.safe_load(head) or {}
-    units = [str(meta.get("title", "")), str(meta.get("description", ""))]
+    units = [str(meta.get("title", "")), str(meta.get("description", "")), str(meta.get("card_alt", ""))]
     units += [a["title"] for a in meta.get("alternates", [])]
     return [u for text in units for u in html_units(text)] + html_units(body)
 
@@ -338,7 +388,7 @@ def outputs(tree: dict[str, bytes], *suffixes: str) -> dict[str, bytes]:
     ("calendars", (".ics",)),
 ])
 def test_no_english_interface_word_is_left_unmarked(pseudo, known, kind, suffixes):
-    tree, _ = pseudo
+    tree, _, _ = pseudo
     files = outputs(tree, *suffixes)
     assert files, f"the sample has no {kind}"
     left = {path: found for path, data in files.items()
@@ -348,7 +398,7 @@ def test_no_english_interface_word_is_left_unmarked(pseudo, known, kind, suffixe
 
 
 def test_the_navigation_is_marked(pseudo, known):
-    tree, _ = pseudo
+    tree, _, _ = pseudo
     config = yaml.safe_load(tree["mkdocs.yml"])
     titles = [title for item in config["nav"] for title in item]
     assert interface_words(titles, known) == []
@@ -360,7 +410,7 @@ def test_every_output_carries_marked_words(pseudo):
 
     Only the pages of content/pages say nothing of their own (no tags): their text is all content.
     """
-    tree, loaded = pseudo
+    tree, loaded, _ = pseudo
     plain = {loaded.site.url(p) + "index.md" for p in loaded.site.listed("page") if not (
         p.meta.country or p.meta.themes or p.meta.campaigns)}
     for suffixes in ((".md",), ("/print/index.html",), (".pdf",), (".rss.xml",), (".atom.xml",), ("opml.xml",),
@@ -369,6 +419,72 @@ def test_every_output_carries_marked_words(pseudo):
         assert files, suffixes
         unmarked_files = [path for path, data in files.items() if OPEN not in "".join(units_of(path, data))]
         assert set(unmarked_files) <= plain, unmarked_files
+
+
+def test_the_footer_is_marked(pseudo):
+    """The engine's partial (theme/partials/copyright.html) says what the generator gives it in config.extra."""
+    tree, _, _ = pseudo
+    assert yaml.safe_load(tree["mkdocs.yml"])["extra"]["contact_label"] == f"{OPEN}Write to us:{CLOSE}"
+
+
+def test_the_preview_cards_draw_marked_words(pseudo, known):
+    """What each card draws: the kicker, the title, the badge (Act by, Closed, dates, Since) and the organisation."""
+    _, loaded, drawn = pseudo
+    items = {path: strings for path, strings in drawn.items() if path != "card.png"}
+    assert len(items) == len(loaded.site.actions_ordered) + len(loaded.site.tours) + len(loaded.site.campaigns)
+    left = {path: found for path, strings in drawn.items() if (found := interface_words(strings, known))}
+    assert not left, "English words on cards:\n" + "\n".join(f"{p}: {', '.join(f[:5])}" for p, f in left.items())
+    assert all(strings[0].startswith(OPEN) for strings in items.values()), items  # the kicker
+    said = {text for strings in items.values() for text in strings}
+    assert {f"{OPEN}Closed{CLOSE}", f"{OPEN}Resolved: good news{CLOSE}"} <= said
+    assert any(text.startswith(f"{OPEN}Act by ") for text in said)
+    assert any(text.startswith(f"{OPEN}Since ") for text in said)  # a campaign without an end
+
+
+def test_the_one_tap_links_say_marked_words(pseudo, known):
+    """Appeals (the whole letter, and a letter cut to fit), "tell us you wrote", sharing: the pages' words,
+    the e-mails' subjects and bodies, and what the script shows, each one seen (the check above has them)."""
+    tree, _, _ = pseudo
+    pages = outputs(tree, ".md")
+
+    def units(path: str) -> list[str]:
+        return page_units(pages[path])
+
+    def mails(path: str) -> list[str]:
+        return [unit for href in re.findall(r'href="(mailto:[^"]*)"', pages[path].decode())
+                for unit in mail_units(href.replace("&amp;", "&"))]
+
+    river, long_letter = "actions/river-guardians/index.md", "actions/long-letter/index.md"
+    helping = "how-to-help/index.md"
+    text = "\n".join(units(river) + units(long_letter) + units(helping))
+    for message in ("E-mail this appeal", "Tell us you wrote", "Share this action", "E-mail a friend",
+                    "Copy the text", "Share…", "For Signal, Mastodon or anywhere else, copy this text:",
+                    "Copied. Paste it into Signal, Mastodon or any other app.",
+                    "Could not copy: select the text and copy it by hand.",
+                    "Your Mastodon server, for example mastodon.social:",
+                    "Letter copied. Paste it into your email or letter, add your name, and send it.",
+                    "Could not copy: select the letter and copy it by hand."):
+        assert f"{OPEN}{message}{CLOSE}" in text, message
+    assert f"{OPEN}Each button opens your e-mail app with the letter, the address, the copies and" in text
+    assert f"{OPEN}Each button opens your e-mail app with the letter, the address and the subject" in text
+    assert f"{OPEN}This letter is too long for an e-mail link" in text
+    assert f"{OPEN}Then " in text and f"{OPEN}E-mail this appeal to " in text
+    appeal = mails(long_letter)
+    assert f"{OPEN}Dockworkers' lawyer threatened outside the court (UA-2026-041){CLOSE}" in appeal  # subject
+    body = next(unit for unit in appeal if "Paragraph 1 of the appeal" in unit)
+    assert body.startswith(f"{OPEN}Dear Chief Justice,{CLOSE}")
+    assert body.endswith(f"{OPEN}[The letter is longer than an e-mail link can carry: paste the rest from "
+                         "https://accompany.example.org/actions/long-letter/#letter]" + CLOSE)
+    assert f"{OPEN}I wrote: UA-2026-041{CLOSE}" in appeal
+    assert any(unit.startswith(f"{OPEN}I wrote about UA-2026-041, ") for unit in appeal)
+    assert f"{OPEN}I wrote{CLOSE}" in mails(helping) and f"{OPEN}Wrote a letter" in text
+    resolved = "\n".join(units("actions/land-defenders-released/index.md"))
+    assert f"{OPEN}Good news: Two land defenders released{CLOSE}" in resolved
+    tour = "\n".join(units("tours/voices-of-the-river/index.md"))
+    assert f"{OPEN}Share this tour{CLOSE}" in tour
+    assert f"{OPEN}Voices of the River: a European speaker tour. " in tour  # the default lead, with the dates
+    for path in (river, long_letter, helping, "tours/voices-of-the-river/index.md"):
+        assert interface_words(units(path), known) == [], path
 
 
 def test_the_check_finds_words_pairs_and_labels_written_without_the_catalog(known):

@@ -2,7 +2,7 @@
 
     build            records what it published (snapshot.py), after the swap
     accompany alert  events since the last alert (events.py), each composed
-                     (compose.py, wording.py, text.py), checked (guard.py),
+                     (compose.py, wording.py; outputs/plaintext.py), checked (guard.py),
                      then written as .eml or sent (send.py) and recorded (state.py)
     accompany websub the hub told which feeds changed (websub.py)
 

@@ -16,9 +16,9 @@ on each, while the engines run: an output may start slow work early in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # for the annotations only: this package stays light to import (recipes, the engine)
     import jinja2
@@ -44,9 +44,9 @@ class Context:
     cache: "Cache | None" = None
     """Content-addressed store for expensive results (PDFs), kept between builds."""
     fonts: Fonts | None = None
-    """The fonts of the PDFs and cards (theme/assets/fonts/), read by the build: a renderer reads no file."""
-    media: Mapping[str, bytes] = field(default_factory=dict)
-    """The project's media files by path (``content/media/x.jpg``), read by the build when asked for."""
+    """The fonts of the PDFs (theme/assets/fonts/), read by the build: a renderer reads no file."""
+    media: "Callable[[str], bytes] | None" = None
+    """The bytes of a public media file (``media/x.jpg`` under content/), read by the build: a preview card's photo."""
 
     @cached_property
     def words(self) -> Wording:

@@ -22,22 +22,24 @@ import json
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 
+from ..core.messages import N_
 from ..core.model import Entry
 from ..core.views import ActionView
 from . import Output
 from .cardimage import CardText, Fonts, draw
 from .mobilise import SITE_CARD, date_range, tour_dates
 
-#: Every reader-facing word of this module, for the gettext pass. Placeholders in braces.
-WORDS = {
-    "action": "Urgent action",
-    "tour": "Speaker tour",
-    "campaign": "Campaign",
-    "closed": "Closed",
-    "resolved": "Resolved: good news",
-    "since": "Since {date}",
-    "alt": "{kicker}: {title}",
-}
+# The words of the cards: messages of the catalog, said in the site's language by its Formatter.
+#: Above the title: what the item is (an action's id follows).
+KICKERS = {"action": N_("Urgent action"), "tour": N_("Speaker tour"), "campaign": N_("Campaign")}
+#: Below the title, for an action no longer open (an open one says "Act by ...").
+BADGES = {"closed": N_("Closed"), "resolved": N_("Resolved: good news")}
+# Translators: on a campaign's preview card, below its title, when the campaign has no end date.
+SINCE = N_("Since %(date)s")
+# Translators: a preview card for people who cannot see it; kicker: "Urgent action · UA-2026-031".
+ALT = N_("%(kicker)s: %(title)s")
+# Translators: the same, with the line below the title (badge): "Act by December 3, 2026".
+ALT_BADGE = N_("%(kicker)s: %(title)s. %(badge)s.")
 
 #: Bumped when the drawing changes, so that cached cards are drawn again.
 DRAWING = 1
@@ -82,18 +84,19 @@ class Cards(Output):
         if action.status == "open":
             badge = fmt.act_by(meta.deadline)
         else:
-            badge = WORDS[action.status]
-        return CardText(f"{WORDS['action']} · {meta.id}", meta.title, badge, action.status, **self._footer)
+            badge = fmt.translate(BADGES[action.status])
+        return CardText(f"{fmt.translate(KICKERS['action'])} · {meta.id}", meta.title, badge, action.status,
+                        **self._footer)
 
     def _tour(self, tour: Entry) -> CardText:
         dates = tour_dates(self.ctx.site, tour, self.ctx.fmt)
-        return CardText(WORDS["tour"], tour.meta.title, dates, "neutral", **self._footer)
+        return CardText(self.ctx.fmt.translate(KICKERS["tour"]), tour.meta.title, dates, "neutral", **self._footer)
 
     def _campaign(self, campaign: Entry) -> CardText:
         meta, fmt = campaign.meta, self.ctx.fmt
         dates = (date_range(meta.starts, meta.ends, fmt) if meta.ends
-                 else WORDS["since"].format(date=fmt.date(meta.starts)))
-        return CardText(WORDS["campaign"], meta.title, dates, "neutral", **self._footer)
+                 else fmt.gettext(SINCE, date=fmt.date(meta.starts)))
+        return CardText(fmt.translate(KICKERS["campaign"]), meta.title, dates, "neutral", **self._footer)
 
     def _site_card(self) -> CardText:
         site = self.ctx.site
@@ -107,8 +110,10 @@ class Cards(Output):
         if not found:
             return {}
         path, card, _ = found
-        return {"card": path, "card_alt": WORDS["alt"].format(kicker=card.kicker, title=card.title)
-                + (f". {card.badge}." if card.badge else ""), "og_type": "article"}
+        fmt = self.ctx.fmt
+        alt = (fmt.gettext(ALT_BADGE, kicker=card.kicker, title=card.title, badge=card.badge) if card.badge
+               else fmt.gettext(ALT, kicker=card.kicker, title=card.title))
+        return {"card": path, "card_alt": alt, "og_type": "article"}
 
     # ---- rendering
 
@@ -135,8 +140,8 @@ class Cards(Output):
         return result.png
 
     def _photo_bytes(self, photo: str) -> bytes:
-        """The photo's file (``media/x.jpg`` under content/): public, on its defender's page already."""
-        return self.ctx.media["content/" + photo]
+        """The photo's file (``media/x.jpg`` under content/, as the build reads it): public, on its defender's page already."""
+        return self.ctx.media(photo)
 
     def _key(self, card: CardText, photo: bytes | None) -> str:
         inputs = {"drawing": DRAWING, "pillow": _pillow(), "fonts": self._font_digest,
@@ -145,7 +150,9 @@ class Cards(Output):
 
     @cached_property
     def _font_digest(self) -> str:
-        return hashlib.sha256(json.dumps(dict(self.ctx.fonts.digests), sort_keys=True).encode()).hexdigest()
+        digests = self.ctx.fonts.digests
+        return hashlib.sha256(json.dumps({name: digests[name] for name in sorted(digests) if name.endswith(".ttf")},
+                                         sort_keys=True).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

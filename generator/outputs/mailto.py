@@ -1,8 +1,10 @@
 """E-mail links (``mailto:``, RFC 6068): an appeal to one target of an action, and "tell us you wrote".
 
 Pure: plain texts in, a URI out. :mod:`.mobilise` gives it the letter as
-plain text (from the shared Markdown renderer's sanitised HTML) and the
-action's public fields; the pages render the links (``theme/accompany/act.html``).
+plain text (from the shared Markdown renderer's sanitised HTML), the
+action's public fields and the page's :class:`~.l10n.Formatter` (the links'
+own words are messages of the catalog); the pages render the links
+(``theme/accompany/act.html``).
 
 How long a ``mailto:`` link may be. RFC 6068 sets no limit; what opens it does:
 
@@ -40,20 +42,28 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..core.messages import N_
+from .l10n import Formatter
+
 #: The longest ``mailto:`` URI written, in characters as written (percent-encoded ASCII): under
 #: the 2,046 of Chromium on Windows, with room for Gmail's web handler.
 BUDGET = 2000
 
-#: Every reader-facing word of this module, for the gettext pass. Placeholders in braces.
-WORDS = {
-    "appeal_subject": "{title} ({id})",
-    "salutation": "{salutation},",
-    "letter_cut": "[The letter is longer than an e-mail link can carry: paste the rest from {url}]",
-    "tell_subject": "I wrote: {id}",
-    "tell_body": "I wrote about {id}, {title}.\n\nBy e-mail or by post:\nTo whom:\n",
-    "tell_subject_any": "I wrote",
-    "tell_body_any": "The action I wrote about (its title or id):\nBy e-mail or by post:\nTo whom:\n",
-}
+# The words of the links: messages of the catalog, said in the page's language by its Formatter.
+# Translators: the subject of an "E-mail this appeal": the action's title and id (UA-2026-031).
+APPEAL_SUBJECT = N_("%(title)s (%(id)s)")
+# Translators: before a model letter that has no salutation: the target's, e.g. "Dear Minister".
+SALUTATION = N_("%(salutation)s,")
+# Translators: the last line of an "E-mail this appeal" whose letter is too long for the link.
+LETTER_CUT = N_("[The letter is longer than an e-mail link can carry: paste the rest from %(url)s]")
+# Translators: subject of "tell us you wrote" about one action (id: UA-2026-031).
+TELL_SUBJECT = N_("I wrote: %(id)s")
+# Translators: body of "tell us you wrote" about one action, for the supporter to fill in.
+TELL_BODY = N_("I wrote about %(id)s, %(title)s.\n\nBy e-mail or by post:\nTo whom:\n")
+# Translators: subject of "tell us you wrote" about any action (the how-to-help page).
+TELL_SUBJECT_ANY = N_("I wrote")
+# Translators: body of "tell us you wrote" about any action, for the supporter to fill in.
+TELL_BODY_ANY = N_("The action I wrote about (its title or id):\nBy e-mail or by post:\nTo whom:\n")
 
 #: A first paragraph that is a salutation: one short line ending in a comma or a colon.
 _SALUTATION = re.compile(r"[^\n.!?]{1,60}[,:]")
@@ -90,7 +100,7 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().rstrip(",:;!. ").split())
 
 
-def with_salutation(letter: str, salutation: str | None, known: tuple[str, ...] = ()) -> str:
+def with_salutation(letter: str, salutation: str | None, fmt: Formatter, known: tuple[str, ...] = ()) -> str:
     """The letter opening with this target's ``salutation``.
 
     A first paragraph that is a salutation (one of the action's ``known`` ones,
@@ -104,18 +114,19 @@ def with_salutation(letter: str, salutation: str | None, known: tuple[str, ...] 
     first, _, rest = letter.partition("\n\n")
     if _folded(first) in {_folded(s) for s in (*known, salutation)} or _SALUTATION.fullmatch(first):
         mark = first.rstrip()[-1] if first.rstrip()[-1:] in (",", ":") else ""
-        opening = salutation.rstrip(",: ") + mark if mark else WORDS["salutation"].format(salutation=salutation.rstrip(",: "))
+        opening = salutation.rstrip(",: ") + mark if mark else fmt.gettext(SALUTATION, salutation=salutation.rstrip(",: "))
         return (opening + "\n\n" + rest).strip()
-    return WORDS["salutation"].format(salutation=salutation.rstrip(",: ")) + "\n\n" + letter
+    return fmt.gettext(SALUTATION, salutation=salutation.rstrip(",: ")) + "\n\n" + letter
 
 
-def appeal(to: tuple[str, ...], cc: tuple[str, ...], subject: str, letter: str, letter_url: str,
+def appeal(to: tuple[str, ...], cc: tuple[str, ...], subject: str, letter: str, letter_url: str, fmt: Formatter,
            budget: int = BUDGET) -> MailLink:
-    """The appeal as one link: the whole ``letter`` if the link fits in ``budget``, else its start and ``letter_url``."""
+    """The appeal as one link: the whole ``letter`` if the link fits in ``budget``, else its start and
+    ``letter_url`` (the line that says so in ``fmt``'s language)."""
     whole = mailto(to, subject, letter, cc)
     if len(whole) <= budget:
         return MailLink(whole)
-    marker = WORDS["letter_cut"].format(url=letter_url)
+    marker = fmt.gettext(LETTER_CUT, url=letter_url)
 
     def fits(text: str) -> bool:
         return len(mailto(to, subject, (text + "\n\n" + marker).strip(), cc)) <= budget
@@ -147,9 +158,10 @@ def _most_that_fit(fits, total: int) -> int:
     return low
 
 
-def tell_us(contact: str, action_id: str | None = None, title: str = "") -> str:
-    """The "tell us you wrote" link to the organisation: about one action, or (on the how-to-help page) any."""
+def tell_us(contact: str, fmt: Formatter, action_id: str | None = None, title: str = "") -> str:
+    """The "tell us you wrote" link to the organisation, in ``fmt``'s language: about one action, or
+    (on the how-to-help page) any."""
     if action_id:
-        return mailto([contact], WORDS["tell_subject"].format(id=action_id),
-                      WORDS["tell_body"].format(id=action_id, title=title))
-    return mailto([contact], WORDS["tell_subject_any"], WORDS["tell_body_any"])
+        return mailto([contact], fmt.gettext(TELL_SUBJECT, id=action_id),
+                      fmt.gettext(TELL_BODY, id=action_id, title=title))
+    return mailto([contact], fmt.translate(TELL_SUBJECT_ANY), fmt.translate(TELL_BODY_ANY))

@@ -29,11 +29,9 @@ from ..core.model import Contact, Entry, SiteConfig
 from ..core.site import Site
 from ..core.views import ActionView
 from .l10n import Formatter
-from .mailto import WORDS as MAIL_WORDS
-from .mailto import MailLink, appeal, tell_us, with_salutation
+from .mailto import APPEAL_SUBJECT, MailLink, appeal, tell_us, with_salutation
 from .markup import MarkupRenderer, absolutize
-from .share import WORDS as SHARE_WORDS
-from .share import Share, default_lead, share, share_text
+from .share import GOOD_NEWS, Share, default_lead, share, share_text
 
 #: Where a page shows its share text to copy: the Mastodon link's target without JavaScript.
 SHARE_TEXT_ID = "share-text"
@@ -82,11 +80,12 @@ class Mobilise:
             letter = self.letter_text(action)
             cc = tuple(c.email for c in meta.copies if c.email)
             known = tuple(c.salutation for c in meta.targets + meta.copies if c.salutation)
-            subject = MAIL_WORDS["appeal_subject"].format(title=meta.title, id=meta.id)
+            fmt = self.fmt
+            subject = fmt.gettext(APPEAL_SUBJECT, title=meta.title, id=meta.id)
             letter_url = self.site.absolute(action.url) + "#letter"
             self._appeals[key] = [
-                Appeal(target, appeal((target.email,), cc, subject, with_salutation(letter, target.salutation, known),
-                                      letter_url))
+                Appeal(target, appeal((target.email,), cc, subject,
+                                      with_salutation(letter, target.salutation, fmt, known), letter_url, fmt))
                 for target in meta.targets if target.email]
         return self._appeals[key]
 
@@ -95,10 +94,10 @@ class Mobilise:
         if not self.contact:
             return None
         if action is None:
-            return tell_us(self.contact)
+            return tell_us(self.contact, self.fmt)
         if not action.shows_letter:
             return None
-        return tell_us(self.contact, action.meta.id, action.meta.title)
+        return tell_us(self.contact, self.fmt, action.meta.id, action.meta.title)
 
     # ---- sharing
 
@@ -110,22 +109,22 @@ class Mobilise:
                 return None  # sharing a closed action invites late letters, which can do harm
             meta = item.meta
             if item.status == "resolved":
-                lead = SHARE_WORDS["resolved"].format(title=meta.title)
+                lead = fmt.gettext(GOOD_NEWS, title=meta.title)
             else:
-                lead = meta.share or default_lead(meta.title, fmt.act_by(meta.deadline))
+                lead = meta.share or default_lead(meta.title, fmt, fmt.act_by(meta.deadline))
             tags = [c.meta.hashtag for c in site.campaigns_of(meta.campaigns)]
         elif item.kind == "tour":
             meta = item.meta
-            lead = meta.share or default_lead(meta.title, self._tour_dates(item))
+            lead = meta.share or default_lead(meta.title, fmt, self._tour_dates(item))
             tags = [c.meta.hashtag for c in site.campaigns_of(meta.campaigns)]
         elif item.kind == "campaign":
             meta = item.meta
-            lead = meta.share or default_lead(meta.title)
+            lead = meta.share or default_lead(meta.title, fmt)
             tags = [meta.hashtag]
         else:
             return None
         url = site.absolute(site.url(item))
-        return share(meta.title, share_text(lead, url, tags), url, SHARE_TEXT_ID)
+        return share(meta.title, share_text(lead, url, tags), url, SHARE_TEXT_ID, fmt)
 
     def _tour_dates(self, tour: Entry) -> str:
         return tour_dates(self.site, tour, self.fmt)
@@ -146,12 +145,15 @@ def date_range(first, last, fmt: Formatter) -> str:
     return format_interval(first, last, "yMMMMd", locale=fmt.locale)
 
 
-def theme_extra(config: SiteConfig) -> dict[str, str]:
-    """What the theme's partials read from ``config.extra``: the footer's contact address, the
-    Open Graph locale (``en_US`` for ``en``) and the site's own preview card."""
+def theme_extra(config: SiteConfig, fmt: Formatter) -> dict[str, str]:
+    """What the theme's partials read from ``config.extra``: the footer's contact address and the words
+    before it (in ``fmt``'s language: the engine's templates have no catalog of ours), the Open Graph
+    locale (``en_US`` for ``en``) and the site's own preview card."""
     out = {"og_locale": og_locale(config.settings.language), "card": SITE_CARD}
     if config.settings.contact_email:
         out["contact_email"] = config.settings.contact_email
+        # Translators: in every page's footer, before the organisation's e-mail address.
+        out["contact_label"] = fmt.gettext("Write to us:")
     return out
 
 

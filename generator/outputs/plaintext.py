@@ -1,8 +1,9 @@
 """Sanitised HTML as the plain text of an e-mail: paragraphs, numbered steps, links written out.
 
-The text part of an alert is made from the same sanitised HTML as its HTML
-part (never from the Markdown source, which may hold markup the sanitiser
-removed), so both say the same and neither carries what a page would not.
+The text part of an alert (generator/alerts/) and the letter an "E-mail this
+appeal" link carries (:mod:`.mobilise`) are made from the same sanitised HTML
+as the page (never from the Markdown source, which may hold markup the
+sanitiser removed), so both say the same and neither carries what a page would not.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Share links that load nothing until clicked: plain addresses of each network's own share page.
 
-Pure: a text and the page's address in, links out. No button of a network's
+Pure: a text and the page's address in, links out (labelled in the page's
+language by its :class:`~.l10n.Formatter`). No button of a network's
 own, no script of theirs, no counter, no image from elsewhere: a reader who
 never clicks sends nothing to anyone (``tests/browser/test_share.py`` checks
 it in Chromium). Where a network has no share address (Signal) or no one
@@ -22,19 +23,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..core.messages import N_
+from .l10n import Formatter
 from .mailto import mailto
 
-#: Every reader-facing word of this module, for the gettext pass. Placeholders in braces.
-WORDS = {
-    "email": "E-mail a friend",
+#: The networks' names, as each writes its own: names, not words of the catalog.
+NETWORKS = {
     "whatsapp": "WhatsApp",
     "telegram": "Telegram",
     "bluesky": "Bluesky",
     "mastodon": "Mastodon",
     "x": "X",
     "facebook": "Facebook",
-    "resolved": "Good news: {title}",
 }
+# The words of the links: messages of the catalog, said in the page's language by its Formatter.
+# Translators: the share link that opens the reader's e-mail app with the text to send.
+EMAIL_A_FRIEND = N_("E-mail a friend")
+# Translators: the text shared about a resolved action, when its page has no share text of its own.
+GOOD_NEWS = N_("Good news: %(title)s")
+# Translators: a share text nobody wrote: the title, then "Act by December 3, 2026" or a tour's dates.
+LEAD = N_("%(title)s. %(when)s.")
+# Translators: the same, after a title that ends with its own full stop, "!" or "?".
+LEAD_ENDED = N_("%(title)s %(when)s.")
 
 
 @dataclass(frozen=True)
@@ -84,26 +94,29 @@ def share_text(lead: str, url: str, hashtags: list[str] = ()) -> str:
     return " ".join(part for part in (lead, url, " ".join(tags)) if part)
 
 
-def default_lead(title: str, when: str = "") -> str:
-    """``Title. When.``: the lead of a share text written by nobody (no ``share`` key)."""
+def default_lead(title: str, fmt: Formatter, when: str = "") -> str:
+    """``Title. When.``: the lead of a share text written by nobody (no ``share`` key), in ``fmt``'s language."""
     title = " ".join(title.split())
     if not when:
         return title
-    return f"{title}{'' if title.endswith(('.', '!', '?')) else '.'} {when}."
+    if title.endswith((".", "!", "?")):
+        return fmt.gettext(LEAD_ENDED, title=title, when=when)
+    return fmt.gettext(LEAD, title=title, when=when)
 
 
-def share(title: str, text: str, url: str, text_id: str) -> Share:
-    """Every share link for ``text`` (which holds ``url``); the page shows the text to copy in the element ``text_id``."""
+def share(title: str, text: str, url: str, text_id: str, fmt: Formatter) -> Share:
+    """Every share link for ``text`` (which holds ``url``), labelled in ``fmt``'s language; the page shows
+    the text to copy in the element ``text_id``."""
     q = lambda value: quote(value, safe="")  # noqa: E731
     bare = " ".join(text.replace(url, " ").split())
     links = (
-        ShareLink("email", WORDS["email"], mailto([], title, text), external=False),
-        ShareLink("whatsapp", WORDS["whatsapp"], "https://wa.me/?text=" + q(text)),
-        ShareLink("telegram", WORDS["telegram"],
+        ShareLink("email", fmt.translate(EMAIL_A_FRIEND), mailto([], title, text), external=False),
+        ShareLink("whatsapp", NETWORKS["whatsapp"], "https://wa.me/?text=" + q(text)),
+        ShareLink("telegram", NETWORKS["telegram"],
                   "https://t.me/share/url?url=" + q(url) + "&text=" + q(bare)),
-        ShareLink("bluesky", WORDS["bluesky"], "https://bsky.app/intent/compose?text=" + q(text)),
-        ShareLink("mastodon", WORDS["mastodon"], "#" + text_id, external=False),
-        ShareLink("x", WORDS["x"], "https://x.com/intent/tweet?text=" + q(text)),
-        ShareLink("facebook", WORDS["facebook"], "https://www.facebook.com/sharer/sharer.php?u=" + q(url)),
+        ShareLink("bluesky", NETWORKS["bluesky"], "https://bsky.app/intent/compose?text=" + q(text)),
+        ShareLink("mastodon", NETWORKS["mastodon"], "#" + text_id, external=False),
+        ShareLink("x", NETWORKS["x"], "https://x.com/intent/tweet?text=" + q(text)),
+        ShareLink("facebook", NETWORKS["facebook"], "https://www.facebook.com/sharer/sharer.php?u=" + q(url)),
     )
     return Share(title, text, url, links, text_id)

@@ -1,4 +1,6 @@
-/* Progressive enhancement only: every page works without this file. */
+/* Progressive enhancement only: every page works without this file.
+   It writes no word of its own: what it says comes from the page, in the page's language
+   (data-ac-ask, data-ac-copied, data-ac-copy-failed, written by the templates through the catalog). */
 (function () {
   "use strict";
   function copyText(text) {
@@ -51,7 +53,7 @@
     var mastodon = target.closest("[data-ac-mastodon]");
     if (mastodon) {
       var text = document.getElementById(mastodon.getAttribute("data-ac-mastodon"));
-      var server = mastodonServer(window.prompt(mastodon.getAttribute("data-ac-ask") || "Mastodon server:"));
+      var server = mastodonServer(window.prompt(mastodon.getAttribute("data-ac-ask") || ""));
       if (server && text) {  // else the link goes to the text, to copy
         event.preventDefault();
         window.location.href = "https://" + server + "/share?text=" + encodeURIComponent(text.textContent.trim());
@@ -64,11 +66,9 @@
     var status = button.parentNode.querySelector(".ac-copy-status");
     if (!source) return;
     copyText(source.innerText.trim()).then(function () {
-      if (status) status.textContent = button.getAttribute("data-ac-copied") ||
-        "Letter copied. Paste it into your email or letter, add your name, and send it.";
+      if (status) status.textContent = button.getAttribute("data-ac-copied") || "";
     }, function () {
-      if (status) status.textContent = button.getAttribute("data-ac-copy-failed") ||
-        "Could not copy: select the letter and copy it by hand.";
+      if (status) status.textContent = button.getAttribute("data-ac-copy-failed") || "";
     });
   });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
