@@ -112,7 +112,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
         if all(part.plan.kind == "none" for part in languages):
             record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
-            return BuildReport(loaded, site_dir, 0, timings, default.plan, warnings)
+            return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
         written: list[str] = []
         with timings.phase("compose"):
             others = {part.prefix for part in languages[1:]}
@@ -156,7 +156,17 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         manifest, secrets) for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
     record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
-    return BuildReport(loaded, site_dir, count, timings, default.plan, warnings)
+    return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
+
+
+def _combined(languages: list[Language]) -> incremental.Plan:
+    """What the build did in every language: ``full`` if any language was built whole, ``partial`` if
+    any was built in part, else ``none``; each language's pages and files under its prefix."""
+    kinds = {part.plan.kind for part in languages}
+    kind = "full" if "full" in kinds else "partial" if "partial" in kinds else "none"
+    return incremental.Plan(kind, *(tuple(part.prefix + p for part in languages for p in getattr(part.plan, name))
+                                    for name in ("pages", "files", "removed")),
+                            reason=next((part.plan.reason for part in languages if part.plan.reason), ""))
 
 
 def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, executor: Executor,

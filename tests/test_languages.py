@@ -180,3 +180,28 @@ def test_a_stop_pack_is_offered_in_the_language_of_the_stop_on_every_page(sample
     assert "Señora Fiscal General" in read_back("x.pdf", (sample_site / pack).read_bytes())
     assert not re.findall(r'hreflang="es">', (sample_site / "es/tours/voices-of-the-river/index.html").read_text()
                           .split("md-select__list")[-1].split("</ul>", 1)[-1])
+
+
+def test_a_translation_edited_rebuilds_its_language_only_and_gives_the_bytes_of_a_full_build(tmp_path):
+    from conftest import Project, REPO, SAMPLE_AS_OF, site_files
+    from generator.build import build
+
+    project = Project(tmp_path / "project")
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "full"
+    english = (site / "actions/river-guardians/index.html").stat()
+    es = project.root / "content/actions/river-guardians.es.md"
+    es.write_text(es.read_text().replace("Protejan a los guardianes", "Protejan ya a los guardianes"))
+    report = build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert "es/actions/river-guardians/index.md" in report.plan.pages
+    assert not [p for p in report.plan.pages if not p.startswith("es/")]
+    assert (site / "actions/river-guardians/index.html").stat().st_mtime_ns == english.st_mtime_ns
+    assert "Protejan ya a los guardianes" in (site / "es/actions/river-guardians/index.html").read_text()
+
+    full = tmp_path / "full"
+    build(project.root, full, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-full", full=True)
+    incremental, complete = site_files(site), site_files(full)
+    assert sorted(incremental) == sorted(complete)
+    assert [p for p in complete if incremental[p] != complete[p]] == []
