@@ -89,7 +89,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     engine = loaded.engine
     cache = BuildCache(cache_dir or root / ".accompany" / "cache", fresh_start=full)
     executor = Executor(engines)
-    remembered = cache.remembered_markup()
+    remembered = cache.remembered_markup() or {}  # one for every language: a text shown in two is rendered once
     secrets = incremental.secrets_key(loaded.publication.watched)
     languages = [_language(loaded, lang, cache, timings, executor, remembered, site_dir) for lang in loaded.languages]
     default = languages[0]
@@ -109,7 +109,10 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             timings.phases["engine"] = timings.phases.get("engine", 0.0) + (
                 time.perf_counter() - runs.started if runs.started else 0.0)  # overlaps the files
             warnings += part.renderers.warnings
-        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
+        # The links of pages not made again were checked by the last build: only when something it made is gone
+        # can one of them lead nowhere now.
+        everything = any(part.plan.kind == "full" or part.plan.removed for part in languages)
+        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages], everything)
         if all(part.plan.kind == "none" for part in languages):
             record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
@@ -153,7 +156,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         kept.update(part.renderers.markup.kept)
     cache.commit(kept, {part.lang: incremental.State(
         incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
-        manifest, secrets) for part in languages})
+        manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
     record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
@@ -177,10 +180,14 @@ def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, ex
     if len(loaded.languages) > 1:
         letters = written_in(loaded.publication.languages.public, "action", "letter")
         links = LanguageLinks(loaded.config.site_url, loaded.languages, lang, letters)
-    renderers = Renderers(view, cache.results, timings, executor, remembered, links)
+    renderers = Renderers(view, cache.results, timings, executor, remembered, links, cache.previous_records(lang),
+                          trace=True)
     staged = renderers.staged()
     previous = cache.previous_state(lang)
     plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir)
+    if plan.kind == "full":
+        with timings.phase("pages"):  # the engine renders every page: those the memo kept are made too
+            renderers.pages.render_kept(staged.pages, executor.map_chunks)
     return Language(lang, prefix(loaded.languages, lang), renderers, staged, previous, plan)
 
 
@@ -191,7 +198,7 @@ def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, f
     The runs' folders are in ``folder``, their names start with ``name`` (one language's runs)."""
     if not plan.pages:
         return
-    sizes = {doc: len(data) for doc, data in staged.pages.items()}
+    sizes = {doc: len(staged.pages[doc]) for doc in plan.pages}
     for i, pages in enumerate(incremental.split(plan.pages, staged.nav_pages, cores, engine.order, sizes)):
         with timings.phase("write"):
             engine.project(staged, pages).write(folder / f"{name}project-{i}")

@@ -28,6 +28,7 @@ class BuildCache:
         self.fresh_start = fresh_start
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
+        self._records: dict | None = None
         self.results = Cache(self._get, self._put)
         """The results store handed to renderers."""
 
@@ -61,20 +62,35 @@ class BuildCache:
         states = _read_json(self._state_file)
         return State.from_json(states.get(language)) if isinstance(states, dict) else None
 
-    def commit(self, markup: dict, states: dict[str, State]) -> None:
+    @property
+    def _records_file(self) -> Path:
+        return self.folder / "records.json"
+
+    def previous_records(self, language: str) -> dict | None:
+        """What the last build made of each file in ``language`` and what it read (outputs/memo.py), or None."""
+        if self.fresh_start:
+            return None
+        if self._records is None:
+            self._records = _read_json(self._records_file) or {}
+        found = self._records.get(language)
+        return found if isinstance(found, dict) else None
+
+    def commit(self, markup: dict, states: dict[str, State], records: dict[str, dict] | None = None) -> None:
         """After a successful build: write its new results, drop what it did not use, record its state
-        (``states``: each language's)."""
+        (``states``: each language's) and what it made of each file (``records``: each language's)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for key, data in self._new.items():
             temporary = self.folder / f".{key}.tmp"
             temporary.write_bytes(data)
             temporary.replace(self.folder / key)
-        keep = self._used | {self._markup_file.name, self._state_file.name}
+        keep = self._used | {self._markup_file.name, self._state_file.name, self._records_file.name}
         for path in self.folder.iterdir():
             if path.is_file() and path.name not in keep:
                 path.unlink()
         _write_json(self._markup_file, markup)
         _write_json(self._state_file, {language: state.as_json() for language, state in states.items()})
+        if records is not None:
+            _write_json(self._records_file, records)
 
 
 def disk_cache(folder: Path) -> Cache:

@@ -105,9 +105,17 @@ class State:
                 "secrets": self.secrets}
 
 
+def page_digest(staged: Staged, doc: str) -> str:
+    """Hash of a staged page, without rendering one the memo knows is unchanged (outputs/pages.RenderedPages)."""
+    pages = staged.pages
+    return pages.digest(doc) if hasattr(pages, "digest") else _digest(pages[doc])
+
+
 def digests(staged: Staged, files: Tree) -> dict[str, str]:
     """Hash of each staged page (by doc path) and of each other file (by site path)."""
-    return {p: _digest(d) for tree in (staged.pages, files.files) for p, d in tree.items()}
+    out = {p: page_digest(staged, p) for p in staged.pages}
+    out.update({p: _digest(d) for p, d in files.files.items()})
+    return out
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,7 @@ def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path) 
               else "")
     if reason:
         return Plan("full", pages, reason=reason)
-    changed = {p for p in pages if state.docs.get(p) != _digest(staged.pages[p])}
+    changed = {p for p in pages if state.docs.get(p) != page_digest(staged, p)}
     gone = any(p.endswith(".md") and p not in staged.pages for p in state.docs)
     nav = staged.nav_pages if changed or gone else set()
     return Plan("partial", tuple(sorted(changed | nav)))

@@ -9,6 +9,7 @@ anchors and aliases (the "billion laughs"), and duplicate keys are refused.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -301,7 +302,8 @@ def parse_source(raw: bytes, path: str, kind: str, slug: str,
     if not isinstance(data, dict):  # a list, a single value, or null ("---\nnull\n---"): never a silent skip
         return None, problems + [Problem(path, 2, "front matter", "must be keys and values (key: value), not a list or a single value")]
     lines.setdefault((), 1)
-    return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation), problems
+    return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation,
+                  hashlib.blake2b(raw, digest_size=16).hexdigest()), problems
 
 
 def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None, list[Problem]]:

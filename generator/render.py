@@ -40,7 +40,9 @@ from .outputs.mobilise import theme_extra
 from .outputs.pages import PageRenderer, template_environment
 from .outputs.pdf import Fonts
 from .outputs.sheets import Sheets
-from .write import Tree, read_tree
+from .outputs.memo import Memo, folder_digest, shared_key
+from .outputs.trace import Queries, Recorder
+from .write import Tree, WriteRefused, read_tree
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
@@ -73,7 +75,9 @@ class Renderers:
 
     def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
                  executor: Executor | None = None, remembered: dict | None = None,
-                 languages: LanguageLinks | None = None):
+                 languages: LanguageLinks | None = None, records: dict | None = None, trace: bool = False):
+        """``trace``: record what each page read, and render only the pages that ``records`` (the last
+        build's :meth:`records`) say would come out otherwise (outputs/trace.py, outputs/memo.py)."""
         self.loaded = loaded
         self.timings = timings or Timings()
         self.executor = executor
@@ -88,18 +92,34 @@ class Renderers:
         self.languages = languages
         """The same pages in the other languages (a site in several); None on a site in one."""
         extras = self.outputs + ([languages] if languages else [])
-        self.pages = PageRenderer(site, self.markup, self.env, extras, fmt, languages)
+        self.recorder: Recorder | None = None
+        self.page_memo: Memo | None = None
+        if trace:
+            self.recorder = Recorder(Queries(site, {}, self.markup.link_state))
+            self.markup.recorder = self.recorder
+            shared = shared_key(folder_digest(loaded.root / "theme" / TEMPLATES), fonts.digests,
+                                self.recorder.queries.prints.of(site.config), site.config.settings.language,
+                                [languages.site_url, languages.languages, languages.here] if languages else None)
+            self.page_memo = Memo((records or {}).get("pages"), self.recorder.queries, shared)
+        self.pages = PageRenderer(site, self.markup, self.env, extras, fmt, languages, self.recorder, self.page_memo)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
 
+    def records(self) -> dict:
+        """What this build made of each file and what it read, for the next build (outputs/memo.py)."""
+        return {"pages": self.page_memo.export()} if self.page_memo is not None else {}
+
     def staged(self) -> Staged:
         """What the engine sees: every page as Markdown, the navigation, and the theme."""
-        pages = Tree()
         with self.timings.phase("pages"):
-            pages.update(self.pages.render_all(self.executor.map_chunks if self.executor else None), "pages")
+            pages = self.pages.render_all(self.executor.map_chunks if self.executor else None)
         for output in self.outputs:
             with self.timings.phase(output.name):
-                pages.update(output.pages(), output.name)
+                more = output.pages()
+                taken = [path for path in more if path in pages]
+                if taken:
+                    raise WriteRefused(f"{taken[0]!r} is written twice: by pages and by {output.name}")
+                pages.update(more)
         site = self.loaded.site
         nav = [(self.fmt.translate(title), path) for title, path in sections_nav()]
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
@@ -109,7 +129,7 @@ class Renderers:
         if self.languages:  # the language switcher where a page names no alternates (partials/alternate.html)
             values["alternate"] = [{"name": alt["name"], "link": alt["url"], "lang": alt["lang"]}
                                    for alt in self.languages.page_meta("")["languages"]]
-        return Staged(self.loaded.config, tuple(nav), pages.files, theme, values)
+        return Staged(self.loaded.config, tuple(nav), pages, theme, values)
 
     def files(self) -> Tree:
         """Every other file of the site, by site path: feeds, calendars, sheets, images, headers."""
@@ -161,18 +181,25 @@ class Renderers:
         return origin_of
 
 
-def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]]) -> None:
+def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everything: bool = True) -> None:
     """Every link of a site in one or several languages leads to a page or file it will hold; else every
     broken one, as problems. ``languages``: ``(where its pages are: "" or "es/", renderers, staged, files)``,
     so that a link from one language to another (the switcher, a letter in another language) is checked too.
+
+    ``everything`` False: the links of the pages not rendered in this build (the memo's: unchanged) are
+    not read again. They were checked by the last build, and lead where they did as long as nothing the
+    last build made is gone (the build checks everything when something is).
     """
     pages: dict[str, bytes] = {}
+    urls: set[str] = set()
     files: dict[str, bytes] = {}
     made: set[str] = set()
     origins = []
     for prefix, renderers, staged, tree in languages:
         engine = renderers.loaded.engine
-        pages.update({prefix + engine.page_url(doc): data for doc, data in staged.pages.items()})
+        read = staged.pages.rendered() if not everything and hasattr(staged.pages, "rendered") else staged.pages
+        pages.update({prefix + engine.page_url(doc): staged.pages[doc] for doc in read})
+        urls |= {prefix + engine.page_url(doc) for doc in staged.pages}
         files.update({prefix + path: data for path, data in {**tree.files, **engine.static_files(staged.theme)}.items()})
         made |= {prefix + path for path in engine.made_files}
         origins.append((prefix, renderers.link_origins()))
@@ -182,7 +209,7 @@ def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]]) -> None:
         return origin(page[len(prefix):])
 
     with languages[0][1].timings.phase("links"):
-        broken = linkcheck.check_links(pages, files, origin_of, made)
+        broken = linkcheck.check_links(pages, files, origin_of, made, urls)
     if broken:
         raise ProblemsFound(broken)
 

@@ -74,6 +74,67 @@ def test_a_change_of_the_day_rebuilds_only_what_depends_on_it(built, tmp_path):
     assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
 
 
+def _same_as_full(project, site, tmp_path, as_of=SAMPLE_AS_OF) -> None:
+    full = tmp_path / "full"
+    pipeline.build(project.root, full, as_of, cache_dir=tmp_path / "cache-full", full=True)
+    one, two = site_files(site), site_files(full)
+    assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The URL of every page rendered (not reused from the last build), in every language."""
+    from generator.outputs.pages import PageRenderer
+
+    urls: list[str] = []
+    real = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render", lambda self, page: urls.append(page.url) or real(self, page))
+    return urls
+
+
+def test_a_page_is_rendered_again_only_when_what_it_shows_changed(built, tmp_path, rendered):
+    """A defender's new name is on its page and on those that list it (an action, a country, the index):
+    those are rendered again, the others are the last build's, and the site is what a full build makes."""
+    project, site, cache = built
+    path = project.root / "content/defenders/san-ignacio-river-community.md"
+    path.write_text(path.read_text().replace("name: River community of San Ignacio", "name: River people of San Ignacio"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert {"defenders/san-ignacio-river-community/", "actions/river-guardians/", "defenders/"} <= set(rendered)
+    assert "actions/journalist-detained/" not in rendered and "tours/americas-listening-tour/" not in rendered
+    assert len(rendered) < 0.5 * len([p for p in site.rglob("index.html")])
+    assert "River people of San Ignacio" in (site / "actions/river-guardians/index.html").read_text()
+    _same_as_full(project, site, tmp_path)
+
+
+def test_a_link_to_a_file_withheld_now_is_left_out_where_it_was(built, tmp_path, rendered):
+    """A profile overdue for review is withheld: the link to it in an action's text (Markdown, traced by
+    where it leads) is left out, so the action is rendered again though its own file did not change."""
+    project, site, cache = built
+    action = project.root / "content/actions/journalist-detained.md"
+    action.write_text(action.read_text() + "\nLawyers of [the association](../defenders/tierra-viva.md) followed the case.\n")
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert "../../defenders/tierra-viva/" in (site / "actions/journalist-detained/index.html").read_text()
+    rendered.clear()
+    profile = project.root / "content/defenders/tierra-viva.md"
+    profile.write_text(profile.read_text().replace("review_by: 2026-12-15", "review_by: 2026-11-15"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert "actions/journalist-detained/index.md" in report.plan.pages  # its page changed, so the engine made it
+    assert "tierra-viva" not in (site / "actions/journalist-detained/index.html").read_text()
+    _same_as_full(project, site, tmp_path)
+
+
+def test_a_template_changed_renders_every_page_again(built, tmp_path, rendered):
+    project, site, cache = built
+    template = project.root / "theme/accompany/defender.html"
+    template.write_text(template.read_text() + "\n<p>Edited template.</p>\n")
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert len(rendered) >= len([p for p in site.rglob("index.html") if "/print/" not in p.as_posix()]) - 5
+    assert "Edited template." in (site / "defenders/wanjiru/index.html").read_text()
+    _same_as_full(project, site, tmp_path)
+
+
 def test_a_site_touched_by_someone_else_gets_a_full_build(built):
     project, site, cache = built
     (site / "defenders/wanjiru/index.html").write_text("defaced")
@@ -134,12 +195,12 @@ def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
 def test_the_cache_keeps_only_what_the_last_build_used(built):
     project, site, cache = built
     first = {p.name for p in cache.iterdir()}
-    assert sum(n.startswith("pdf-") for n in first) == 6  # two sheets and four packs
+    assert sum(n.startswith("pdf-") for n in first) == 6 * 3  # two sheets and four packs, in each of three languages
     pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
     second = {p.name for p in cache.iterdir()}
     cards = {n for n in first if n.startswith("card-")}  # preview cards do not say the day: used again, kept
     assert cards and cards <= second
-    assert len(second) == len(first) and not (first - cards - {"state.json", "markup.json"}) & second
+    assert len(second) == len(first) and not (first - cards - {"state.json", "markup.json", "records.json"}) & second
 
 
 def test_engine_runs_are_cut_to_carry_similar_bytes():
@@ -179,7 +240,9 @@ def test_an_incremental_build_scans_what_it_writes(built, monkeypatch):
         pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert [str(p) for p in found.value.problems] == [
         "content/defenders/lucia.md:30: private.real_name: this real name would be published in "
-        f"site/{path}: find and remove it" for path in ("actions/river-guardians/index.html", "search/search_index.json")]
+        f"site/{path}: find and remove it" for path in sorted(  # in each language's site
+            language + page for language in ("", "es/", "ne/")
+            for page in ("actions/river-guardians/index.html", "search/search_index.json"))]
     assert _snapshot(site) == before
 
 

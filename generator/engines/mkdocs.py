@@ -211,7 +211,8 @@ class MkDocs(Engine):
                 files: Mapping[str, bytes] | None = None) -> Tree:
         wanted = None if pages is None else set(pages)
         tree = Tree()
-        tree.update({"docs/" + p: d for p, d in staged.pages.items() if wanted is None or p in wanted}, "pages")
+        tree.update({"docs/" + p: staged.pages[p] for p in (staged.pages if wanted is None else wanted & set(staged.pages))},
+                    "pages")
         tree.update({"docs/" + p: d for p, d in (files or {}).items()}, "files")
         tree.update({"theme/" + p: d for p, d in staged.theme.items()}, "theme")
         tree.add(CONFIG, _dump(self.config(staged)), "engine config")
