@@ -201,7 +201,7 @@ def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, f
     sizes = {doc: len(staged.pages[doc]) for doc in plan.pages}
     for i, pages in enumerate(incremental.split(plan.pages, staged.nav_pages, cores, engine.order, sizes)):
         with timings.phase("write"):
-            engine.project(staged, pages).write(folder / f"{name}project-{i}")
+            engine.project(staged, pages, stubs=staged.nav_pages - set(pages)).write(folder / f"{name}project-{i}")
         runs.start(folder / f"{name}project-{i}", folder / f"{name}engine-{i}", pages)
 
 

@@ -29,7 +29,7 @@ class BuildCache:
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
         self._records: dict | None = None
-        self.results = Cache(self._get, self._put)
+        self.results = Cache(self._get, self._put, self._used.add)
         """The results store handed to renderers."""
 
     def _get(self, key: str) -> bytes | None:

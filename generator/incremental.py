@@ -105,16 +105,20 @@ class State:
                 "secrets": self.secrets}
 
 
+def _digest_of(files, path: str) -> str:
+    """Hash of a file, without making one the memo kept (write.Files)."""
+    return files.digest(path) if hasattr(files, "digest") else _digest(files[path])
+
+
 def page_digest(staged: Staged, doc: str) -> str:
     """Hash of a staged page, without rendering one the memo knows is unchanged (outputs/pages.RenderedPages)."""
-    pages = staged.pages
-    return pages.digest(doc) if hasattr(pages, "digest") else _digest(pages[doc])
+    return _digest_of(staged.pages, doc)
 
 
 def digests(staged: Staged, files: Tree) -> dict[str, str]:
     """Hash of each staged page (by doc path) and of each other file (by site path)."""
     out = {p: page_digest(staged, p) for p in staged.pages}
-    out.update({p: _digest(d) for p, d in files.files.items()})
+    out.update({p: _digest_of(files.files, p) for p in files.files})
     return out
 
 
@@ -146,10 +150,9 @@ def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path) 
               else "")
     if reason:
         return Plan("full", pages, reason=reason)
-    changed = {p for p in pages if state.docs.get(p) != page_digest(staged, p)}
-    gone = any(p.endswith(".md") and p not in staged.pages for p in state.docs)
-    nav = staged.nav_pages if changed or gone else set()
-    return Plan("partial", tuple(sorted(changed | nav)))
+    # A page's HTML depends on its staged bytes and on what every page shares (the engine key, equal here):
+    # the navigation's pages too, which the engine runs get as stubs where they did not change (split()).
+    return Plan("partial", tuple(p for p in pages if state.docs.get(p) != page_digest(staged, p)))
 
 
 def plan_files(plan: Plan, staged: Staged, files: Tree, state: State | None, secrets: str) -> Plan:
@@ -175,24 +178,27 @@ PAGE_WEIGHT = 4096
 
 def split(pages: tuple[str, ...], nav: set[str], parts: int, order: Callable[[str], tuple],
           sizes: Mapping[str, int] | None = None) -> list[list[str]]:
-    """Pages in ``parts`` runs of similar work, in the engine's ``order``; the navigation's pages in each.
+    """Pages in ``parts`` runs of similar work, in the engine's ``order``; the navigation's pages in the first.
 
-    The engine's time grows with a page's bytes (``sizes``; without them every
-    page counts the same), so runs are cut to carry similar bytes: the slowest
-    run is the one the build waits for.
+    Every run needs every page the navigation names: it gets a stub of each
+    that it does not render (:meth:`Engine.project`), whose output is not
+    taken. The engine's time grows with a page's bytes (``sizes``; without
+    them every page counts the same), so runs are cut to carry similar bytes:
+    the slowest run is the one the build waits for.
     """
     items = sorted((p for p in pages if p not in nav), key=order)
     parts = max(1, min(parts, len(items) // MIN_PAGES_PER_RUN or 1))
     shared = sorted(p for p in pages if p in nav)
     if not items:
-        return [shared]
-    weights = [PAGE_WEIGHT + (sizes.get(p, 0) if sizes else 0) for p in items]
-    total, done = sum(weights), 0
-    runs: list[list[str]] = [[] for _ in range(parts)]
-    for page, weight in zip(items, weights):
-        runs[min(parts - 1, (done + weight // 2) * parts // total)].append(page)
-        done += weight
-    return [shared + run for run in runs]
+        return [shared] if shared else []
+    weight = lambda p: PAGE_WEIGHT + (sizes.get(p, 0) if sizes else 0)  # noqa: E731
+    weights = [weight(p) for p in items]
+    total, done = sum(weights) + sum(weight(p) for p in shared), sum(weight(p) for p in shared)
+    runs: list[list[str]] = [list(shared)] + [[] for _ in range(parts - 1)]
+    for page, w in zip(items, weights):
+        runs[min(parts - 1, (done + w // 2) * parts // total)].append(page)
+        done += w
+    return [run for run in runs if run]
 
 
 def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan, engine: Engine,

@@ -88,26 +88,32 @@ class Renderers:
         self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
         media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
-        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media))
-        self.languages = languages
-        """The same pages in the other languages (a site in several); None on a site in one."""
-        extras = self.outputs + ([languages] if languages else [])
         self.recorder: Recorder | None = None
         self.page_memo: Memo | None = None
+        self.file_memo: Memo | None = None
         if trace:
-            self.recorder = Recorder(Queries(site, {}, self.markup.link_state))
+            self.recorder = Recorder(Queries(site, {"site": site}, self.markup.link_state))
             self.markup.recorder = self.recorder
+            # What every page and file shares: the templates, the fonts, the settings, the language.
             shared = shared_key(folder_digest(loaded.root / "theme" / TEMPLATES), fonts.digests,
                                 self.recorder.queries.prints.of(site.config), site.config.settings.language,
                                 [languages.site_url, languages.languages, languages.here] if languages else None)
             self.page_memo = Memo((records or {}).get("pages"), self.recorder.queries, shared)
+            self.file_memo = Memo((records or {}).get("files"), self.recorder.queries, shared)
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media, self.recorder,
+                                       self.file_memo))
+        self.languages = languages
+        """The same pages in the other languages (a site in several); None on a site in one."""
+        extras = self.outputs + ([languages] if languages else [])
         self.pages = PageRenderer(site, self.markup, self.env, extras, fmt, languages, self.recorder, self.page_memo)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
 
     def records(self) -> dict:
         """What this build made of each file and what it read, for the next build (outputs/memo.py)."""
-        return {"pages": self.page_memo.export()} if self.page_memo is not None else {}
+        if self.page_memo is None:
+            return {}
+        return {"pages": self.page_memo.export(), "files": self.file_memo.export()}
 
     def staged(self) -> Staged:
         """What the engine sees: every page as Markdown, the navigation, and the theme."""
@@ -200,8 +206,10 @@ def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everythi
         read = staged.pages.rendered() if not everything and hasattr(staged.pages, "rendered") else staged.pages
         pages.update({prefix + engine.page_url(doc): staged.pages[doc] for doc in read})
         urls |= {prefix + engine.page_url(doc) for doc in staged.pages}
-        files.update({prefix + path: data for path, data in {**tree.files, **engine.static_files(staged.theme)}.items()})
-        made |= {prefix + path for path in engine.made_files}
+        read_files = tree.files.rendered() if not everything and hasattr(tree.files, "rendered") else tree.files
+        files.update({prefix + path: tree.files[path] for path in read_files})
+        files.update({prefix + path: data for path, data in engine.static_files(staged.theme).items()})
+        made |= {prefix + path for path in engine.made_files} | {prefix + path for path in tree.files}
         origins.append((prefix, renderers.link_origins()))
 
     def origin_of(page: str) -> linkcheck.Origin:

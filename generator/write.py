@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import MutableMapping
+from functools import partial
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .core.problems import Problem
 
@@ -42,11 +45,71 @@ def safe_relative(path: str) -> str:
     return path
 
 
+def file_digest(data: bytes) -> str:
+    """The digest of a file's bytes, as a build's state records it (incremental.py, outputs/memo.py)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Files(MutableMapping):
+    """Files by path: bytes made in this build, or *kept*: known by the digest of the last build's bytes,
+    which a renderer found would come out the same (outputs/memo.py), and made only if asked for."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, bytes] = {}
+        self.kept: dict[str, str] = {}
+        """Path to the digest of a kept file."""
+        self._makers: dict[str, Callable[[], bytes]] = {}
+        self._order: list[str] | None = None
+
+    def keep(self, path: str, digest: str, make: Callable[[], bytes]) -> None:
+        self.kept[path] = digest
+        self._makers[path] = make
+        self._order = None
+
+    def __getitem__(self, path: str) -> bytes:
+        found = self.made.get(path)
+        if found is None:
+            make = self._makers.get(path)
+            if make is None:
+                raise KeyError(path)
+            found = self.made[path] = make()
+        return found
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        if path not in self.made and path not in self.kept:
+            self._order = None
+        self.made[path] = data
+
+    def __delitem__(self, path: str) -> None:
+        raise TypeError("files are not taken back")
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.made or path in self.kept
+
+    def __iter__(self):
+        if self._order is None:
+            self._order = sorted(self.made.keys() | self.kept.keys())
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self.made.keys() | self.kept.keys())
+
+    def digest(self, path: str) -> str:
+        """The digest of a file's bytes, without making a kept one."""
+        if path in self.kept and path not in self.made:
+            return self.kept[path]
+        return file_digest(self[path])
+
+    def rendered(self) -> set[str]:
+        """The files made in this build (so far)."""
+        return set(self.made)
+
+
 class Tree:
     """Files for one output root, merged from several renderers."""
 
     def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+        self.files = Files()
         self.origin: dict[str, str] = {}
         # Case-insensitive file systems (macOS, Windows) would merge A.html and a.html.
         self._folded: dict[str, str] = {}
@@ -61,9 +124,24 @@ class Tree:
         self.origin[path] = origin
         self._folded[folded] = path
 
+    def keep(self, path: str, digest: str, make: Callable[[], bytes], origin: str) -> None:
+        """A file as the last build made it (its digest), made again only if asked for (see :class:`Files`)."""
+        path = safe_relative(path)
+        folded = path.casefold()
+        if folded in self._folded:
+            other = self._folded[folded]
+            raise WriteRefused(f"{path!r} is written twice: by {self.origin[other]} and by {origin}")
+        self.files.keep(path, digest, make)
+        self.origin[path] = origin
+        self._folded[folded] = path
+
     def update(self, files: Mapping[str, bytes | str], origin: str) -> None:
+        kept = files.kept if isinstance(files, Files) else {}
         for path in sorted(files):
-            self.add(path, files[path], origin)
+            if path in kept and path not in files.made:
+                self.keep(path, kept[path], partial(files.__getitem__, path), origin)
+            else:
+                self.add(path, files[path], origin)
 
     def write(self, root: Path) -> None:
         """Write every file under ``root``, which must not exist yet or be empty."""

@@ -137,10 +137,12 @@ class Engine(ABC):
 
     @abstractmethod
     def project(self, staged: Staged, pages: Iterable[str] | None = None,
-                files: Mapping[str, bytes] | None = None) -> Tree:
+                files: Mapping[str, bytes] | None = None, stubs: Iterable[str] = ()) -> Tree:
         """The project the engine reads: its config, the theme, and ``pages`` (all when None).
 
         ``files`` (site paths) are copied in too, for the preview; a build writes them itself.
+        ``stubs`` are pages the run needs but does not render (the navigation's, rendered by another
+        run or unchanged): each as :func:`stub` gives it, whose output the build does not take.
         """
 
     # ---- runs
@@ -177,6 +179,23 @@ class Engine(ABC):
     @abstractmethod
     def preview_url(self, address: str, config: SiteConfig) -> str:
         """Where the preview server shows the home page: ``http://127.0.0.1:8000/`` and the site's path."""
+
+
+def stub(staged: Staged, doc: str) -> bytes:
+    """A page that holds its place in the navigation: its front matter (what the navigation of the other
+    pages may read of it), without its body."""
+    pages = staged.pages
+    if hasattr(pages, "front_matter"):
+        return pages.front_matter(doc)
+    return front_matter_of(pages[doc])
+
+
+def front_matter_of(data: bytes) -> bytes:
+    """The front matter block of a staged page (``---`` ... ``---``), or nothing."""
+    if not data.startswith(b"---\n"):
+        return b""
+    end = data.find(b"\n---\n", 3)
+    return data[: end + 5] + b"\n" if end >= 0 else b""
 
 
 class Runs:

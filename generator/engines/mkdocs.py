@@ -33,7 +33,7 @@ from ..core.problems import Problem, format_key
 from ..core.source import Source
 from ..core.validate import describe
 from ..write import Tree
-from . import Engine, Staged
+from . import Engine, Staged, stub
 
 CONFIG = "mkdocs.yml"
 THEME_CSS = ["assets/stylesheets/accompany.css"]
@@ -208,11 +208,12 @@ class MkDocs(Engine):
         return raw
 
     def project(self, staged: Staged, pages: Iterable[str] | None = None,
-                files: Mapping[str, bytes] | None = None) -> Tree:
+                files: Mapping[str, bytes] | None = None, stubs: Iterable[str] = ()) -> Tree:
         wanted = None if pages is None else set(pages)
         tree = Tree()
         tree.update({"docs/" + p: staged.pages[p] for p in (staged.pages if wanted is None else wanted & set(staged.pages))},
                     "pages")
+        tree.update({"docs/" + p: stub(staged, p) for p in set(stubs) - (wanted or set()) if p in staged.pages}, "stubs")
         tree.update({"docs/" + p: d for p, d in (files or {}).items()}, "files")
         tree.update({"theme/" + p: d for p, d in staged.theme.items()}, "theme")
         tree.add(CONFIG, _dump(self.config(staged)), "engine config")

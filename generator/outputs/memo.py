@@ -25,15 +25,11 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
+from ..write import file_digest
 from .trace import GONE, Queries, Tape, Untraceable, global_key
 
 #: Bumped when the records' layout changes.
 VERSION = 1
-
-
-def file_digest(data: bytes) -> str:
-    """The digest of a file's bytes, as the build's state records it (incremental.py)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable, Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import jinja2
 from babel.support import NullTranslations
@@ -29,10 +30,10 @@ from . import Extras, Link
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 from .wording import Wording
-from .memo import Memo, TemplateReads, file_digest
+from .memo import Memo, TemplateReads
 from .mobilise import Mobilise
 from .trace import Recorder
-from ..write import Tree
+from ..write import Files, Tree
 
 if TYPE_CHECKING:
     from .languages import LanguageLinks
@@ -144,57 +145,20 @@ MapChunks = Callable[[Callable[[list], Any], Sequence], list]
 """``map_chunks(fn, items)``: ``fn`` on chunks of ``items``, perhaps in other processes; a result per chunk."""
 
 
-class RenderedPages(MutableMapping):
+class RenderedPages(Files):
     """Every staged page by docs path: bytes rendered in this build, or, where the memo said the page comes
     out as the last build made it, its digest (its bytes are rendered only if asked for: a full build)."""
 
-    def __init__(self, paths: list[str], kept: dict[str, str], render: Callable[[str], bytes]):
-        self._paths = sorted(paths)
-        self._known = set(paths)
-        self.kept = kept
-        """Docs path to the digest of a page not rendered (unchanged)."""
-        self.made: dict[str, bytes] = {}
-        """Docs path to the bytes of a page rendered."""
-        self._render = render
+    def __init__(self, front: Callable[[str], str] | None = None):
+        super().__init__()
+        self._front = front
 
-    def __getitem__(self, path: str) -> bytes:
-        found = self.made.get(path)
-        if found is None:
-            if path not in self._known:
-                raise KeyError(path)
-            found = self.made[path] = self._render(path)
-        return found
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._known
-
-    def __iter__(self):
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-    def __setitem__(self, path: str, data: bytes) -> None:
-        """A page made besides the renderer's (an output's: the Subscribe page)."""
-        self.made[path] = data
-        if path not in self._known:
-            self._known.add(path)
-            self._paths = sorted(self._known)
-
-    def __delitem__(self, path: str) -> None:
-        raise TypeError("pages are not removed")
-
-    def digest(self, path: str) -> str:
-        """The digest of a page's bytes, without rendering an unchanged one."""
-        if path in self.made:
-            return file_digest(self.made[path])
-        if path in self.kept:
-            return self.kept[path]
-        return file_digest(self[path])
-
-    def rendered(self) -> set[str]:
-        """The pages rendered in this build (so far)."""
-        return set(self.made)
+    def front_matter(self, path: str) -> bytes:
+        """The page's front matter alone (a stub for the engine), without rendering its body."""
+        if path in self.made or self._front is None or path not in self.kept:
+            from ..engines import front_matter_of
+            return front_matter_of(self[path])
+        return self._front(path).encode()
 
 
 #: The note above a page shown (in part) in its original's words: a language it is not translated into.
@@ -326,8 +290,9 @@ class PageRenderer:
                 kept[page.path] = made.digest
                 self.markup.reused(made)
         by_path = {page.path: page for page in pages}
-        out = RenderedPages([page.path for page in pages], kept,
-                            lambda path: self._traced_render(by_path[path], keys[path]))
+        out = RenderedPages(lambda path: self._front_matter(by_path[path]))
+        for path, digest in kept.items():
+            out.keep(path, digest, partial(self._traced_render, by_path[path], keys[path]))
         if map_chunks is None or len(todo) < PARALLEL_FROM:
             for page in todo:
                 out.made[page.path] = self._traced_render(page, keys[page.path])

@@ -46,6 +46,7 @@ from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
 from .pdf import Fonts, PdfJob, PdfMaker, PdfStats
 from .typeset import Typst, from_html, typst_environment
+from ..write import Files
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
@@ -135,17 +136,19 @@ class Sheets(Output):
     def begin(self) -> None:
         """Print pages now; PDFs are made by :meth:`render` (a few milliseconds each, in this process)."""
         site = self.ctx.site
-        files: dict[str, bytes] = {}
+        files = Files()
         for action in site.actions_ordered:
-            page = self.print_url(action)
-            files[page + "index.html"] = self.document("sheet.html", page + "index.html", action=action).encode()
+            path = self.print_url(action) + "index.html"
+            # A print page is made from its action, the day (it says when it was made) and what it reads.
+            self.ctx.make(files, path, ("sheet.html", path, action, site.today),
+                          lambda path=path, action=action: self.document("sheet.html", path, action=action).encode())
         self._files = files
 
-    def render(self) -> dict[str, bytes]:
+    def render(self) -> Files:
         """Print pages, PDFs and packs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
         if self._files is None:
             self.begin()
-        files = dict(self._files)
+        files = self._files
         site = self.ctx.site
         if not site.open_actions:
             return files
@@ -171,7 +174,7 @@ class Sheets(Output):
     def _common(self) -> dict[str, Any]:
         site = self.ctx.site
         return {
-            "site": site,
+            "site": self.ctx.site_for_templates,
             "settings": site.config.settings,
             "site_lang": site.config.settings.language,
             "fmt": self.ctx.fmt,

@@ -106,8 +106,12 @@ class Fingerprints:
             parts.append("R" + self._remembered(value, lambda: self._object(value, value.__dict__, value.__pydantic_extra__)))
         elif isinstance(value, Kind):
             parts.append("K" + repr(value.name))  # the registry is code: the global key covers it
-        elif hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__"):
-            parts.append("C" + self._remembered(value, lambda: self._object(value, value.__dict__, None)))
+        elif hasattr(value, "__dataclass_fields__"):
+            parts.append("C" + self._remembered(value, lambda: self._object(
+                value, {name: getattr(value, name) for name in value.__dataclass_fields__}, None)))
+        elif hasattr(value, "__fingerprint__"):  # a value made later from these parts (feeds' Later)
+            parts.append("F" + kind.__qualname__)
+            self._encode(value.__fingerprint__(), parts)
         elif hasattr(value, "key") and kind.__name__ == "ZoneInfo":
             parts.append("Z" + repr(value.key))
         else:
