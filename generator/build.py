@@ -20,8 +20,8 @@ workers use them, then the engine runs.
 
 from __future__ import annotations
 
-import os
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -66,6 +66,8 @@ class Language:
     plan: incremental.Plan
     files: Tree | None = None
     runs: list = field(default_factory=list)
+    written: Path | None = None
+    """The folder of the other files this build made (plan.files), until they are moved into the site."""
 
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
@@ -86,17 +88,34 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     if problems:
         raise ProblemsFound(problems)
     loaded = load(root, as_of, timings, site_url)
+    cache_dir = cache_dir or root / ".accompany" / "cache"
+    try:
+        # The site folder is taken to be the last build's, and checked file by file as the build links them.
+        return _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
+    except incremental.SiteTouched:
+        return _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+
+
+def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines: int | None, timings: Timings,
+           trust: bool) -> BuildReport:
     engine = loaded.engine
-    cache = BuildCache(cache_dir or root / ".accompany" / "cache", fresh_start=full)
+    cache = BuildCache(cache_dir, fresh_start=full)
     executor = Executor(engines)
     remembered = cache.remembered_markup() or {}  # one for every language: a text shown in two is rendered once
     secrets = incremental.secrets_key(loaded.publication.watched)
-    languages = [_language(loaded, lang, cache, timings, executor, remembered, site_dir) for lang in loaded.languages]
+    languages = [_language(loaded, lang, cache, timings, executor, remembered, site_dir, trust)
+                 for lang in loaded.languages]
     default = languages[0]
     warnings: list[str] = []
 
-    with Staging(site_dir) as staging:
+    with Staging(site_dir) as staging, ExitStack() as stack:
         leaks: list[Problem] = []
+        others = {part.prefix for part in languages[1:]}
+        # A partial build keeps the old site's files: they are linked into the new one while the rest is made.
+        linking = stack.enter_context(incremental.Linking([
+            (site_dir / part.prefix, staging.output / part.prefix, incremental.early_skip(engine, part.plan),
+             others if not part.prefix else set())
+            for part in languages if part.plan.kind == "partial" and part.plan.pages]))
         for part in languages:
             # Which pages to render depends on the pages alone: the engines start before the other files are made.
             with engine_runs(engine, executor, loaded.site.clock.now) as runs:
@@ -104,7 +123,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
                        timings)
                 part.files = part.renderers.files()
                 part.plan = incremental.plan_files(part.plan, part.staged, part.files, part.previous, secrets)
-                leaks += _write_files(part.files, part.plan, staging.output / part.prefix, loaded, site_dir, timings)
+                part.written = staging.root / (part.prefix.replace("/", "-") + "files")
+                leaks += _write_files(part.files, part.plan, part.written, loaded, site_dir, timings)
             part.runs = runs.outputs
             timings.phases["engine"] = timings.phases.get("engine", 0.0) + (
                 time.perf_counter() - runs.started if runs.started else 0.0)  # overlaps the files
@@ -114,18 +134,30 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         everything = any(part.plan.kind == "full" or part.plan.removed for part in languages)
         check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages], everything)
         if all(part.plan.kind == "none" for part in languages):
+            linking.stop()
+            if trust and incremental.site_manifest(site_dir) != default.previous.site:
+                raise incremental.SiteTouched()
             record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
         written: list[str] = []
+        kept: dict[str, tuple[int, int] | None] = {}
+        """The old site's files linked into the new one, by site path: their size and mtime (None: not linked)."""
         with timings.phase("compose"):
-            others = {part.prefix for part in languages[1:]}
+            linked = linking.wait()
             for part in languages:
                 # What the engine makes besides pages comes from the old site, or else from the first run.
-                base = (site_dir / part.prefix if part.plan.kind in ("partial", "none")
-                        else part.runs[0][0] if part.runs else None)
+                from_old = part.plan.kind in ("partial", "none")
+                base = site_dir / part.prefix if from_old else part.runs[0][0] if part.runs else None
+                new = staging.output / part.prefix
+                stats = linked.get(new, {})
                 written += [part.prefix + p for p in incremental.compose(
-                    staging.output / part.prefix, base, part.runs, part.plan, engine, part.staged,
-                    skip_folders=others if not part.prefix else set())]
+                    new, base, part.runs, part.plan, engine, part.staged,
+                    skip_folders=others if not part.prefix else set(), files=part.written,
+                    linked=new in linked, stats=stats)]
+                if from_old and not incremental.unchanged(stats, part.prefix, part.previous.site,
+                                                          others if not part.prefix else set()):
+                    raise incremental.SiteTouched()
+                kept.update({part.prefix + rel: stat for rel, stat in stats.items()})
             pages = [engine.page_url(p) for p in sorted(default.staged.pages, key=engine.order)]
             where = {part.lang: part.prefix for part in languages} if len(languages) > 1 else None
             maps = sitemap(pages, loaded.config.site_url, where)  # every language's pages, with their alternates
@@ -147,14 +179,19 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
                 leaks += scan_tree(staging.output, loaded.publication.watched, where, planned)
         if leaks:
             raise ProblemsFound(leaks)
-        count = sum(len(names) for _, _, names in os.walk(staging.output))
         with timings.phase("swap"):
             staging.swap_in()
-    manifest = incremental.site_manifest(site_dir)
-    kept: dict = {}
+    if any(part.plan.kind == "full" for part in languages):
+        manifest = incremental.site_manifest(site_dir)
+    else:  # the linked files are the old site's, as checked; only what this build wrote is looked at
+        gone = {part.prefix + engine.site_path(path) for part in languages for path in part.plan.removed}
+        manifest = incremental.manifest_after(site_dir, {p: s for p, s in kept.items() if p not in gone},
+                                              written + sorted(maps))
+    count = len(manifest)
+    texts: dict = {}
     for part in languages:
-        kept.update(part.renderers.markup.kept)
-    cache.commit(kept, {part.lang: incremental.State(
+        texts.update(part.renderers.markup.kept)
+    cache.commit(texts, {part.lang: incremental.State(
         incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
         manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
@@ -173,7 +210,7 @@ def _combined(languages: list[Language]) -> incremental.Plan:
 
 
 def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, executor: Executor,
-              remembered: dict | None, site_dir: Path) -> Language:
+              remembered: dict | None, site_dir: Path, trust: bool) -> Language:
     """One language's renderers, staged pages and plan of pages (before any file is made)."""
     view = loaded.in_language(lang)
     links = None
@@ -184,7 +221,7 @@ def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, ex
                           trace=True)
     staged = renderers.staged()
     previous = cache.previous_state(lang)
-    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir)
+    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir, trust)
     if plan.kind == "full":
         with timings.phase("pages"):  # the engine renders every page: those the memo kept are made too
             renderers.pages.render_kept(staged.pages, executor.map_chunks)
@@ -207,7 +244,8 @@ def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, f
 
 def _write_files(files: Tree, plan: incremental.Plan, site: Path, loaded: Loaded, site_dir: Path,
                  timings: Timings) -> list[Problem]:
-    """Write the files the plan names into the new site, while the engines run; the private names found in them."""
+    """Write the files the plan names into the folder ``site`` (moved into the new site by compose), while the
+    engines run; the private names found in them."""
     if plan.kind == "none":
         return []
     chosen = Tree()

@@ -16,6 +16,8 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import MutableMapping
 from functools import partial
@@ -171,26 +173,44 @@ def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(files[path])
 
 
-def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_folders: set[str] = frozenset()) -> None:
+def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_folders: set[str] = frozenset(),
+              stop=None, stats: dict | None = None) -> None:
     """Hard-link every file under ``source`` to the same path under ``target``, except the site paths in ``skip``.
 
     A linked file keeps its bytes and its mtime and takes no space: how a
     partial build keeps what it does not make again. Where the file system has
     no hard links, files are copied with their mtime. ``skip_folders`` (``es/``) are left out whole.
+    ``stop`` (a :class:`threading.Event`) ends it early when set. ``stats`` gets each file's size and
+    mtime (None for a file skipped), by path under ``source``: what the build's manifest says of it.
     """
-    for dirpath, dirnames, filenames in os.walk(source):
-        if skip_folders and Path(dirpath) == source:
-            dirnames[:] = [d for d in dirnames if d + "/" not in skip_folders]
-        for name in filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(source).as_posix()
-            if rel in skip:
-                continue
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target / rel)
-            except OSError:
-                shutil.copy2(path, target / rel)
+    source, target = os.fspath(source), os.fspath(target)
+    os.makedirs(target, exist_ok=True)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            entries = sorted(entries, key=lambda e: e.name)
+        for entry in entries:
+            if stop is not None and stop.is_set():
+                return
+            rel = prefix + entry.name
+            if entry.is_dir():
+                if entry.is_symlink() or (not prefix and rel + "/" in skip_folders):
+                    continue  # a link to a folder is not followed (as os.walk does not)
+                os.makedirs(os.path.join(target, rel), exist_ok=True)
+                walk(entry.path, rel + "/")
+            elif rel in skip:
+                if stats is not None:
+                    stats[rel] = None
+            else:
+                if stats is not None:
+                    stat = entry.stat()
+                    stats[rel] = (stat.st_size, stat.st_mtime_ns)
+                try:
+                    os.link(entry.path, os.path.join(target, rel), follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(entry.path, os.path.join(target, rel))
+
+    walk(source, "")
 
 
 def move_files(files: Mapping[str, Path], target: Path) -> None:
@@ -248,16 +268,33 @@ class Staging:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
+        self.swapped = False
 
     def __enter__(self) -> "Staging":
         return self
 
-    def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None and self.swapped:
+            remove_later(self.root)
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
         swap(self.output, self.site_dir, self.root / "old-site")
+        self.swapped = True
+
+
+def remove_later(folder: Path) -> None:
+    """Remove ``folder`` in a process of its own, which outlives the build: the new site is in place, and
+    the old one (every file of it a link) goes without the build waiting. Where no such process can be
+    started, it is removed here."""
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          os.fspath(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

@@ -143,6 +143,30 @@ def test_a_site_touched_by_someone_else_gets_a_full_build(built):
     assert "defaced" not in (site / "defenders/wanjiru/index.html").read_text()
 
 
+def test_a_site_touched_by_someone_else_while_content_changed_gets_a_full_build(built):
+    """The site's files are checked as a partial build links them: one changed by hand makes the build whole."""
+    project, site, cache = built
+    (site / "defenders/wanjiru/index.html").write_text("defaced")
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing again: the protection"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "full" and report.plan.reason == "the site folder is not the one the last build left"
+    assert "defaced" not in (site / "defenders/wanjiru/index.html").read_text()
+
+
+def test_after_a_partial_build_the_site_is_known_as_it_is(built):
+    """What a partial build records of the site it left (from what it linked and wrote) is what is on disk:
+    the next build finds nothing to do."""
+    from generator.cache import BuildCache
+    from generator.incremental import site_manifest
+
+    project, site, cache = built
+    project.write("content/actions/new-action.md", VALID_ACTION.replace("UA-TEST-001", "UA-2026-099"))
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    assert BuildCache(cache).previous_state("en").site == site_manifest(site)
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "none"
+
+
 def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(built, monkeypatch):
     project, site, cache = built
     before = {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()}
