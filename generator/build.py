@@ -27,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import incremental
-from .alerts.snapshot import record as record_published
+from .alerts.snapshot import Memo as AlertsMemo, record as record_published
 from .cache import BuildCache
 from .core.problems import Problem, ProblemsFound
 from .engines import Engine, Runs, Staged, engine_runs
@@ -87,8 +87,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     problems = site_dir_problems(site_dir, root)
     if problems:
         raise ProblemsFound(problems)
-    loaded = load(root, as_of, timings, site_url)
     cache_dir = cache_dir or root / ".accompany" / "cache"
+    loaded = load(root, as_of, timings, site_url, cache_dir=None if full else cache_dir)
     try:
         # The site folder is taken to be the last build's, and checked file by file as the build links them.
         return _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
@@ -137,7 +137,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             linking.stop()
             if trust and incremental.site_manifest(site_dir) != default.previous.site:
                 raise incremental.SiteTouched()
-            record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
+            _record(loaded, default, cache, site_dir)
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
         written: list[str] = []
         kept: dict[str, tuple[int, int] | None] = {}
@@ -188,15 +188,25 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         manifest = incremental.manifest_after(site_dir, {p: s for p, s in kept.items() if p not in gone},
                                               written + sorted(maps))
     count = len(manifest)
+    # What `accompany alert` compares: the site as now published, never before it is.
+    alerts = _record(loaded, default, cache, site_dir)
     texts: dict = {}
     for part in languages:
         texts.update(part.renderers.markup.kept)
     cache.commit(texts, {part.lang: incremental.State(
         incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
-        manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages})
-    # What `accompany alert` compares: the site as now published, never before it is.
-    record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
+        manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
+        alerts)
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
+
+
+def _record(loaded: Loaded, default: Language, cache: BuildCache, site_dir: Path) -> dict:
+    """Record the site as published, for alerts (alerts/snapshot.py); each action's digest, for the next build."""
+    prints = default.renderers.recorder.queries.prints if default.renderers.recorder else None
+    memo = AlertsMemo(cache.folder.parent / "alerts", loaded.site.config.settings.language, cache.remembered("alerts"),
+                      prints) if prints is not None else None
+    record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir, memo)
+    return memo.made if memo is not None else {}
 
 
 def _combined(languages: list[Language]) -> incremental.Plan:

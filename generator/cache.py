@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from .incremental import State
+from .read import SourceCache
 from .outputs import Cache
 
 
@@ -75,15 +76,24 @@ class BuildCache:
         found = self._records.get(language)
         return found if isinstance(found, dict) else None
 
-    def commit(self, markup: dict, states: dict[str, State], records: dict[str, dict] | None = None) -> None:
+    def remembered(self, name: str) -> dict | None:
+        """What the last build kept under ``name`` (:meth:`commit`'s ``more``), or None."""
+        if self.fresh_start:
+            return None
+        return _read_json(self.folder / f"{name}.json")
+
+    def commit(self, markup: dict, states: dict[str, State], records: dict[str, dict] | None = None,
+               alerts: dict | None = None) -> None:
         """After a successful build: write its new results, drop what it did not use, record its state
-        (``states``: each language's) and what it made of each file (``records``: each language's)."""
+        (``states``: each language's), what it made of each file (``records``: each language's), and
+        the digest of each action the alerts' snapshot holds (``alerts``)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for key, data in self._new.items():
             temporary = self.folder / f".{key}.tmp"
             temporary.write_bytes(data)
             temporary.replace(self.folder / key)
-        keep = self._used | {self._markup_file.name, self._state_file.name, self._records_file.name}
+        keep = self._used | {self._markup_file.name, self._state_file.name, self._records_file.name, SourceCache.FILE,
+                             "alerts.json"}
         for path in self.folder.iterdir():
             if path.is_file() and path.name not in keep:
                 path.unlink()
@@ -91,6 +101,8 @@ class BuildCache:
         _write_json(self._state_file, {language: state.as_json() for language, state in states.items()})
         if records is not None:
             _write_json(self._records_file, records)
+        if alerts is not None:
+            _write_json(self.folder / "alerts.json", alerts)
 
 
 def disk_cache(folder: Path) -> Cache:

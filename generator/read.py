@@ -10,8 +10,10 @@ anchors and aliases (the "billion laughs"), and duplicate keys are refused.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import yaml
 from .core.problems import Problem, format_key
 from .core.kinds import KINDS
 from .core.source import MEDIA_DIR, Project, Source
+from .version import code_digest
 
 #: Largest Markdown file accepted; a larger one is almost certainly a mistake.
 MAX_FILE_BYTES = 1_000_000
@@ -319,6 +322,72 @@ def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None,
     return Source(path, "settings", "mkdocs", data, lines, "", 1, text_lines), problems
 
 
+class SourceCache:
+    """Files as the last run parsed them, by path and by a digest of their bytes: a file whose bytes are
+    the same is not parsed again (its front matter's YAML is most of the time a large project takes to read).
+
+    Kept in one file (``marshal``: the parsed data holds only text, numbers, tuples and mappings) in the
+    build cache folder, for the same version of accompany and of Python only; a cache that cannot be read
+    is ignored. The results of checks that read a file alone (its placeholders: core/validate.py) are kept
+    with it, by the same digest.
+    """
+
+    FILE = "sources.marshal"
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / self.FILE if folder is not None else None
+        self._key = f"{marshal.version}:{sys.version_info[:2]}:{code_digest()}"
+        self._old: dict = {}
+        self.files: dict[str, tuple] = {}
+        """Path to (digest, data, lines, text lines, body line), for this run."""
+        self.checks: dict[str, list] = {}
+        """Digest to the checks' results (core/validate.py's ``checked``), for this run."""
+        self._changed = False
+        if self.path is not None:
+            try:
+                stored = marshal.loads(self.path.read_bytes())
+                if isinstance(stored, dict) and stored.get("key") == self._key:
+                    self._old = stored
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+        self._old_files = self._old.get("files", {})
+        self.checks = dict(self._old.get("checks", {}))
+
+    def parsed(self, path: str, digest: str, raw: bytes, kind: str, slug: str, translation: str | None) -> Source | None:
+        """The file as last parsed, if its bytes are the same; else None."""
+        found = self._old_files.get(path)
+        if found is None or found[0] != digest:
+            return None
+        text, _ = decode(raw, path)
+        split = split_front_matter(text, path) if text is not None else None
+        if not isinstance(split, tuple):
+            return None
+        _, data, lines, text_lines, body_line = found
+        self.files[path] = found
+        return Source(path, kind, slug, data, lines, split[1], body_line, text_lines, translation, digest)
+
+    def keep(self, source: Source) -> None:
+        """A file parsed in this run (without problems)."""
+        self.files[source.path] = (source.digest, source.data, dict(source.lines), dict(source.text_lines),
+                                   source.body_line)
+        self._changed = True
+
+    def save(self) -> None:
+        """Write what this run parsed (and nothing of files gone), if anything is new."""
+        digests = {entry[0] for entry in self.files.values()}
+        checks = {digest: found for digest, found in self.checks.items() if digest in digests}
+        if self.path is None or (not self._changed and len(self.files) == len(self._old_files)
+                                 and checks == self._old.get("checks", {})):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.FILE}.tmp")
+            temporary.write_bytes(marshal.dumps({"key": self._key, "files": self.files, "checks": checks}))
+            temporary.replace(self.path)
+        except (OSError, ValueError):
+            pass  # a cache: the next run parses again
+
+
 @dataclass(frozen=True)
 class ReadResult:
     """What :func:`read_project` found."""
@@ -356,8 +425,10 @@ def _walk(folder: Path, recursive: bool):
                 yield Path(dirpath) / name
 
 
-def read_project(root: Path) -> ReadResult:
-    """Read mkdocs.yml, every content file and the list of media files under ``root``."""
+def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
+    """Read mkdocs.yml, every content file and the list of media files under ``root``.
+
+    With a ``cache``, a file whose bytes the last run parsed is not parsed again."""
     problems: list[Problem] = []
     broken: set[str] = set()
     settings_path = root / "mkdocs.yml"
@@ -398,7 +469,16 @@ def read_project(root: Path) -> ReadResult:
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
             slug, translation = split_translation(file.relative_to(base).with_suffix("").as_posix())
-            source, more = parse_source(file.read_bytes(), path, kind.name, slug, translation)
+            raw = file.read_bytes()
+            source = more = None
+            if cache is not None and len(raw) <= MAX_FILE_BYTES:
+                source = cache.parsed(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw, kind.name, slug,
+                                      translation)
+                more = []
+            if source is None:
+                source, more = parse_source(raw, path, kind.name, slug, translation)
+                if cache is not None and source is not None and not more:
+                    cache.keep(source)
             problems += more
             if source is None:
                 broken.add(path)

@@ -176,6 +176,10 @@ class MarkupRenderer:
             for stored in made.texts:
                 self.recorder.note_text(stored)
 
+    def text_key(self, entry, text: str) -> str:
+        """A digest of what one text's HTML depends on: the text, and where its links lead now."""
+        return self._store_key(entry.path, text)[0]
+
     def keep(self, stored: str) -> None:
         """A text the last build rendered is shown unchanged (in a file not made again): remember it still."""
         hit = self.remembered.get(stored)

@@ -17,14 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta
 
+from ..version import code_digest
 from ..write import file_digest
 from .trace import GONE, Queries, Tape, Untraceable, global_key
 
@@ -107,23 +106,6 @@ class Memo:
 
 
 # ---------------------------------------------------------------- what every file shares
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A digest of accompany's own code and catalogs, and of the libraries that shape its files."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".po", ".pot", ".cfg", ".json", ".typ", ".html", ".css", ".js"):
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in ("jinja2", "markupsafe", "babel", "markdown", "nh3", "pydantic", "icalendar", "feedgen", "segno",
-                 "typst", "pillow"):
-        try:
-            h.update(f"{name}={metadata.version(name)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=?;".encode())
-    return h.hexdigest()
 
 
 def folder_digest(folder: Path) -> str:

@@ -238,8 +238,10 @@ class PageRenderer:
         """What the page is given besides what its template reads of the site (see memo.py); None: no key."""
         if self.memo is None:
             return None
+        # What the page's front matter is made of (title, description, links, the outputs' keys), not the text.
+        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
         return self.memo.key(page.template, page.url, page.title, page.description, page.context,
-                             self._front_matter(page), self._links(page.url),
+                             self._links(page.url), extra,
                              self.site.today if self._reads.reads(page.template, "today") else None)
 
     def _links(self, url: str) -> list[Link]:

@@ -59,10 +59,15 @@ def _digest(text: str) -> str:
 
 
 class Fingerprints:
-    """Fingerprints of values, each immutable object's made once per build."""
+    """Fingerprints of values, each entry's and each immutable object's made once per build."""
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, str]] = {}
+        self._by_class: dict[type, Callable[[Any, list], None]] = {
+            str: self._plain, int: self._plain, float: self._plain, bool: self._plain, type(None): self._plain,
+            date: self._plain, datetime: self._plain, tuple: self._sequence, list: self._sequence,
+            dict: self._mapping, set: self._set, frozenset: self._set, Markup: self._markup,
+        }
 
     def of(self, value: Any) -> str:
         """A digest of everything ``value`` holds; raises :class:`Untraceable` for what it cannot read."""
@@ -70,69 +75,109 @@ class Fingerprints:
         self._encode(value, parts)
         return _digest("".join(parts))
 
-    def _remembered(self, value: Any, make: Callable[[], str]) -> str:
-        found = self._memo.get(id(value))
-        if found is not None and found[0] is value:
-            return found[1]
-        digest = make()
-        self._memo[id(value)] = (value, digest)  # the object is kept alive: its id is not reused this build
-        return digest
-
     def _encode(self, value: Any, parts: list[str]) -> None:
         kind = type(value)
-        if value is None or kind in (str, int, float, bool, date, datetime):
-            parts.append(repr(value))
-        elif kind in (tuple, list):
-            parts.append("(" if kind is tuple else "[")
-            for item in value:
-                self._encode(item, parts)
-                parts.append(",")
-            parts.append(")")
-        elif kind is dict:
-            parts.append("{")
-            for key, item in value.items():
-                self._encode(key, parts)
-                parts.append(":")
-                self._encode(item, parts)
-                parts.append(",")
-            parts.append("}")
-        elif kind in (set, frozenset):
-            parts.append("<" + ",".join(sorted(self.of(item) for item in value)) + ">")
-        elif kind is Markup:
-            parts.append("M" + repr(str(value)))
-        elif isinstance(value, Entry):
-            parts.append("E" + self._remembered(value, lambda: self._entry(value)))
-        elif isinstance(value, BaseModel):
-            parts.append("R" + self._remembered(value, lambda: self._object(value, value.__dict__, value.__pydantic_extra__)))
-        elif isinstance(value, Kind):
-            parts.append("K" + repr(value.name))  # the registry is code: the global key covers it
-        elif hasattr(value, "__dataclass_fields__"):
-            parts.append("C" + self._remembered(value, lambda: self._object(
-                value, {name: getattr(value, name) for name in value.__dataclass_fields__}, None)))
-        elif hasattr(value, "__fingerprint__"):  # a value made later from these parts (feeds' Later)
-            parts.append("F" + kind.__qualname__)
-            self._encode(value.__fingerprint__(), parts)
-        elif hasattr(value, "key") and kind.__name__ == "ZoneInfo":
-            parts.append("Z" + repr(value.key))
-        else:
+        encode = self._by_class.get(kind)
+        if encode is None:
+            encode = self._by_class[kind] = self._encoder(kind)
+        encode(value, parts)
+
+    def _encoder(self, kind: type) -> Callable[[Any, list], None]:
+        """How values of a class are encoded, found once per class."""
+        if issubclass(kind, Entry):
+            return self._entry
+        if kind is ActionView:  # its updates are its entry's, in an order the entry decides
+            return self._action
+        if kind is StopView:  # its stop is one of its tour's (the entry), at its index
+            return lambda value, parts: self._object(value, parts, "S", (
+                "tour", "index", "starts", "ends", "zone", "uid", "anchor", "url", "actions", "past"))
+        if issubclass(kind, BaseModel):
+            return self._model
+        if issubclass(kind, Kind):
+            return lambda value, parts: parts.append("K" + repr(value.name))  # the registry is code: the global key
+        if hasattr(kind, "__dataclass_fields__"):
+            names = tuple(kind.__dataclass_fields__)
+            label = "C" + kind.__qualname__
+            return lambda value, parts: self._object(value, parts, label, names)
+        if hasattr(kind, "__fingerprint__"):  # a value made later from these parts (feeds' Later)
+            label = "F" + kind.__qualname__
+            return lambda value, parts: (parts.append(label), self._encode(value.__fingerprint__(), parts))
+        if kind.__name__ == "ZoneInfo":
+            return lambda value, parts: parts.append("Z" + repr(value.key))
+        if issubclass(kind, str):
+            return lambda value, parts: parts.append(kind.__name__ + repr(str(value)))
+
+        def refuse(value, parts):
             raise Untraceable(f"{kind.__module__}.{kind.__qualname__}")
+        return refuse
 
-    def _object(self, value: Any, fields: dict, extra: dict | None) -> str:
-        parts = [type(value).__qualname__, "{"]
-        for key, item in fields.items():
-            parts.append(key + ":")
-            self._encode(item, parts)
+    @staticmethod
+    def _plain(value: Any, parts: list[str]) -> None:
+        parts.append(repr(value))
+
+    @staticmethod
+    def _markup(value: Any, parts: list[str]) -> None:
+        parts.append("M" + repr(str(value)))
+
+    def _sequence(self, value: Any, parts: list[str]) -> None:
+        parts.append("(" if type(value) is tuple else "[")
+        encode = self._encode
+        for item in value:
+            encode(item, parts)
             parts.append(",")
-        if extra:
-            self._encode(extra, parts)
-        return _digest("".join(parts))
+        parts.append(")")
 
-    def _entry(self, entry: Entry) -> str:
-        source = entry.source
-        parts = [source.path, "|", source.digest, "|", str(source.translation), "|", str(entry.original_lang), "|",
-                 ",".join(sorted(map(repr, entry.untranslated))), "|", entry.body, "|"]
-        self._encode(entry.meta, parts)
-        return _digest("".join(parts))
+    def _mapping(self, value: dict, parts: list[str]) -> None:
+        parts.append("{")
+        encode = self._encode
+        for key, item in value.items():
+            encode(key, parts)
+            parts.append(":")
+            encode(item, parts)
+            parts.append(",")
+        parts.append("}")
+
+    def _set(self, value: Any, parts: list[str]) -> None:
+        parts.append("<" + ",".join(sorted(self.of(item) for item in value)) + ">")
+
+    def _model(self, value: BaseModel, parts: list[str]) -> None:
+        parts.append("R" + type(value).__qualname__ + "{")
+        encode = self._encode
+        for item in value.__dict__.values():  # the fields, in their order
+            encode(item, parts)
+            parts.append(",")
+        if value.__pydantic_extra__:
+            encode(value.__pydantic_extra__, parts)
+        parts.append("}")
+
+    def _object(self, value: Any, parts: list[str], label: str, names: tuple[str, ...]) -> None:
+        found = self._memo.get(id(value))
+        if found is None or found[0] is not value:
+            inner = [label, "{"]
+            encode = self._encode
+            for name in names:
+                encode(getattr(value, name), inner)
+                inner.append(",")
+            found = self._memo[id(value)] = (value, _digest("".join(inner)))  # kept alive: its id is not reused
+        parts.append("C" + found[1])
+
+    def _action(self, view: ActionView, parts: list[str]) -> None:
+        found = self._memo.get(id(view))
+        if found is None or found[0] is not view:
+            inner: list[str] = []
+            self._entry(view.entry, inner)
+            found = self._memo[id(view)] = (view, f"A{inner[0]}|{view.url}|{view.status}|{view.days_left!r}|{view.updated!r}")
+        parts.append(found[1])
+
+    def _entry(self, entry: Entry, parts: list[str]) -> None:
+        found = self._memo.get(id(entry))
+        if found is None or found[0] is not entry:
+            source = entry.source
+            inner = [source.path, "|", source.digest, "|", str(source.translation), "|", str(entry.original_lang), "|",
+                     ",".join(sorted(map(repr, entry.untranslated))), "|", entry.body, "|"]
+            self._model(entry.meta, inner)
+            found = self._memo[id(entry)] = (entry, _digest("".join(inner)))
+        parts.append("E" + found[1])
 
 
 # ---------------------------------------------------------------- queries
@@ -190,6 +235,26 @@ def _resolve(ref: Any, site, prints: Fingerprints, stops: Callable[[], dict]) ->
     return found
 
 
+def _resolved(ref: Any, site, prints: Fingerprints, stops: Callable[[], dict], memo: dict) -> Any:
+    """:func:`_resolve`, each entry, action or stop once per build."""
+    if isinstance(ref, list) and ref and ref[0] in ("E", "A", "S"):
+        key = tuple(ref)
+        found = memo.get(key, memo)
+        if found is memo:
+            try:
+                found = _resolve(ref, site, prints, stops)
+            except Exception as exc:  # noqa: BLE001 - remembered as gone
+                found = exc
+            memo[key] = found
+        if isinstance(found, Exception):
+            raise _Gone(ref[0])
+        return found
+    if isinstance(ref, list) and ref and ref[0] in ("t", "l"):
+        items = [_resolved(r, site, prints, stops, memo) for r in ref[1]]
+        return tuple(items) if ref[0] == "t" else items
+    return _resolve(ref, site, prints, stops)
+
+
 class Queries:
     """One build's queries on its traced objects, each answered and fingerprinted once.
 
@@ -206,6 +271,7 @@ class Queries:
         self.answers: dict[str, str] = {}
         """Query (as JSON) to the fingerprint of its answer in this build."""
         self._stops: dict | None = None
+        self._refs: dict = {}
 
     def _stop_index(self) -> dict:
         if self._stops is None:
@@ -240,7 +306,7 @@ class Queries:
             else:
                 obj = getattr(self.targets[target], attr)
                 if call:
-                    resolve = lambda r: _resolve(r, self.site, self.prints, self._stop_index)  # noqa: E731
+                    resolve = lambda r: _resolved(r, self.site, self.prints, self._stop_index, self._refs)  # noqa: E731
                     value = obj(*[resolve(a) for a in args], **{k: resolve(v) for k, v in kwargs})
                 else:
                     value = obj
