@@ -197,6 +197,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
         manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
         alerts)
+    staging.wait()  # the old site was removed meanwhile
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
 
 

@@ -16,9 +16,8 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
+import threading
 from collections.abc import MutableMapping
 from functools import partial
 from pathlib import Path
@@ -269,15 +268,21 @@ class Staging:
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
         self.swapped = False
+        self.removal: threading.Thread | None = None
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
         if exc_type is None and self.swapped:
-            remove_later(self.root)
+            self.removal = remove_later(self.root)  # the old site, every file of it a link: the build ends beside it
         else:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Wait until the staging folder is gone (the old site with it)."""
+        if self.removal is not None:
+            self.removal.join()
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
@@ -285,16 +290,11 @@ class Staging:
         self.swapped = True
 
 
-def remove_later(folder: Path) -> None:
-    """Remove ``folder`` in a process of its own, which outlives the build: the new site is in place, and
-    the old one (every file of it a link) goes without the build waiting. Where no such process can be
-    started, it is removed here."""
-    try:
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                          os.fspath(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+def remove_later(folder: Path) -> threading.Thread:
+    """Remove ``folder`` in a thread (system calls: the build's own work goes on beside it); join it to wait."""
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
+    thread.start()
+    return thread
 
 
 _RENAME_EXCHANGE = 2
