@@ -222,7 +222,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(built):
     assert sum(n.startswith("pdf-") for n in first) == 6 * 3  # two sheets and four packs, in each of three languages
     pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
     second = {p.name for p in cache.iterdir()}
-    cards = {n for n in first if n.startswith("card-")}  # preview cards do not say the day: used again, kept
+    cards = {n for n in first if n.startswith(("card-", "qr-"))}  # preview cards, QR codes: no day in them, kept
     assert cards and cards <= second
     bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources.marshal"}
     assert len(second) == len(first) and not (first - cards - bookkeeping) & second

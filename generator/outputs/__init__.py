@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # for the annotations only: this package stays light to impor
     from ..core.views import ActionView
     from .l10n import Formatter
     from .markup import MarkupRenderer
-    from .memo import Memo
+    from .memo import Made, Memo
     from .pdf import Fonts
     from .trace import Recorder
     from .wording import Wording
@@ -59,13 +59,14 @@ class Context:
         """The site as templates get it: traced when the build records what files read."""
         return self.recorder.traced("site", self.site) if self.recorder is not None else self.site
 
-    def make(self, files, path: str, parts: tuple, make: "Callable[[], bytes]") -> None:
+    def make(self, files, path: str, parts: tuple, make: "Callable[[], bytes]") -> "Made | None":
         """Put the file ``path`` into ``files`` (a :class:`~generator.write.Files`): made by ``make()``, or
-        kept as the last build made it where its base key (``parts``) and what it read are the same."""
+        kept as the last build made it where its base key (``parts``) and what it read are the same
+        (then its record, whose ``notes`` the caller says again: see :meth:`note`)."""
         memo = self.memo
         if memo is None or self.recorder is None:
             files[path] = make()
-            return
+            return None
         key = memo.key(*parts)
         made = memo.reuse(path, key)
         if made is None:
@@ -73,6 +74,12 @@ class Context:
         else:
             self.markup.reused(made)
             files.keep(path, made.digest, lambda: self._made(path, key, make))
+        return made
+
+    def note(self, text: str) -> None:
+        """What making the current file says to the volunteer (a warning): kept with it, for every build that keeps it."""
+        if self.recorder is not None:
+            self.recorder.note_warning(text)
 
     def _made(self, path: str, key, make) -> bytes:
         with self.recorder.tape() as tape:

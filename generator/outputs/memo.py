@@ -28,7 +28,7 @@ from ..write import file_digest
 from .trace import GONE, Queries, Tape, Untraceable, global_key
 
 #: Bumped when the records' layout changes.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Made:
     digest: str
     media: tuple[str, ...]
     texts: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What making it said to the volunteer: said again by every build that keeps it."""
 
 
 class Memo:
@@ -51,8 +53,8 @@ class Memo:
         self._files: dict[str, list] = previous["files"] if usable else {}
         self._queries: list[list[str]] = previous["queries"] if usable else []
         self._changed: set[int] | None = None
-        self.records: dict[str, tuple[str, str, frozenset[str] | None, tuple[str, ...], tuple[str, ...]]] = {}
-        """This build's: path to (base key, digest, queries or None if untraceable, media, Markdown texts)."""
+        self.records: dict[str, tuple] = {}
+        """This build's: path to (base key, digest, queries or None if untraceable, media, Markdown texts, notes)."""
 
     def key(self, *parts: Any) -> str | None:
         """A file's base key from its parts (with the global key); None when a part cannot be fingerprinted."""
@@ -82,27 +84,28 @@ class Memo:
         if any(i in changed for i in record[2]):
             return None
         queries = frozenset(self._queries[i][0] for i in record[2])
-        media, texts = tuple(record[3]), tuple(record[4])
-        self.records[path] = (key, record[1], queries, media, texts)
-        return Made(record[1], media, texts)
+        media, texts, notes = tuple(record[3]), tuple(record[4]), tuple(record[5])
+        self.records[path] = (key, record[1], queries, media, texts, notes)
+        return Made(record[1], media, texts, notes)
 
     def record(self, path: str, key: str | None, data: bytes, tape: Tape | None) -> None:
         """This build rendered ``data`` at ``path``, reading what ``tape`` holds."""
         traceable = key is not None and tape is not None and tape.traceable
         self.records[path] = (key or "", file_digest(data), frozenset(tape.queries) if traceable else None,
                               tuple(sorted(tape.media)) if tape is not None else (),
-                              tuple(sorted(tape.texts)) if tape is not None else ())
+                              tuple(sorted(tape.texts)) if tape is not None else (),
+                              tuple(tape.notes) if tape is not None else ())
 
     def export(self) -> dict:
         """This build's records, for the next (JSON)."""
-        used = sorted({q for _, _, queries, _, _ in self.records.values() if queries for q in queries})
+        used = sorted({q for _, _, queries, *_ in self.records.values() if queries for q in queries})
         index = {q: i for i, q in enumerate(used)}
         answers = self.queries.answers
         return {"version": VERSION, "global": self.shared,
                 "queries": [[q, answers.get(q, GONE)] for q in used],
                 "files": {path: [key, digest, sorted(index[q] for q in queries) if queries is not None else None,
-                                 list(media), list(texts)]
-                          for path, (key, digest, queries, media, texts) in sorted(self.records.items())}}
+                                 list(media), list(texts), list(notes)]
+                          for path, (key, digest, queries, media, texts, notes) in sorted(self.records.items())}}
 
 
 # ---------------------------------------------------------------- what every file shares

@@ -332,12 +332,15 @@ class Tape:
     media: set[str] = field(default_factory=set)
     texts: set[str] = field(default_factory=set)
     """The Markdown texts shown (the renderer's keys): remembered as long as a file shows them."""
+    notes: list[str] = field(default_factory=list)
+    """What making it said to the volunteer (warnings), in order."""
     traceable: bool = True
 
     def add(self, other: "Tape") -> None:
         self.queries |= other.queries
         self.media |= other.media
         self.texts |= other.texts
+        self.notes += [note for note in other.notes if note not in self.notes]
         self.traceable = self.traceable and other.traceable
 
 
@@ -381,6 +384,10 @@ class Recorder:
     def note_media(self, path: str) -> None:
         if self._stack:
             self._stack[-1].media.add(path)
+
+    def note_warning(self, text: str) -> None:
+        if self._stack and text not in self._stack[-1].notes:
+            self._stack[-1].notes.append(text)
 
     def note_text(self, stored: str) -> None:
         if self._stack:
