@@ -27,13 +27,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property, lru_cache, partial
 
-from icalendar import Calendar, Event, Timezone, vDuration, vText
+from typing import TYPE_CHECKING
 
 from ..core.views import StopView
 from ..write import Files
 from ..core.stops import is_fixed_offset, slugify
 from . import Output
 from .pages import Link
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 #: How often subscribed clients should fetch a calendar again (RFC 7986 REFRESH-INTERVAL).
 REFRESH = timedelta(hours=6)
@@ -83,6 +86,8 @@ def _calendar_time(stop: StopView, value: datetime) -> datetime:
 @lru_cache(maxsize=None)
 def _vtimezone(zone: str, first: date, last: date) -> bytes:
     """The VTIMEZONE of ``zone`` for those years, serialised; made once per build and shared."""
+    from icalendar import Timezone
+
     return Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
 
 
@@ -188,6 +193,8 @@ class Calendars(Output):
         ``events`` (kept by :meth:`render` for one render, as DTSTAMP is the
         build's "now").
         """
+        from icalendar import Calendar, vDuration, vText  # imported when a calendar is made: most builds make none
+
         site = self.ctx.site
         cal = Calendar()
         cal.add("prodid", PRODID)
@@ -235,6 +242,8 @@ class Calendars(Output):
 
     def event(self, stop: StopView) -> Event:
         """The VEVENT of one stop."""
+        from icalendar import Event
+
         site, words, s, _ = self.ctx.site, self.ctx.words, stop.stop, self.ctx.fmt.gettext
         live = stop.status != "cancelled"
         event = Event()

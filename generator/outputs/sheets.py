@@ -34,10 +34,10 @@ import posixpath
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import cached_property, lru_cache
+from importlib.metadata import version as package_version
 from typing import Any, Callable
 
 import nh3
-import segno
 from markupsafe import Markup
 
 from ..core.views import ActionView, StopView
@@ -341,12 +341,14 @@ class Sheets(Output):
 
 
 #: What the QR codes depend on besides their address: the cache keeps them by both.
-QR_FORMAT = f"segno {segno.__version__}; error m; scale 1; border 2"
+QR_FORMAT = f"segno {package_version('segno')}; error m; scale 1; border 2"
 
 
 @lru_cache(maxsize=4096)
-def _qr(url: str) -> segno.QRCode:
+def _qr(url: str):
     """The QR code of ``url``, computed once for the print page and the PDFs."""
+    import segno  # here: most builds take their QR codes from the cache
+
     return segno.make(url, error="m")
 
 
