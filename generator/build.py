@@ -34,6 +34,7 @@ from .engines import Engine, Runs, Staged, engine_runs
 from .executor import Executor
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
+from .read import SourceCache
 from .outputs.sitemap import sitemap
 from .core.languages import written_in
 from .outputs.languages import LanguageLinks, prefix
@@ -88,7 +89,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     if problems:
         raise ProblemsFound(problems)
     cache_dir = cache_dir or root / ".accompany" / "cache"
-    loaded = load(root, as_of, timings, site_url, cache_dir=None if full else cache_dir)
+    loaded = load(root, as_of, timings, site_url, sources=None if full else SourceCache(cache_dir))
     try:
         # The site folder is taken to be the last build's, and checked file by file as the build links them.
         return _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
@@ -229,7 +230,7 @@ def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, ex
         letters = written_in(loaded.publication.languages.public, "action", "letter")
         links = LanguageLinks(loaded.config.site_url, loaded.languages, lang, letters)
     renderers = Renderers(view, cache.results, timings, executor, remembered, links, cache.previous_records(lang),
-                          trace=True)
+                          trace=True, templates=cache.folder / "templates")
     staged = renderers.staged()
     previous = cache.previous_state(lang)
     plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir, trust)

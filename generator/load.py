@@ -101,18 +101,19 @@ def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
 
 
 def load(root: Path, as_of: date | datetime, timings: Timings | None = None, site_url: str | None = None,
-         engine: Engine | None = None, cache_dir: Path | None = None) -> Loaded:
+         engine: Engine | None = None, sources: read.SourceCache | None = None) -> Loaded:
     """Read and validate everything, then apply the policy as of ``as_of``.
 
     ``site_url`` replaces mkdocs.yml's for a mirror (an absolute http(s) URL
-    ending in ``/``). ``cache_dir``: where files parsed in this run are kept for the next (read.SourceCache).
+    ending in ``/``). ``sources``: the files as the last run parsed them, and where this run's are kept for
+    the next (read.SourceCache).
     Raises :class:`ProblemsFound` with every problem in every
     file: the settings, each file against its schema, the references between
     files, and what the policy finds in the files that are valid, all in one run.
     """
     timings = timings or Timings()
     engine = engine or default_engine()
-    project, config, catalogue, problems = _validate(root, timings, site_url, engine, cache_dir)
+    project, config, catalogue, problems = _validate(root, timings, site_url, engine, sources)
     with timings.phase("policy"):
         zone = ZoneInfo(config.settings.timezone)
         clock = Clock(resolve_now(as_of, zone), zone)
@@ -156,10 +157,10 @@ def validated(root: Path, timings: Timings | None = None,
     return project, config, catalogue
 
 
-def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine, cache_dir: Path | None = None):
+def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine,
+              cache: read.SourceCache | None = None):
     """``(project, config, catalogue, problems)``; raises only when there are no settings to go on."""
     with timings.phase("read"):
-        cache = read.SourceCache(cache_dir) if cache_dir is not None else None
         result = read.read_project(root, cache)
     problems = list(result.problems)
     if result.project is None:

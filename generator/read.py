@@ -373,16 +373,19 @@ class SourceCache:
         self._changed = True
 
     def save(self) -> None:
-        """Write what this run parsed (and nothing of files gone), if anything is new."""
+        """Write what this run parsed (and nothing of files gone), if anything is new; a next run in this
+        process (the preview) starts from it."""
         digests = {entry[0] for entry in self.files.values()}
         checks = {digest: found for digest, found in self.checks.items() if digest in digests}
-        if self.path is None or (not self._changed and len(self.files) == len(self._old_files)
-                                 and checks == self._old.get("checks", {})):
+        new = self._changed or len(self.files) != len(self._old_files) or checks != self._old.get("checks", {})
+        self._old = {"key": self._key, "files": self.files, "checks": checks}
+        self._old_files, self.files, self.checks, self._changed = self.files, {}, dict(checks), False
+        if self.path is None or not new:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.FILE}.tmp")
-            temporary.write_bytes(marshal.dumps({"key": self._key, "files": self.files, "checks": checks}))
+            temporary.write_bytes(marshal.dumps(self._old))
             temporary.replace(self.path)
         except (OSError, ValueError):
             pass  # a cache: the next run parses again

@@ -61,6 +61,23 @@ def read_fonts(folder: Path) -> Fonts:
     return Fonts(folder, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
 
 
+_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+
+
+def _environment(folder: Path, fmt, compiled: Path | None) -> jinja2.Environment:
+    """The templates of ``folder`` in ``fmt``'s language: one environment per process (the preview renders
+    again and again), each template compiled once, and kept compiled in ``compiled`` for the next process."""
+    key = (str(folder), fmt.language, str(compiled))
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        bytecode = None
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        env = _ENVIRONMENTS[key] = template_environment(jinja2.FileSystemLoader(folder), fmt.translations, bytecode)
+    return env
+
+
 def sections_nav() -> list[tuple[str, str]]:
     """The navigation's sections: home, each type's index (kinds.py), countries; titles in English, marked N_."""
     return ([(N_("Home"), "index.md")] + [(kind.nav, kind.section + "/index.md") for kind in sections() if kind.nav]
@@ -75,9 +92,11 @@ class Renderers:
 
     def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
                  executor: Executor | None = None, remembered: dict | None = None,
-                 languages: LanguageLinks | None = None, records: dict | None = None, trace: bool = False):
+                 languages: LanguageLinks | None = None, records: dict | None = None, trace: bool = False,
+                 templates: Path | None = None):
         """``trace``: record what each page read, and render only the pages that ``records`` (the last
-        build's :meth:`records`) say would come out otherwise (outputs/trace.py, outputs/memo.py)."""
+        build's :meth:`records`) say would come out otherwise (outputs/trace.py, outputs/memo.py).
+        ``templates``: a folder where compiled templates are kept between runs."""
         self.loaded = loaded
         self.timings = timings or Timings()
         self.executor = executor
@@ -85,7 +104,7 @@ class Renderers:
         self.markup = MarkupRenderer(site, loaded.project.media, remembered)
         # The site's language: accompany's words from its catalog (catalogs.py), dates and names from Babel.
         self.fmt = fmt = formatter(site.config.settings.language)
-        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
+        self.env = _environment(loaded.root / "theme" / TEMPLATES, fmt, templates)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
         media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
         self.recorder: Recorder | None = None

@@ -145,6 +145,10 @@ class Engine(ABC):
         run or unchanged): each as :func:`stub` gives it, whose output the build does not take.
         """
 
+    def project_path(self, path: str) -> str:
+        """Where a staged page (doc path) or another file (site path) is in the project :meth:`project` lays out."""
+        return path
+
     # ---- runs
 
     @abstractmethod
@@ -174,7 +178,10 @@ class Engine(ABC):
 
     @abstractmethod
     def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
-        """Start the engine's preview server on the project folder; it reloads the browser when files change."""
+        """Start the engine's preview server on the project folder; it reloads the browser when files change.
+
+        The preview writes only the files that changed (and touches every page when what every page
+        shares changed): a server that renders again only what changed shows an edit soonest."""
 
     @abstractmethod
     def preview_url(self, address: str, config: SiteConfig) -> str:

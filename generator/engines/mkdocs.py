@@ -219,6 +219,9 @@ class MkDocs(Engine):
         tree.add(CONFIG, _dump(self.config(staged)), "engine config")
         return tree
 
+    def project_path(self, path: str) -> str:
+        return "docs/" + path
+
     # ---- runs
 
     def build_command(self, project: Path, output: Path) -> list[str]:
@@ -270,7 +273,8 @@ class MkDocs(Engine):
     def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
         """What MkDocs prints goes to ``out`` (stderr) only when it matters: its warnings and errors, and
         its last lines if it stops with an error; not its banners and progress."""
-        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address,
+        # --dirty: only the pages whose files changed are rendered again (the preview writes only those).
+        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", address,
                    "--config-file", str(project / CONFIG)]
         process = subprocess.Popen(command, env=self.environment(now), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, errors="replace")
@@ -295,7 +299,7 @@ def _relay(process: subprocess.Popen, out: TextIO) -> None:
     for line in process.stdout:
         line = _ANSI.sub("", line.rstrip())
         last.append(line)
-        if line.startswith(("WARNING", "ERROR", "CRITICAL")):
+        if line.startswith(("WARNING", "ERROR", "CRITICAL")) and "'dirty' build" not in line:  # --dirty is ours
             print(f"engine: {line}", file=out, flush=True)
     if process.wait() not in (0, -15):
         print("engine: stopped with an error:\n" + "\n".join(last), file=out, flush=True)

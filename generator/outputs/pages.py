@@ -55,7 +55,8 @@ class StagedPage:
         return self.url + "index.md"
 
 
-def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations) -> jinja2.Environment:
+def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations,
+                         bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The Jinja2 environment for page, sheet and feed templates in one language: autoescaped, strict.
 
     ``translations`` are its words (``_()``, ``ngettext()``, ``{% trans %}``, newstyle: ``%(name)s``
@@ -64,6 +65,7 @@ def template_environment(loader: jinja2.BaseLoader, translations: NullTranslatio
     """
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=bytecode,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
