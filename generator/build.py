@@ -89,12 +89,16 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     if problems:
         raise ProblemsFound(problems)
     cache_dir = cache_dir or root / ".accompany" / "cache"
-    loaded = load(root, as_of, timings, site_url, sources=None if full else SourceCache(cache_dir))
+    sources = None if full else SourceCache(cache_dir)
+    loaded = load(root, as_of, timings, site_url, sources=sources)
     try:
         # The site folder is taken to be the last build's, and checked file by file as the build links them.
-        return _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
     except incremental.SiteTouched:
-        return _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+    if sources is not None:
+        sources.write()  # what was parsed, kept only once the build succeeded
+    return report
 
 
 def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines: int | None, timings: Timings,
@@ -109,7 +113,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     default = languages[0]
     warnings: list[str] = []
 
-    with Staging(site_dir) as staging, ExitStack() as stack:
+    with Staging(site_dir, background=True) as staging, ExitStack() as stack:
         leaks: list[Problem] = []
         others = {part.prefix for part in languages[1:]}
         # A partial build keeps the old site's files: they are linked into the new one while the rest is made.
@@ -139,6 +143,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             if trust and incremental.site_manifest(site_dir) != default.previous.site:
                 raise incremental.SiteTouched()
             _record(loaded, default, cache, site_dir)
+            cache.templates.flush()
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
         written: list[str] = []
         kept: dict[str, tuple[int, int] | None] = {}
@@ -230,7 +235,7 @@ def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, ex
         letters = written_in(loaded.publication.languages.public, "action", "letter")
         links = LanguageLinks(loaded.config.site_url, loaded.languages, lang, letters)
     renderers = Renderers(view, cache.results, timings, executor, remembered, links, cache.previous_records(lang),
-                          trace=True, templates=cache.folder / "templates")
+                          trace=True, templates=cache.templates)
     staged = renderers.staged()
     previous = cache.previous_state(lang)
     plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir, trust)

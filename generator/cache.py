@@ -13,12 +13,49 @@ build used is kept: the folder does not grow from day to day.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+
+import jinja2
 
 from .incremental import State
 from .read import SourceCache
 from .outputs import Cache
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates as earlier runs compiled them, in a folder of the cache (a run that compiles them again
+    takes longer than the pages it renders); what this run compiles is written by :meth:`flush` only,
+    when it succeeded. Jinja keys each by the template's name and source."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._new: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self._new.get(bucket.key)
+        if data is None:
+            try:
+                data = (self.folder / f"{bucket.key}.cache").read_bytes()
+            except OSError:
+                return
+        bucket.load_bytecode(io.BytesIO(data))
+
+    def dump_bytecode(self, bucket) -> None:
+        out = io.BytesIO()
+        bucket.write_bytecode(out)
+        self._new[bucket.key] = out.getvalue()
+
+    def flush(self) -> None:
+        if not self._new:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for key, data in self._new.items():
+            temporary = self.folder / f".{key}.tmp"
+            temporary.write_bytes(data)
+            temporary.replace(self.folder / f"{key}.cache")
+        self._new.clear()
 
 
 class BuildCache:
@@ -30,6 +67,8 @@ class BuildCache:
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
         self._records: dict | None = None
+        self.templates = CompiledTemplates(folder / "templates")
+        """Compiled templates, kept for the next build."""
         self.results = Cache(self._get, self._put, self._used.add)
         """The results store handed to renderers."""
 
@@ -103,6 +142,7 @@ class BuildCache:
             _write_json(self._records_file, records)
         if alerts is not None:
             _write_json(self.folder / "alerts.json", alerts)
+        self.templates.flush()
 
 
 def disk_cache(folder: Path) -> Cache:

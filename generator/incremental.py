@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .engines import Engine, Staged
-from .write import Tree, link_tree, move_files, replace_files
+from .write import Tree, link_tree, move_files, remove_files, replace_files
 
 STATE_VERSION = 3
 
@@ -313,11 +313,7 @@ def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], p
             rendered.setdefault(engine.site_path(doc), output)
     gone = {engine.site_path(p) for p in plan.removed}
     if linked:
-        for path in sorted(gone):  # linked before it was known to be gone
-            try:
-                os.unlink(site / path)
-            except FileNotFoundError:
-                pass
+        remove_files(site, gone)  # linked before it was known to be gone
     elif base is not None:
         link_tree(base, site, skip=set(rendered) | set(plan.files) | gone | {engine.search_index},
                   skip_folders=skip_folders, stats=stats)

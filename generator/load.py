@@ -178,7 +178,7 @@ def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine
         catalogue, more = validate(project, config, result.broken, cache.checks if cache else None)  # also when the settings are wrong
         problems = _merge(problems, more)
         if cache is not None:
-            cache.save()
+            cache.finish()
     if config is None:
         raise ProblemsFound(problems)
     return project, config, catalogue, problems

@@ -343,6 +343,7 @@ class SourceCache:
         self.checks: dict[str, list] = {}
         """Digest to the checks' results (core/validate.py's ``checked``), for this run."""
         self._changed = False
+        self._unwritten = False
         if self.path is not None:
             try:
                 stored = marshal.loads(self.path.read_bytes())
@@ -372,21 +373,26 @@ class SourceCache:
                                    source.body_line)
         self._changed = True
 
-    def save(self) -> None:
-        """Write what this run parsed (and nothing of files gone), if anything is new; a next run in this
-        process (the preview) starts from it."""
+    def finish(self) -> None:
+        """The run read every file: what it parsed (and nothing of files gone) is what the next run in this
+        process (the preview) starts from, and what :meth:`write` keeps."""
         digests = {entry[0] for entry in self.files.values()}
         checks = {digest: found for digest, found in self.checks.items() if digest in digests}
         new = self._changed or len(self.files) != len(self._old_files) or checks != self._old.get("checks", {})
         self._old = {"key": self._key, "files": self.files, "checks": checks}
         self._old_files, self.files, self.checks, self._changed = self.files, {}, dict(checks), False
-        if self.path is None or not new:
+        self._unwritten = self._unwritten or new
+
+    def write(self) -> None:
+        """Keep what the last finished run parsed, for the next process (after a build that succeeded)."""
+        if self.path is None or not self._unwritten:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.FILE}.tmp")
             temporary.write_bytes(marshal.dumps(self._old))
             temporary.replace(self.path)
+            self._unwritten = False
         except (OSError, ValueError):
             pass  # a cache: the next run parses again
 

@@ -40,8 +40,9 @@ from .outputs.mobilise import theme_extra
 from .outputs.pages import PageRenderer, template_environment
 from .outputs.pdf import Fonts
 from .outputs.sheets import Sheets
-from .outputs.memo import Memo, folder_digest, shared_key
-from .outputs.trace import Queries, Recorder
+from .outputs.memo import Memo
+from .outputs.trace import Queries, Recorder, global_key
+from .version import code_digest, folder_digest
 from .write import Tree, WriteRefused, read_tree
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
@@ -61,23 +62,6 @@ def read_fonts(folder: Path) -> Fonts:
     return Fonts(folder, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
 
 
-_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
-
-
-def _environment(folder: Path, fmt, compiled: Path | None) -> jinja2.Environment:
-    """The templates of ``folder`` in ``fmt``'s language: one environment per process (the preview renders
-    again and again), each template compiled once, and kept compiled in ``compiled`` for the next process."""
-    key = (str(folder), fmt.language, str(compiled))
-    env = _ENVIRONMENTS.get(key)
-    if env is None:
-        bytecode = None
-        if compiled is not None:
-            compiled.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
-        env = _ENVIRONMENTS[key] = template_environment(jinja2.FileSystemLoader(folder), fmt.translations, bytecode)
-    return env
-
-
 def sections_nav() -> list[tuple[str, str]]:
     """The navigation's sections: home, each type's index (kinds.py), countries; titles in English, marked N_."""
     return ([(N_("Home"), "index.md")] + [(kind.nav, kind.section + "/index.md") for kind in sections() if kind.nav]
@@ -93,10 +77,10 @@ class Renderers:
     def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
                  executor: Executor | None = None, remembered: dict | None = None,
                  languages: LanguageLinks | None = None, records: dict | None = None, trace: bool = False,
-                 templates: Path | None = None):
+                 templates: jinja2.BytecodeCache | None = None):
         """``trace``: record what each page read, and render only the pages that ``records`` (the last
         build's :meth:`records`) say would come out otherwise (outputs/trace.py, outputs/memo.py).
-        ``templates``: a folder where compiled templates are kept between runs."""
+        ``templates``: where compiled templates are kept between runs (cache.BuildCache.templates)."""
         self.loaded = loaded
         self.timings = timings or Timings()
         self.executor = executor
@@ -104,7 +88,8 @@ class Renderers:
         self.markup = MarkupRenderer(site, loaded.project.media, remembered)
         # The site's language: accompany's words from its catalog (catalogs.py), dates and names from Babel.
         self.fmt = fmt = formatter(site.config.settings.language)
-        self.env = _environment(loaded.root / "theme" / TEMPLATES, fmt, templates)
+        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations,
+                                        templates)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
         media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
         self.recorder: Recorder | None = None
@@ -114,13 +99,13 @@ class Renderers:
             self.recorder = Recorder(Queries(site, {"site": site}, self.markup.link_state))
             self.markup.recorder = self.recorder
             # What every page and file shares: the templates, the fonts, the settings, the language.
-            shared = shared_key(folder_digest(loaded.root / "theme" / TEMPLATES), fonts.digests,
+            shared = global_key(code_digest(), folder_digest(loaded.root / "theme" / TEMPLATES), fonts.digests,
                                 self.recorder.queries.prints.of(site.config), site.config.settings.language,
                                 [languages.site_url, languages.languages, languages.here] if languages else None)
             self.page_memo = Memo((records or {}).get("pages"), self.recorder.queries, shared)
             self.file_memo = Memo((records or {}).get("files"), self.recorder.queries, shared)
         self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media, self.recorder,
-                                       self.file_memo))
+                                       self.file_memo, executor.background if executor else None))
         self.languages = languages
         """The same pages in the other languages (a site in several); None on a site in one."""
         extras = self.outputs + ([languages] if languages else [])
@@ -138,6 +123,7 @@ class Renderers:
         """What the engine sees: every page as Markdown, the navigation, and the theme."""
         with self.timings.phase("pages"):
             pages = self.pages.render_all(self.executor.map_chunks if self.executor else None)
+            Tree().update({path: b"" for path in pages}, "pages")  # every path is safe, and each is made once
         for output in self.outputs:
             with self.timings.phase(output.name):
                 more = output.pages()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build import load
-from .cache import disk_cache
+from .cache import CompiledTemplates, disk_cache
 from .clock import resolve_as_of
 from .core.problems import ProblemsFound, report
 from .read import SourceCache
@@ -70,6 +70,7 @@ class _Preview:
         self.loaded = None
         self.records: dict | None = None
         self.sources = SourceCache(root / ".accompany" / "cache")
+        self.templates = CompiledTemplates(root / ".accompany" / "cache" / "templates")
         self.written: dict[str, str] | None = None
         self.settings: Tree | None = None
         """The last good project's theme and engine settings (to show problems in)."""
@@ -78,7 +79,7 @@ class _Preview:
         try:
             loaded = load(self.root, resolve_as_of(self.as_of_arg), sources=self.sources)
             renderers = Renderers(loaded, disk_cache(self.root / ".accompany" / "cache"), records=self.records,
-                                  trace=True, templates=self.root / ".accompany" / "cache" / "templates")
+                                  trace=True, templates=self.templates)
             staged = renderers.staged()
             files = renderers.files()
             engine = loaded.engine
@@ -98,6 +99,8 @@ class _Preview:
                 self._settings(self.loaded.engine.preview(self.settings, shown))
             return False
         self.records, self.loaded, self.settings = renderers.records(), loaded, settings
+        self.sources.write()
+        self.templates.flush()
         print(f"preview updated ({changed} file{'s' if changed != 1 else ''} changed)", flush=True)
         return True
 

@@ -31,3 +31,13 @@ def code_digest() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=?;".encode())
     return h.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of every file under ``folder`` (the project's templates)."""
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import re
 import shutil
 import tempfile
 import threading
-from collections.abc import MutableMapping
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .core.problems import Problem
+from .outputs.files import Files, file_digest  # noqa: F401 - the writer's own, where renderers name them
 
 
 class WriteRefused(Exception):
@@ -44,66 +43,6 @@ def safe_relative(path: str) -> str:
     ):
         raise WriteRefused(f"refusing to write {path!r}: not a plain path inside the output folder")
     return path
-
-
-def file_digest(data: bytes) -> str:
-    """The digest of a file's bytes, as a build's state records it (incremental.py, outputs/memo.py)."""
-    return hashlib.sha256(data).hexdigest()
-
-
-class Files(MutableMapping):
-    """Files by path: bytes made in this build, or *kept*: known by the digest of the last build's bytes,
-    which a renderer found would come out the same (outputs/memo.py), and made only if asked for."""
-
-    def __init__(self) -> None:
-        self.made: dict[str, bytes] = {}
-        self.kept: dict[str, str] = {}
-        """Path to the digest of a kept file."""
-        self._makers: dict[str, Callable[[], bytes]] = {}
-        self._order: list[str] | None = None
-
-    def keep(self, path: str, digest: str, make: Callable[[], bytes]) -> None:
-        self.kept[path] = digest
-        self._makers[path] = make
-        self._order = None
-
-    def __getitem__(self, path: str) -> bytes:
-        found = self.made.get(path)
-        if found is None:
-            make = self._makers.get(path)
-            if make is None:
-                raise KeyError(path)
-            found = self.made[path] = make()
-        return found
-
-    def __setitem__(self, path: str, data: bytes) -> None:
-        if path not in self.made and path not in self.kept:
-            self._order = None
-        self.made[path] = data
-
-    def __delitem__(self, path: str) -> None:
-        raise TypeError("files are not taken back")
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.made or path in self.kept
-
-    def __iter__(self):
-        if self._order is None:
-            self._order = sorted(self.made.keys() | self.kept.keys())
-        return iter(self._order)
-
-    def __len__(self) -> int:
-        return len(self.made.keys() | self.kept.keys())
-
-    def digest(self, path: str) -> str:
-        """The digest of a file's bytes, without making a kept one."""
-        if path in self.kept and path not in self.made:
-            return self.kept[path]
-        return file_digest(self[path])
-
-    def rendered(self) -> set[str]:
-        """The files made in this build (so far)."""
-        return set(self.made)
 
 
 class Tree:
@@ -183,7 +122,7 @@ def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_fol
     mtime (None for a file skipped), by path under ``source``: what the build's manifest says of it.
     """
     source, target = os.fspath(source), os.fspath(target)
-    os.makedirs(target, exist_ok=True)
+    made: set[str] = set()
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -195,15 +134,18 @@ def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_fol
             if entry.is_dir():
                 if entry.is_symlink() or (not prefix and rel + "/" in skip_folders):
                     continue  # a link to a folder is not followed (as os.walk does not)
-                os.makedirs(os.path.join(target, rel), exist_ok=True)
                 walk(entry.path, rel + "/")
-            elif rel in skip:
+                continue
+            if rel in skip:
                 if stats is not None:
                     stats[rel] = None
             else:
                 if stats is not None:
                     stat = entry.stat()
                     stats[rel] = (stat.st_size, stat.st_mtime_ns)
+                if prefix not in made:  # a folder is made for a file linked into it, not for nothing
+                    os.makedirs(os.path.join(target, prefix), exist_ok=True)
+                    made.add(prefix)
                 try:
                     os.link(entry.path, os.path.join(target, rel), follow_symlinks=False)
                 except OSError:
@@ -262,8 +204,10 @@ class Staging:
     too, and goes with the rest.
     """
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, background: bool = False):
+        """``background``: after a swap, remove the folder in a thread (:meth:`wait` waits for it)."""
         self.site_dir = site_dir
+        self.background = background
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
@@ -274,7 +218,7 @@ class Staging:
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None and self.swapped:
+        if exc_type is None and self.swapped and self.background:
             self.removal = remove_later(self.root)  # the old site, every file of it a link: the build ends beside it
         else:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -292,9 +236,30 @@ class Staging:
 
 def remove_later(folder: Path) -> threading.Thread:
     """Remove ``folder`` in a thread (system calls: the build's own work goes on beside it); join it to wait."""
-    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
+    thread = threading.Thread(target=_remove, args=(folder,))
     thread.start()
     return thread
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_files(root: Path, paths: Iterable[str]) -> None:
+    """Remove the files at ``paths`` under ``root`` (if there), and the folders they leave empty."""
+    for path in sorted(paths):
+        target = root / safe_relative(path)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        folder = target.parent
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty
+                break
+            folder = folder.parent
 
 
 _RENAME_EXCHANGE = 2

@@ -64,6 +64,7 @@ from ..core.model import SiteConfig
 from ..core.problems import Problem
 from ..core.source import Source
 from ..executor import Executor, Processes
+from ..outputs.files import front_matter_of
 from ..write import Tree
 
 
@@ -195,14 +196,6 @@ def stub(staged: Staged, doc: str) -> bytes:
     if hasattr(pages, "front_matter"):
         return pages.front_matter(doc)
     return front_matter_of(pages[doc])
-
-
-def front_matter_of(data: bytes) -> bytes:
-    """The front matter block of a staged page (``---`` ... ``---``), or nothing."""
-    if not data.startswith(b"---\n"):
-        return b""
-    end = data.find(b"\n---\n", 3)
-    return data[: end + 5] + b"\n" if end >= 0 else b""
 
 
 class Runs:

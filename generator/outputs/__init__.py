@@ -53,6 +53,9 @@ class Context:
     """Records what each file's render reads (trace.py); None: nothing is recorded."""
     memo: "Memo | None" = None
     """The last build's records of these files: a file that would come out the same is not made (memo.py)."""
+    submit: "Callable | None" = None
+    """``submit(fn, *args)``: a future of ``fn(*args)``, run beside the build (the executor's thread:
+    work that leaves the interpreter, Typst); None: run here, at once."""
 
     @property
     def site_for_templates(self):

@@ -30,7 +30,7 @@ from functools import cached_property, lru_cache, partial
 from typing import TYPE_CHECKING
 
 from ..core.views import StopView
-from ..write import Files
+from .files import Files
 from ..core.stops import is_fixed_offset, slugify
 from . import Output
 from .pages import Link

@@ -25,7 +25,7 @@ from importlib.metadata import version
 from ..core.messages import N_
 from ..core.model import Entry
 from ..core.views import ActionView
-from ..write import Files
+from .files import Files
 from . import Output
 from .cardimage import CardText, Fonts, draw
 from .mobilise import SITE_CARD, date_range, tour_dates

@@ -14,18 +14,15 @@ version of accompany, other templates, catalogs or settings).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta
 
-from ..version import code_digest
-from ..write import file_digest
-from .trace import GONE, Queries, Tape, Untraceable, global_key
+from .files import file_digest
+from .trace import GONE, Queries, Tape, Untraceable
 
 #: Bumped when the records' layout changes.
 VERSION = 2
@@ -109,21 +106,6 @@ class Memo:
 
 
 # ---------------------------------------------------------------- what every file shares
-
-
-def folder_digest(folder: Path) -> str:
-    """A digest of every file under ``folder`` (the templates)."""
-    h = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def shared_key(*parts: Any) -> str:
-    """The global key: the code, and what the caller adds (templates, settings, language ...)."""
-    return global_key(code_digest(), *parts)
 
 
 class TemplateReads:

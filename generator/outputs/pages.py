@@ -33,7 +33,7 @@ from .wording import Wording
 from .memo import Memo, TemplateReads
 from .mobilise import Mobilise
 from .trace import Recorder
-from ..write import Files, Tree
+from .files import Files, front_matter_of
 
 if TYPE_CHECKING:
     from .languages import LanguageLinks
@@ -158,7 +158,6 @@ class RenderedPages(Files):
     def front_matter(self, path: str) -> bytes:
         """The page's front matter alone (a stub for the engine), without rendering its body."""
         if path in self.made or self._front is None or path not in self.kept:
-            from ..engines import front_matter_of
             return front_matter_of(self[path])
         return self._front(path).encode()
 
@@ -282,7 +281,6 @@ class PageRenderer:
         renderer learnt, so that feeds and sheets render no text again.
         """
         pages = self.pages()
-        Tree().update({page.path: b"" for page in pages}, "pages")  # every path is safe, and each is made once
         keys = {page.path: self.key(page) for page in pages}
         kept: dict[str, str] = {}
         todo = []

@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import io
 import posixpath
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import cached_property, lru_cache
 from importlib.metadata import version as package_version
@@ -48,7 +47,7 @@ from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
 from .pdf import Fonts, PdfJob, PdfMaker, PdfStats
 from .typeset import Typst, from_html, typst_environment
-from ..write import Files
+from .files import Files
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
@@ -79,7 +78,6 @@ class Sheets(Output):
         self._files: Files | None = None
         self._bodies: dict[str, tuple] = {}
         self._pdfs: list[tuple] = []
-        self._pool: ThreadPoolExecutor | None = None
         self._maker: PdfMaker | None = None
 
     # ---- addresses
@@ -154,7 +152,6 @@ class Sheets(Output):
             return
         self._maker = maker = PdfMaker(self.fonts(), self.ctx.cache)
         self.stats = maker.stats
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="typst")
         # A PDF is made from its actions (with what their sheets read), the day and the fonts (the global key):
         # one whose key and reads are the last build's is not set again, nor its Typst source made.
         for action in site.open_actions:
@@ -183,7 +180,8 @@ class Sheets(Output):
                 text = source()
         else:
             text = source()
-        self._pdfs.append((path, key, None, source, self._pool.submit(self._set, PdfJob(path, text, today)), tape))
+        submit = ctx.submit or _now
+        self._pdfs.append((path, key, None, source, submit(self._set, PdfJob(path, text, today)), tape))
 
     def _set(self, job: PdfJob) -> tuple[bytes, list[str]]:
         """In Typst's thread: the PDF, and what making it said (from the cache, or set now)."""
@@ -220,10 +218,10 @@ class Sheets(Output):
         return data
 
     def close(self) -> None:
-        """Stop Typst's thread (what it has not begun is dropped)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Drop the PDFs Typst has not begun (another output failed, or this one)."""
+        for *_, future, _ in self._pdfs:
+            if future is not None:
+                future.cancel()
 
     def warnings(self) -> list[str]:
         """PDFs that could not be PDF/UA-1 (a character none of the fonts has), and why."""
@@ -338,6 +336,19 @@ class Sheets(Output):
         if fonts is None or not any(name.endswith(".ttf") for name in fonts.digests):
             raise SheetError(f"sheets need the fonts in {fonts.folder if fonts else 'theme/' + FONTS}")
         return fonts
+
+
+class _now:
+    """Work done at once, as a future's result (where nothing runs beside the build)."""
+
+    def __init__(self, fn: Callable, *args):
+        self._result = fn(*args)
+
+    def result(self):
+        return self._result
+
+    def cancel(self) -> bool:
+        return False
 
 
 #: What the QR codes depend on besides their address: the cache keeps them by both.

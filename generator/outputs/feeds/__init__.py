@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from functools import cached_property, partial
 
 from ...core.messages import N_
-from ...write import Files
+from ..files import Files
 from .. import Context, Output
 from ..calendars import Calendars, tour_calendar_path, webcal
 from ..pages import Link, PageRenderer, StagedPage
