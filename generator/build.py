@@ -91,7 +91,11 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     executor = Executor(engines)
     remembered = cache.remembered_markup()
     secrets = incremental.secrets_key(loaded.publication.watched)
-    languages = [_language(loaded, lang, cache, timings, executor, remembered, site_dir) for lang in loaded.languages]
+    languages: list[Language] = []
+    for lang in loaded.languages:
+        languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir))
+        # A text another language shows too (not translated) is rendered once: what this one rendered, the next knows.
+        remembered = {**(remembered or {}), **languages[-1].renderers.markup.kept}
     default = languages[0]
     warnings: list[str] = []
 
