@@ -35,7 +35,9 @@ from .executor import Executor
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
 from .outputs.sitemap import sitemap
-from .render import TEMPLATES, Renderers, render
+from .core.languages import written_in
+from .outputs.languages import LanguageLinks, prefix
+from .render import TEMPLATES, Renderers, check_links, render
 from .write import Staging, Tree, replace_files, site_dir_problems
 
 __all__ = ["TEMPLATES", "BuildReport", "Renderers", "build", "load", "render"]
@@ -52,6 +54,20 @@ class BuildReport:
     """What the outputs say the volunteer should know (a PDF that could not be made accessible)."""
 
 
+@dataclass
+class Language:
+    """One language of the site, built as a site of its own under ``prefix`` (``""``: the default)."""
+
+    lang: str
+    prefix: str
+    renderers: Renderers
+    staged: Staged
+    previous: incremental.State | None
+    plan: incremental.Plan
+    files: Tree | None = None
+    runs: list = field(default_factory=list)
+
+
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None, site_url: str | None = None,
           timings: Timings | None = None) -> BuildReport:
@@ -62,6 +78,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     ``engines`` is the build's budget of cores: how many page workers, and
     then engine runs, may go side by side (default: the machine's).
     ``site_url`` builds a mirror: every absolute URL points there (see load()).
+    A site in several languages is built one language after the other, each
+    as a site of its own: the default at the top, another under ``<lang>/``.
     """
     timings = timings or Timings()
     problems = site_dir_problems(site_dir, root)
@@ -71,63 +89,117 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     engine = loaded.engine
     cache = BuildCache(cache_dir or root / ".accompany" / "cache", fresh_start=full)
     executor = Executor(engines)
-    renderers = Renderers(loaded, cache.results, timings, executor, cache.remembered_markup())
-    staged = renderers.staged()
+    remembered = cache.remembered_markup()
     secrets = incremental.secrets_key(loaded.publication.watched)
-    previous = cache.previous_state()
-    # Which pages to render depends on the pages alone: the engines start before the other files are made.
-    pages_plan = incremental.plan_pages(engine, staged, previous, site_dir)
+    languages: list[Language] = []
+    for lang in loaded.languages:
+        languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir))
+        # A text another language shows too (not translated) is rendered once: what this one rendered, the next knows.
+        remembered = {**(remembered or {}), **languages[-1].renderers.markup.kept}
+    default = languages[0]
+    warnings: list[str] = []
 
     with Staging(site_dir) as staging:
-        with engine_runs(engine, executor, loaded.site.clock.now) as runs:
-            _start(runs, engine, staged, pages_plan, staging.root, executor.cores, timings)
-            files = renderers.files()
-            renderers.check_links(staged, files)
-            plan = incremental.plan_files(pages_plan, staged, files, previous, secrets)
-            leaks = _write_files(files, plan, staging.output, loaded, site_dir, timings)
-        timings.phases["engine"] = time.perf_counter() - runs.started if runs.started else 0.0  # overlaps the files
-        if plan.kind == "none":
-            record_published(loaded.site, renderers.markup, cache.folder.parent / "alerts", site_dir)
-            return BuildReport(loaded, site_dir, 0, timings, plan, renderers.warnings)
+        leaks: list[Problem] = []
+        for part in languages:
+            # Which pages to render depends on the pages alone: the engines start before the other files are made.
+            with engine_runs(engine, executor, loaded.site.clock.now) as runs:
+                _start(runs, engine, part.staged, part.plan, staging.root, part.prefix.replace("/", "-"), executor.cores,
+                       timings)
+                part.files = part.renderers.files()
+                part.plan = incremental.plan_files(part.plan, part.staged, part.files, part.previous, secrets)
+                leaks += _write_files(part.files, part.plan, staging.output / part.prefix, loaded, site_dir, timings)
+            part.runs = runs.outputs
+            timings.phases["engine"] = timings.phases.get("engine", 0.0) + (
+                time.perf_counter() - runs.started if runs.started else 0.0)  # overlaps the files
+            warnings += part.renderers.warnings
+        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
+        if all(part.plan.kind == "none" for part in languages):
+            record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
+            return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
+        written: list[str] = []
         with timings.phase("compose"):
-            # What the engine makes besides pages comes from the old site, or else from the first run.
-            base = site_dir if plan.kind == "partial" else runs.outputs[0][0]
-            written = incremental.compose(staging.output, base, runs.outputs, plan, engine, staged)
-            pages = sorted(staged.pages, key=engine.order)
-            maps = sitemap([engine.page_url(p) for p in pages], loaded.config.site_url)
+            others = {part.prefix for part in languages[1:]}
+            for part in languages:
+                # What the engine makes besides pages comes from the old site, or else from the first run.
+                base = (site_dir / part.prefix if part.plan.kind in ("partial", "none")
+                        else part.runs[0][0] if part.runs else None)
+                written += [part.prefix + p for p in incremental.compose(
+                    staging.output / part.prefix, base, part.runs, part.plan, engine, part.staged,
+                    skip_folders=others if not part.prefix else set())]
+            pages = [engine.page_url(p) for p in sorted(default.staged.pages, key=engine.order)]
+            where = {part.lang: part.prefix for part in languages} if len(languages) > 1 else None
+            maps = sitemap(pages, loaded.config.site_url, where)  # every language's pages, with their alternates
+            for part in languages[1:]:  # and each other language's own, where its engine put one
+                maps.update({part.prefix + path: data for path, data in
+                             sitemap(pages, loaded.config.site_url, where, only=part.lang).items()})
             replace_files(staging.output, maps)
         with timings.phase("scan"):
             where = f"{site_dir.name}/"
-            if plan.kind == "partial" and secrets == previous.secrets:
+            if all(part.plan.kind != "full" for part in languages) and secrets == (default.previous.secrets
+                                                                                    if default.previous else None):
                 # The rest is the last build's, scanned then; the files were scanned before they were written.
-                fresh = sorted(set(written) - set(plan.files)) + sorted(maps)
-                leaks += scan_files({p: (staging.output / p).read_bytes() for p in fresh},
+                planned = {part.prefix + f for part in languages for f in part.plan.files}
+                fresh = sorted(set(written) - planned) + sorted(maps)
+                leaks += scan_files({p: (staging.output / p).read_bytes() for p in fresh if (staging.output / p).is_file()},
                                     loaded.publication.watched, where=where)
             else:
-                leaks += scan_tree(staging.output, loaded.publication.watched, where, set(plan.files))
+                planned = {part.prefix + f for part in languages for f in part.plan.files}
+                leaks += scan_tree(staging.output, loaded.publication.watched, where, planned)
         if leaks:
             raise ProblemsFound(leaks)
         count = sum(len(names) for _, _, names in os.walk(staging.output))
         with timings.phase("swap"):
             staging.swap_in()
-    cache.commit(renderers.markup.kept, incremental.State(
-        incremental.engine_key(engine, staged), incremental.digests(staged, files),
-        incremental.site_manifest(site_dir), secrets))
+    manifest = incremental.site_manifest(site_dir)
+    kept: dict = {}
+    for part in languages:
+        kept.update(part.renderers.markup.kept)
+    cache.commit(kept, {part.lang: incremental.State(
+        incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
+        manifest, secrets) for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
-    record_published(loaded.site, renderers.markup, cache.folder.parent / "alerts", site_dir)
-    return BuildReport(loaded, site_dir, count, timings, plan, renderers.warnings)
+    record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
+    return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
 
 
-def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, folder: Path, cores: int,
+def _combined(languages: list[Language]) -> incremental.Plan:
+    """What the build did in every language: ``full`` if any language was built whole, ``partial`` if
+    any was built in part, else ``none``; each language's pages and files under its prefix."""
+    kinds = {part.plan.kind for part in languages}
+    kind = "full" if "full" in kinds else "partial" if "partial" in kinds else "none"
+    return incremental.Plan(kind, *(tuple(part.prefix + p for part in languages for p in getattr(part.plan, name))
+                                    for name in ("pages", "files", "removed")),
+                            reason=next((part.plan.reason for part in languages if part.plan.reason), ""))
+
+
+def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, executor: Executor,
+              remembered: dict | None, site_dir: Path) -> Language:
+    """One language's renderers, staged pages and plan of pages (before any file is made)."""
+    view = loaded.in_language(lang)
+    links = None
+    if len(loaded.languages) > 1:
+        letters = written_in(loaded.publication.languages.public, "action", "letter")
+        links = LanguageLinks(loaded.config.site_url, loaded.languages, lang, letters)
+    renderers = Renderers(view, cache.results, timings, executor, remembered, links)
+    staged = renderers.staged()
+    previous = cache.previous_state(lang)
+    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir)
+    return Language(lang, prefix(loaded.languages, lang), renderers, staged, previous, plan)
+
+
+def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, folder: Path, name: str, cores: int,
            timings: Timings) -> None:
-    """One engine run per core, each on its share of the pages, started as soon as its own pages are on disk."""
+    """One engine run per core, each on its share of the pages, started as soon as its own pages are on disk.
+
+    The runs' folders are in ``folder``, their names start with ``name`` (one language's runs)."""
     if not plan.pages:
         return
     sizes = {doc: len(data) for doc, data in staged.pages.items()}
     for i, pages in enumerate(incremental.split(plan.pages, staged.nav_pages, cores, engine.order, sizes)):
         with timings.phase("write"):
-            engine.project(staged, pages).write(folder / f"project-{i}")
-        runs.start(folder / f"project-{i}", folder / f"engine-{i}", pages)
+            engine.project(staged, pages).write(folder / f"{name}project-{i}")
+        runs.start(folder / f"{name}project-{i}", folder / f"{name}engine-{i}", pages)
 
 
 def _write_files(files: Tree, plan: incremental.Plan, site: Path, loaded: Loaded, site_dir: Path,

@@ -54,12 +54,16 @@ class BuildCache:
         """The last build's rendered Markdown, or None for a full build."""
         return None if self.fresh_start else _read_json(self._markup_file)
 
-    def previous_state(self) -> State | None:
-        """What the last build left, or None for a full build."""
-        return None if self.fresh_start else State.from_json(_read_json(self._state_file))
+    def previous_state(self, language: str) -> State | None:
+        """What the last build left of the site in ``language``, or None for a full build."""
+        if self.fresh_start:
+            return None
+        states = _read_json(self._state_file)
+        return State.from_json(states.get(language)) if isinstance(states, dict) else None
 
-    def commit(self, markup: dict, state: State) -> None:
-        """After a successful build: write its new results, drop what it did not use, record its state."""
+    def commit(self, markup: dict, states: dict[str, State]) -> None:
+        """After a successful build: write its new results, drop what it did not use, record its state
+        (``states``: each language's)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for key, data in self._new.items():
             temporary = self.folder / f".{key}.tmp"
@@ -70,7 +74,7 @@ class BuildCache:
             if path.is_file() and path.name not in keep:
                 path.unlink()
         _write_json(self._markup_file, markup)
-        _write_json(self._state_file, state.as_json())
+        _write_json(self._state_file, {language: state.as_json() for language, state in states.items()})
 
 
 def disk_cache(folder: Path) -> Cache:

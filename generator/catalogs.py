@@ -25,6 +25,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from .core.problems import Problem, format_key
+from .core.source import Source
 from .outputs.l10n import Formatter
 
 DOMAIN = "accompany"
@@ -71,7 +73,7 @@ def translations(language: str) -> Translations:
 
 def untranslated(language: str) -> list[str] | None:
     """The messages that ``language``'s catalog leaves untranslated (or only fuzzily), in the order of
-    the catalog; None if it has no catalog at all.
+    the catalog, then those of the template (accompany.pot) it lacks; None if it has no catalog at all.
 
     For the check of a multilingual site: a site language needs a catalog, and
     every message translated. The source language's messages are its text.
@@ -86,9 +88,44 @@ def untranslated(language: str) -> list[str] | None:
         strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         if message.fuzzy or not all(strings):
             out.append(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+    if tag != SOURCE:  # and what was extracted since the catalog was last updated (make messages)
+        have = {m.id for m in _read(tag)}
+        out += [m.id[0] if isinstance(m.id, (tuple, list)) else m.id for m in _template() if m.id and m.id not in have]
     return out
+
+
+@lru_cache(maxsize=1)
+def _template() -> Catalog:
+    with (FOLDER / f"{DOMAIN}.pot").open("rb") as pot:
+        return read_po(pot, domain=DOMAIN)
 
 
 def formatter(language: str) -> Formatter:
     """A :class:`~generator.outputs.l10n.Formatter` for ``language``, with its catalog (English if it has none)."""
     return Formatter(language, translations(language))
+
+
+def language_problems(settings: Source, languages: tuple[str, ...]) -> list[Problem]:
+    """For a site in several ``languages`` (``accompany.languages`` of ``settings``): each language
+    that has no catalog of accompany's words, or leaves some of them untranslated, named with them.
+
+    A reader of the Spanish pages must not meet an English button. A site in one language keeps
+    working as it did: its words are English where its language has no catalog.
+    """
+    out = []
+    for i, lang in enumerate(languages):
+        loc = ("accompany", "languages", i)
+        missing = untranslated(lang)
+        if missing is None:
+            out.append(Problem(settings.path, settings.line(loc), format_key(loc),
+                               f"accompany has no catalog of its words in {lang!r} (generator/locale/"
+                               f"{lang.replace('-', '_')}/LC_MESSAGES/{DOMAIN}.po): run 'make messages' to start one, "
+                               f"translate it, or leave {lang!r} out of the site's languages"))
+        elif missing:
+            shown = ", ".join(repr(m) for m in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            out.append(Problem(settings.path, settings.line(loc), format_key(loc),
+                               f"{len(missing)} of accompany's words are not translated into {lang!r} in "
+                               f"generator/locale/{catalog_for(lang)}/LC_MESSAGES/{DOMAIN}.po: {shown}{more}; "
+                               f"translate them (make messages lists them all)"))
+    return out

@@ -99,8 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     from .core.kinds import KINDS
 
     new = commands.add_parser("new", help=f"start a new {_or(list(KINDS))} from a template")
-    new.add_argument("kind", choices=list(KINDS))
-    new.add_argument("slug", help="the file name without .md, e.g. river-guardians")
+    new.add_argument("kind", help=f"{_or(list(KINDS))}; with --translation, the file to translate: "
+                     "actions/river-guardians")
+    new.add_argument("slug", nargs="?", help="the file name without .md, e.g. river-guardians")
+    new.add_argument("--translation", metavar="LANG", help="start a translation of a file into LANG (es, fr ...)")
+    new.add_argument("--refresh", action="store_true", help="with --translation: the translation follows the "
+                     "original as it is now")
     return parser
 
 
@@ -134,9 +138,16 @@ def main(argv: list[str] | None = None) -> int:
             return run(root, args.out, args.local, args.edit, args.port, args.as_of)
         if args.command in ("alert", "websub"):
             return alerts_command(root, args)
+        if args.command == "new" and args.translation:
+            from .translate import translate
+
+            return translate(root, args.translation, args.kind, args.refresh)
         if args.command == "new":
+            from .core.kinds import KINDS
             from .scaffold import new
 
+            if args.kind not in KINDS or not args.slug:
+                _parser().error(f"new: write a type ({_or(list(KINDS))}) and a file name, or --translation LANG FILE")
             return new(root, args.kind, args.slug)
     except ProblemsFound as found:
         print(report(found.problems), file=sys.stderr)
@@ -176,6 +187,13 @@ def _check(root: Path, as_of) -> int:
     _print_warnings(loaded)
     for item in publication.withheld:
         print(f"withheld: {item.path}: {item.reason}")
+    languages = publication.languages
+    for lang, paths in sorted((languages.missing if languages else {}).items()):
+        if len(paths) > 1 and len(paths) == sum(1 for _ in publication.public.entries()):
+            print(f"not translated into {lang}: any file yet ({len(paths)}): its pages show the original's words")
+            continue
+        for path in paths:
+            print(f"not translated into {lang}: {path} (its pages in {lang} show the original's words)")
     from .core.readiness import settings_warnings
 
     for warning in settings_warnings(loaded.config):

@@ -38,7 +38,7 @@ from typing import Callable, Mapping
 from .engines import Engine, Staged
 from .write import Tree, link_tree, move_files, replace_files
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 def _digest(data: bytes) -> str:
@@ -188,7 +188,7 @@ def split(pages: tuple[str, ...], nav: set[str], parts: int, order: Callable[[st
 
 
 def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan, engine: Engine,
-            staged: Staged) -> list[str]:
+            staged: Staged, skip_folders: set[str] = frozenset()) -> list[str]:
     """Put the new site together in ``site``, which holds the files of ``plan.files`` already.
 
     ``runs`` are ``(engine output, doc paths of the pages it rendered)``. Every
@@ -198,6 +198,8 @@ def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], p
     rendered again, rewritten or gone. Each run's pages are moved in (the
     navigation's pages, which every run renders alike, from the first that
     has them), and the search index is merged. Returns the site paths written.
+    ``skip_folders`` (``es/``) hold other sites, composed on their own: the
+    other languages of the default's.
     """
     rendered: dict[str, Path] = {}
     for output, pages in runs:
@@ -205,7 +207,8 @@ def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], p
             rendered.setdefault(engine.site_path(doc), output)
     gone = {engine.site_path(p) for p in plan.removed}
     if base is not None:
-        link_tree(base, site, skip=set(rendered) | set(plan.files) | gone | {engine.search_index})
+        link_tree(base, site, skip=set(rendered) | set(plan.files) | gone | {engine.search_index},
+                  skip_folders=skip_folders)
     move_files(rendered, site)
     written = sorted(rendered) + list(plan.files)
     if engine.search_index is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import read
+from .catalogs import language_problems
 from .core import advice
 from .core.model import SiteConfig
 from .core.policy import Clock
@@ -62,6 +63,21 @@ class Loaded:
     """What ``check`` and ``build`` print as warnings: odd dates, and what time closed or withheld."""
     engine: Engine = field(default_factory=lambda: default_engine())
     """The site engine that checked the settings, and will build the pages."""
+    sites: dict[str, Site] = field(default_factory=dict)
+    """The site in each language, the default (``site``) first: each as if it were a site of its own,
+    at ``site_url`` + ``<language>/`` for the others."""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The site's languages, the default first."""
+        return self.config.settings.site_languages
+
+    def in_language(self, lang: str) -> "Loaded":
+        """The project as its pages in ``lang`` see it: that language's site and settings (address, language)."""
+        if lang == self.languages[0] or lang not in self.sites:
+            return self
+        site = self.sites[lang]
+        return replace(self, site=site, config=site.config)
 
 
 def default_engine() -> Engine:
@@ -103,13 +119,28 @@ def load(root: Path, as_of: date | datetime, timings: Timings | None = None, sit
         # reported once, not again at every file that names it.
         faulty = {p.path for p in problems}
         publication = publish(catalogue.without(faulty) if faulty else catalogue, clock,
-                              config.settings.review_warning_days)
+                              config.settings.review_warning_days, config.settings.site_languages)
         problems = _merge(problems, publication.problems)
         if problems:
             raise ProblemsFound(problems)
-        site = build_site(publication.public, config, clock, publication.unlinked)
+        sites = {lang: build_site(publication.languages.public[lang], in_language(config, lang), clock,
+                                  publication.unlinked) for lang in config.settings.site_languages}
+        site = sites[config.settings.site_languages[0]]
     notes = sorted(set(advice.warnings(catalogue, zone) + publication.warnings))
-    return Loaded(root, project, config, publication, site, notes, engine)
+    return Loaded(root, project, config, publication, site, notes, engine, sites)
+
+
+def in_language(config: SiteConfig, lang: str) -> SiteConfig:
+    """The site's settings as its pages in ``lang`` see them: their language, and their address.
+
+    The default language is at the site's address; another is at ``<address><language>/``, where it
+    is built as a site of its own (its own pages, search, feeds, calendars and sheets).
+    """
+    languages = config.settings.site_languages
+    if lang == languages[0]:
+        return config
+    settings = config.settings.model_copy(update={"language": lang})
+    return replace(config, settings=settings, site_url=f"{config.site_url}{lang.lower()}/")
 
 
 def validated(root: Path, timings: Timings | None = None,
@@ -139,6 +170,8 @@ def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine
             problems += more
         if config is not None and site_url is not None:
             config = replace(config, site_url=site_url)
+        if config is not None and config.settings.languages:
+            problems += language_problems(project.settings, config.settings.site_languages)
         catalogue, more = validate(project, config, result.broken)  # also when the settings are wrong
         problems = _merge(problems, more)
     if config is None:

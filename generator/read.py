@@ -263,7 +263,22 @@ def _text_in_front_matter(yaml_text: str) -> int | None:
     return found
 
 
-def parse_source(raw: bytes, path: str, kind: str, slug: str) -> tuple[Source | None, list[Problem]]:
+#: A language tag at the end of a file's name: ``river-guardians.es`` translates ``river-guardians``.
+_TRANSLATION = re.compile(r"(?P<slug>.+)\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\Z")
+
+
+def split_translation(stem: str) -> tuple[str, str | None]:
+    """``("river-guardians", "es")`` for ``river-guardians.es``; ``(stem, None)`` for an original.
+
+    The suffix convention of mkdocs-static-i18n. Whether the language is one
+    of the site's is checked with the settings (core/translations.py).
+    """
+    match = _TRANSLATION.match(stem)
+    return (match["slug"], match["lang"]) if match else (stem, None)
+
+
+def parse_source(raw: bytes, path: str, kind: str, slug: str,
+                 translation: str | None = None) -> tuple[Source | None, list[Problem]]:
     """One content file's bytes to a :class:`Source`, or the problems that prevent it."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(path, 1, "file", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
@@ -286,7 +301,7 @@ def parse_source(raw: bytes, path: str, kind: str, slug: str) -> tuple[Source | 
     if not isinstance(data, dict):  # a list, a single value, or null ("---\nnull\n---"): never a silent skip
         return None, problems + [Problem(path, 2, "front matter", "must be keys and values (key: value), not a list or a single value")]
     lines.setdefault((), 1)
-    return Source(path, kind, slug, data, lines, body, body_line, text_lines), problems
+    return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation), problems
 
 
 def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None, list[Problem]]:
@@ -380,8 +395,8 @@ def read_project(root: Path) -> ReadResult:
                 problems.append(Problem(path, 1, "file", f"not a Markdown file (.md): move it out of {folder}/"
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
-            slug = file.relative_to(base).with_suffix("").as_posix()
-            source, more = parse_source(file.read_bytes(), path, kind.name, slug)
+            slug, translation = split_translation(file.relative_to(base).with_suffix("").as_posix())
+            source, more = parse_source(file.read_bytes(), path, kind.name, slug, translation)
             problems += more
             if source is None:
                 broken.add(path)

@@ -31,8 +31,9 @@ from .outputs import Cache, Context, Output
 from .outputs.calendars import Calendars
 from .outputs.cards import Cards
 from .outputs.feeds import Feeds
-from .outputs.headers import CSP, headers_file
 from .catalogs import formatter
+from .outputs.headers import CSP, headers_file
+from .outputs.languages import LanguageLinks
 from .outputs.markup import MarkupRenderer
 from .outputs.media import clean_media
 from .outputs.mobilise import theme_extra
@@ -71,7 +72,8 @@ class Renderers:
     """
 
     def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
-                 executor: Executor | None = None, remembered: dict | None = None):
+                 executor: Executor | None = None, remembered: dict | None = None,
+                 languages: LanguageLinks | None = None):
         self.loaded = loaded
         self.timings = timings or Timings()
         self.executor = executor
@@ -83,7 +85,10 @@ class Renderers:
         fonts = read_fonts(loaded.root / "theme" / FONTS)
         media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
         self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media))
-        self.pages = PageRenderer(site, self.markup, self.env, self.outputs, fmt)
+        self.languages = languages
+        """The same pages in the other languages (a site in several); None on a site in one."""
+        extras = self.outputs + ([languages] if languages else [])
+        self.pages = PageRenderer(site, self.markup, self.env, extras, fmt, languages)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
 
@@ -101,6 +106,9 @@ class Renderers:
         nav += [item for output in self.outputs for item in output.nav()]
         theme = read_tree(self.loaded.root / "theme", skip=(TEMPLATES + "/",))
         values = {"csp": CSP, **theme_extra(self.loaded.config, self.fmt)}
+        if self.languages:  # the language switcher where a page names no alternates (partials/alternate.html)
+            values["alternate"] = [{"name": alt["name"], "link": alt["url"], "lang": alt["lang"]}
+                                   for alt in self.languages.page_meta("")["languages"]]
         return Staged(self.loaded.config, tuple(nav), pages.files, theme, values)
 
     def files(self) -> Tree:
@@ -122,21 +130,16 @@ class Renderers:
         if self.markup.problems or problems:
             raise ProblemsFound(self.markup.problems + problems)
         tree.update(media, "media")
-        tree.update(headers_file(), "headers")
-        # The editing page, only where the organisation publishes it (accompany.cms.publish).
-        tree.update(admin_site_files(root, self.loaded.config), "cms")
+        if self.languages is None or self.languages.here == self.languages.languages[0]:  # once per site
+            tree.update(headers_file(), "headers")
+            # The editing page, only where the organisation publishes it (accompany.cms.publish).
+            tree.update(admin_site_files(root, self.loaded.config), "cms")
         self.warnings = [w for output in self.outputs for w in output.warnings()]
         return tree
 
     def check_links(self, staged: Staged, files: Tree) -> None:
         """Every link of the site leads to a page or file it will hold; else every broken one, as problems."""
-        engine = self.loaded.engine
-        with self.timings.phase("links"):
-            broken = linkcheck.check_links({engine.page_url(doc): data for doc, data in staged.pages.items()},
-                                           {**files.files, **engine.static_files(staged.theme)},
-                                           self.link_origins(), engine.made_files)
-        if broken:
-            raise ProblemsFound(broken)
+        check_links([("", self, staged, files)])
 
     def link_origins(self):
         """For the link check: a page's site path to the content file it shows and the template that made it."""
@@ -156,6 +159,32 @@ class Renderers:
             return linkcheck.Origin(None, template)
 
         return origin_of
+
+
+def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]]) -> None:
+    """Every link of a site in one or several languages leads to a page or file it will hold; else every
+    broken one, as problems. ``languages``: ``(where its pages are: "" or "es/", renderers, staged, files)``,
+    so that a link from one language to another (the switcher, a letter in another language) is checked too.
+    """
+    pages: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
+    made: set[str] = set()
+    origins = []
+    for prefix, renderers, staged, tree in languages:
+        engine = renderers.loaded.engine
+        pages.update({prefix + engine.page_url(doc): data for doc, data in staged.pages.items()})
+        files.update({prefix + path: data for path, data in {**tree.files, **engine.static_files(staged.theme)}.items()})
+        made |= {prefix + path for path in engine.made_files}
+        origins.append((prefix, renderers.link_origins()))
+
+    def origin_of(page: str) -> linkcheck.Origin:
+        prefix, origin = next((p, o) for p, o in sorted(origins, key=lambda po: -len(po[0])) if page.startswith(p))
+        return origin(page[len(prefix):])
+
+    with languages[0][1].timings.phase("links"):
+        broken = linkcheck.check_links(pages, files, origin_of, made)
+    if broken:
+        raise ProblemsFound(broken)
 
 
 def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None = None) -> Tree:

@@ -93,14 +93,16 @@ def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(files[path])
 
 
-def link_tree(source: Path, target: Path, skip: set[str] = frozenset()) -> None:
+def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_folders: set[str] = frozenset()) -> None:
     """Hard-link every file under ``source`` to the same path under ``target``, except the site paths in ``skip``.
 
     A linked file keeps its bytes and its mtime and takes no space: how a
     partial build keeps what it does not make again. Where the file system has
-    no hard links, files are copied with their mtime.
+    no hard links, files are copied with their mtime. ``skip_folders`` (``es/``) are left out whole.
     """
-    for dirpath, _, filenames in os.walk(source):
+    for dirpath, dirnames, filenames in os.walk(source):
+        if skip_folders and Path(dirpath) == source:
+            dirnames[:] = [d for d in dirnames if d + "/" not in skip_folders]
         for name in filenames:
             path = Path(dirpath) / name
             rel = path.relative_to(source).as_posix()

@@ -1,16 +1,20 @@
 """`make messages`: extract accompany's messages into the template (.pot) and update every catalog (.po).
 
     python scripts/messages.py           # extract, then update each language's catalog
+    python scripts/messages.py add ne sw # extract, then start a catalog for each new language
     python scripts/messages.py check     # exit 1, naming them, when the .pot or a catalog misses a
                                          # message of the sources or keeps one they no longer have
 
 Extraction is pybabel's: Babel's Python extractor for generator/ (``_``,
 ``gettext``, ``ngettext``, ``N_`` ...) and Jinja2's for the templates of
 theme/accompany/ (.html and .typ), with the mapping generator/locale/babel.cfg.
-Each catalog is then updated with ``pybabel update``: a new message is
+Each catalog (every folder generator/locale/<lang>/LC_MESSAGES/) is then
+updated with ``pybabel update``, which keeps its translations: a new message is
 untranslated (or fuzzy, when it looks like one it replaces) until a translator
-sees to it. The English catalog is the source: its translations are the
-messages themselves, filled in here.
+sees to it, and the update says how many each language leaves so. A new
+language's catalog is started with ``pybabel init`` (``add``). The English
+catalog is the source: its translations are the messages themselves, filled in
+here.
 """
 
 from __future__ import annotations
@@ -88,7 +92,14 @@ def fill_source(path: Path) -> None:
         write_po(f, catalog, ignore_obsolete=True)
 
 
-def update(root: Path) -> None:
+def untranslated(catalog: Catalog) -> int:
+    """How many messages a catalog leaves untranslated or fuzzy (what catalogs.untranslated lists)."""
+    return sum(1 for m in catalog if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, (tuple, list))
+                                                                  else (m.string,))))
+
+
+def update(root: Path, new: list[str] = ()) -> None:
+    """Extract the template, start a catalog for each language of ``new``, and update every catalog."""
     template = root / LOCALE / f"{DOMAIN}.pot"
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / f"{DOMAIN}.pot"
@@ -96,15 +107,20 @@ def update(root: Path) -> None:
         # The template changes only when its messages do, not with every run's date.
         if not template.exists() or contents(read(fresh)) != contents(read(template)):
             template.write_bytes(fresh.read_bytes())
-    if not (root / LOCALE / SOURCE / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
-        pybabel(root, "init", f"--input-file={template.relative_to(root)}", f"--output-dir={LOCALE}",
-                f"--domain={DOMAIN}", f"--locale={SOURCE}")
+    for language in [SOURCE, *new]:
+        if not (root / LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
+            pybabel(root, "init", f"--input-file={template.relative_to(root)}", f"--output-dir={LOCALE}",
+                    f"--domain={DOMAIN}", f"--locale={language}")
+    # Without --locale, pybabel updates the catalog of every language folder there is.
     pybabel(root, "update", f"--input-file={template.relative_to(root)}", f"--output-dir={LOCALE}",
             f"--domain={DOMAIN}", "--ignore-obsolete")
     fill_source(root / LOCALE / SOURCE / "LC_MESSAGES" / f"{DOMAIN}.po")
     count = len(keys(read(template)))
-    print(f"{count} messages in {template.relative_to(root)}; updated: "
-          + ", ".join(p.parent.parent.name for p in catalogs(root)))
+    updated = []
+    for path in catalogs(root):
+        left = untranslated(read(path))
+        updated.append(path.parent.parent.name + (f" ({left} to translate)" if left else ""))
+    print(f"{count} messages in {template.relative_to(root)}; updated: " + ", ".join(updated))
 
 
 def check(root: Path) -> list[str]:
@@ -132,11 +148,16 @@ def check(root: Path) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", choices=["update", "check"], default="update")
+    parser.add_argument("mode", nargs="?", choices=["update", "add", "check"], default="update")
+    parser.add_argument("languages", nargs="*", help="add: the languages to start a catalog for (ne, pt_BR)")
     parser.add_argument("--root", type=Path, default=REPO, help="the repository (default: this one)")
     args = parser.parse_args()
-    if args.mode == "update":
-        update(args.root)
+    if args.mode == "add" and not args.languages:
+        parser.error("add: name the languages to start a catalog for, e.g. `add ne sw`")
+    if args.mode != "add" and args.languages:
+        parser.error(f"{args.mode}: takes no languages (start a catalog with `add`)")
+    if args.mode in ("update", "add"):
+        update(args.root, args.languages)
         return 0
     problems = check(args.root)
     print("\n".join(problems) if problems else "the catalogs have every message of the sources, and no other")

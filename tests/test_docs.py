@@ -21,7 +21,7 @@ def records(kinds=None) -> list[tuple[type, str]]:
     keys of the items of a list (targets, stops, updates) without it.
     """
     from generator.core.kinds import KINDS
-    from generator.core.validate import _unwrap
+    from generator.core.fields import model_inside as _unwrap
 
     found: dict[type, str] = {}
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from typing import TYPE_CHECKING
+
 from .kinds import KINDS
 from .model import Entry
+
+if TYPE_CHECKING:
+    from .translations import Translation
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,8 @@ class Catalogue:
     """Type name (kinds.KINDS) to ``{slug: entry}``."""
     links: dict[str, list[tuple[tuple, str, int]]] = field(default_factory=dict)
     """For each file, the files its Markdown links to: ``(key path, linked source path, line)``."""
+    translations: dict[str, dict[str, "Translation"]] = field(default_factory=dict)
+    """Original's path to its translations, by language (core/translations.py)."""
 
     def of(self, kind: str) -> dict[str, Entry]:
         return self.kinds[kind]
@@ -37,7 +44,9 @@ class Catalogue:
 
     def without(self, paths: set[str]) -> "Catalogue":
         """The same catalogue without the files at ``paths``."""
-        kept = Catalogue(links={p: links for p, links in self.links.items() if p not in paths})
+        kept = Catalogue(links={p: links for p, links in self.links.items() if p not in paths},
+                         translations={p: {lang: t for lang, t in ts.items() if t.path not in paths}
+                                       for p, ts in self.translations.items() if p not in paths})
         for entry in self.entries():
             if entry.path not in paths:
                 kept.of(entry.kind)[entry.slug] = entry

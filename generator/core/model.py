@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -68,6 +68,9 @@ class Record(BaseModel):
 class Content(Record):
     """Keys every type may carry."""
 
+    TEXT: ClassVar[frozenset[str]] = frozenset({"title", "summary", "image_alt"})
+    """The keys a translation carries (``x.es.md``): text. Every other key is a fact, from the original."""
+
     title: PlainText
     """The title, as plain text."""
     summary: Text | None = None
@@ -99,6 +102,8 @@ class Content(Record):
 class Contact(Record):
     """Someone to write to: a target of an action, or a person to copy."""
 
+    TEXT: ClassVar[frozenset[str]] = frozenset({"role", "salutation"})
+
     name: Text | None = None
     """The person's name and title, as on the envelope."""
     role: Text | None = None
@@ -124,6 +129,8 @@ class Contact(Record):
 class Update(Record):
     """A development in an action's case; each is its own feed entry."""
 
+    TEXT: ClassVar[frozenset[str]] = frozenset({"title", "text"})
+
     date: IsoDate
     """When it happened."""
     title: PlainText
@@ -134,6 +141,9 @@ class Update(Record):
 
 class Action(Content):
     """An urgent action: one case, with its updates."""
+
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"steps", "letter", "outcome", "updates", "targets", "copies",
+                                                     "share"}
 
     summary: Text
     """Required: one or two sentences; feeds, cards and the meta description use it."""
@@ -222,6 +232,8 @@ class Consent(Record):
 class Defender(Content):
     """A defender profile: a person, a community or an organisation."""
 
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"role", "pronouns"}
+
     summary: Text
     """Required: one or two sentences about their work."""
     country: Country
@@ -266,6 +278,8 @@ class Defender(Content):
 class Stop(Record):
     """One event of a speaker tour."""
 
+    TEXT: ClassVar[frozenset[str]] = frozenset({"venue", "accessibility"})
+
     id: Identifier | None = None
     """Keeps the stop's calendar UID stable when its date or city changes."""
     starts: IsoDateTime
@@ -279,6 +293,9 @@ class Stop(Record):
     """The city, shown in the schedule and calendars."""
     country: Country | None = None
     """ISO 3166-1 alpha-2: the stop appears on that country's page."""
+    lang: Lang | None = None
+    """BCP 47 language of the stop's letter-writing pack, es; defaults to a language of the stop's country
+    that the site is published in, else the page's."""
     venue: Text | None = None
     """The venue's name."""
     address: Text | None = None
@@ -310,6 +327,8 @@ class Stop(Record):
 class Tour(Content):
     """A speaker tour: one or more stops."""
 
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"stops", "share"}
+
     summary: Text
     """Required: one or two sentences."""
     defenders: tuple[Slug, ...] = ()
@@ -326,6 +345,8 @@ class Tour(Content):
 
 class Campaign(Content):
     """A campaign: groups actions, tours and defenders."""
+
+    TEXT: ClassVar[frozenset[str]] = Content.TEXT | {"share"}
 
     summary: Text
     """Required: one or two sentences."""
@@ -371,6 +392,10 @@ class Entry(Generic[M]):
     source: Source
     meta: M
     body: str
+    untranslated: frozenset = frozenset()
+    """For a translation: the key paths (``("letter",)``, ``("body",)``) still in the original's words."""
+    original_lang: str | None = None
+    """For a translation, or an original shown in another language: the language of the original's words."""
 
     @property
     def kind(self) -> str:
@@ -394,7 +419,8 @@ class Entry(Generic[M]):
         return getattr(self.meta, name)
 
     def replace(self, meta: Any = None, body: str | None = None) -> "Entry[M]":
-        return Entry(self.source, self.meta if meta is None else meta, self.body if body is None else body)
+        return Entry(self.source, self.meta if meta is None else meta, self.body if body is None else body,
+                     self.untranslated, self.original_lang)
 
 
 class CmsSettings(Record):
@@ -491,7 +517,10 @@ class Settings(Record):
     """The organisation's name: author of feeds, shown on sheets."""
     language: Lang = "en"
     """The site's language, the default for every file's lang. Material's interface follows it:
-    leave theme.language out of mkdocs.yml."""
+    leave theme.language out of mkdocs.yml. With languages, the first of them (or leave it out)."""
+    languages: tuple[Lang, ...] = ()
+    """Added by accompany: the site's languages, the first the default: pages in the others are
+    under /<language>/, and a file translates another as river-guardians.es.md. One language: leave it out."""
     timezone: Timezone = "UTC"
     """The site's IANA time zone: dates, deadlines and stops without their own zone use it."""
     themes: dict[Slug, PlainText] = {}
@@ -519,12 +548,33 @@ class Settings(Record):
     """Added by accompany: a WebSub hub (https://hub.example/): every feed names it, and
     ``accompany websub`` tells it which feeds changed, so subscribers hear within seconds."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_language(cls, data: Any) -> Any:
+        # With languages and no language, the first language is the site's default.
+        if isinstance(data, dict) and data.get("languages") and "language" not in data:
+            languages = data["languages"]
+            if isinstance(languages, tuple) and languages and isinstance(languages[0], str):
+                return {**data, "language": languages[0]}
+        return data
+
+    @property
+    def site_languages(self) -> tuple[str, ...]:
+        """Every language the site is published in, the default first."""
+        return self.languages or (self.language,)
+
     def requirements(self) -> list[Requirement]:
         out = super().requirements()
+        if self.languages and self.language != self.languages[0]:
+            out.append((("language",), f"is {self.language!r} but languages starts with {self.languages[0]!r}: "
+                        "the first of languages is the site's default; leave language out"))
+        for i, lang in enumerate(self.languages):
+            if lang in self.languages[:i]:
+                out.append((("languages", i), f"{lang!r} is listed twice"))
         for i, lang in enumerate(self.alerts.languages if self.alerts else ()):
-            if lang != self.language:
+            if lang not in self.site_languages:
                 out.append((("alerts", "languages", i), f"{lang!r} is not a language of this site "
-                            f"({self.language}): alerts are composed from the built site, in its languages"))
+                            f"({', '.join(self.site_languages)}): alerts are composed from the built site, in its languages"))
         return out
 
     @property

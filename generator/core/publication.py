@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from . import links
+from . import languages, links
 from .model import Defender, Entry, Private, Tour
 from .names import NameFinder, Watched, texts
 from .policy import Clock, Withholding, shown, withholding
@@ -62,10 +62,20 @@ class Publication:
     defender withheld for consent. The final scan looks for them in every byte."""
     unlinked: frozenset[str] = frozenset()
     """Source paths that exist and are not public (files, photos): links to them are left out."""
+    languages: "languages.Languages | None" = None
+    """The public catalogue in each site language (``public`` is the default language's)."""
 
 
-def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14) -> Publication:
-    """Apply the policy to every file as of ``clock``, and check what the files point at."""
+#: Keys that name other files by slug or id: facts, taken from the original by its translations.
+_FACT_REFERENCES = frozenset({"campaigns", "defenders", "stops", "image"})
+
+
+def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
+            settings_languages: tuple[str, ...] = ("en",)) -> Publication:
+    """Apply the policy to every file as of ``clock``, and check what the files point at.
+
+    ``settings_languages``: the site's languages, the default first.
+    """
     entries = list(catalogue.entries())
     held: dict[str, Withholding] = {}
     for entry in entries:
@@ -96,12 +106,33 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14) -> Publicat
                                      f"edit the text to publish this {LABELS[entry.kind]} again")
                              for m, wire in zip(mentions, wires)]
 
+    # Translations (not drafts) of the files that may be published: each checked as its own text.
+    translated = languages.versions(catalogue, candidates)
+    refused: dict[tuple[str, str], str] = {}
+    if finder:
+        unlinked = frozenset(held) | photos.guarded
+        for path, versions in translated.items():
+            for lang, (translation, entry) in versions.items():
+                mine = Entry(translation.source, translation.record, translation.body)
+                mentions = finder.mentions(_public_texts(mine, unlinked)[1:])  # its file name is the original's
+                if mentions:
+                    wire = finder.names[mentions[0].name]
+                    refused[path, lang] = f"names {wire.shown}, {wire.why}"
+                    warnings += [languages.mention_warning(translation, m.line, m.loc, finder.names[m.name].shown,
+                                                           finder.names[m.name].why) for m in mentions]
+
     # 3. What a volunteer must fix, whatever the date.
     unlinked = frozenset(held) | photos.guarded
     referrer = _Referrer(catalogue)
     problems = _references_to_fixable(candidates.values(), referrer, held)
     problems += photos.fixable_uses(candidates.values())
     problems += find_secrets(candidates.values(), secrets)
+    for versions in translated.values():  # what a translation says itself: its links, photos, names
+        entries = [entry for _, entry in versions.values()]
+        problems += [p for p in _references_to_fixable(entries, referrer, held) if p.key.split(".")[0].split("[")[0]
+                     not in _FACT_REFERENCES]
+        problems += [p for p in photos.fixable_uses(entries) if p.key != "image"]
+        problems += find_secrets([Entry(t.source, t.record, t.body) for t, _ in versions.values()], secrets)
 
     # 4. The public files, without what they refer to that is withheld now.
     public = Catalogue(links=catalogue.links)
@@ -112,8 +143,25 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14) -> Publicat
         entry, more = _without_withheld(entry, referrer, held)
         warnings += dropped + more + _time_warnings(entry, clock, warn_days)
         public.of(entry.kind)[entry.slug] = entry
+    # 5. Each language: a file in its translation for that language where one may be shown, else as written.
+    shown_translations: dict[str, dict[str, Entry]] = {}
+    for path, versions in translated.items():
+        for lang, (translation, entry) in versions.items():
+            if path in held or (path, lang) in refused:
+                continue
+            entry, _ = photos.without_hidden(entry)
+            entry, more = _without_withheld(entry, referrer, held)
+            warnings += [w for w in more if w.key.split(".")[0].split("[")[0] not in _FACT_REFERENCES]
+            shown_translations.setdefault(path, {})[lang] = entry
+    public_originals = {e.source.path: e for e in public.entries()}
+    by_language = languages.publish_languages(settings_languages, public_originals, shown_translations, refused)
+    warnings += languages.stale(catalogue)
     withheld = sorted((Withheld(p, w.reason) for p, w in held.items()), key=lambda w: w.path)
-    return Publication(public, withheld, problems, secrets, sorted(set(warnings)), watched, unlinked)
+    withheld += [Withheld(translated[path][lang][0].path, why) for path, lang in sorted(refused) if path in translated
+                 for why in [refused[path, lang]]]
+    default = by_language.public[settings_languages[0]]
+    default.links.update(catalogue.links)
+    return Publication(default, withheld, problems, secrets, sorted(set(warnings)), watched, unlinked, by_language)
 
 
 # ---------------------------------------------------------------- names

@@ -27,6 +27,8 @@ class Source:
     body_line: int = 1
     text_lines: Mapping[tuple, int] = field(default_factory=dict)
     """Where each scalar value's text starts (the line after ``key: |``)."""
+    translation: str | None = None
+    """For a translation (``river-guardians.es.md``): its language; the slug is the original's."""
 
     def text_line(self, loc: tuple) -> int:
         """The line where the text of the value at ``loc`` starts."""
@@ -50,3 +52,14 @@ class Project:
     settings: Source | None
     """mkdocs.yml, or None when it could not be read (its problems are reported)."""
     media: frozenset[str] = frozenset()
+
+
+def original_path(source: Source) -> str:
+    """The path of the file a translation translates (``content/actions/x.es.md``: ``content/actions/x.md``);
+    a file that is no translation, its own."""
+    if not source.translation:
+        return source.path
+    folder, _, name = source.path.rpartition("/")
+    stem, _, suffix = name.rpartition(".")
+    original = stem.removesuffix("." + source.translation) + "." + suffix
+    return f"{folder}/{original}" if folder else original

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import translations
 from .catalogue import Catalogue
-from .fields import _SLUG, _url
+from .fields import _SLUG, _url, model_inside
 from .kinds import KINDS
 from .model import Entry, Private, Settings, SiteConfig
 from .placeholders import placeholder_problems
@@ -28,19 +29,6 @@ from .stops import slugify
 # ---------------------------------------------------------------- schema errors
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The model class inside Optional[...], tuple[X, ...], dict[K, V] or Annotated[...]."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, tuple, list, dict):
-        for arg in typing.get_args(annotation):
-            inner = _unwrap(arg)
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                return inner
-    return annotation
-
-
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
@@ -48,7 +36,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         info = model.model_fields.get(part)
         if info is None:
             return None
-        inner = _unwrap(info.annotation)
+        inner = model_inside(info.annotation)
         if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
             return None
         model = inner
@@ -232,6 +220,8 @@ def validate(project: Project, config: SiteConfig | None,
     broken = set(broken)
     referrers: list[Referrer] = []
     for source in project.sources:
+        if source.translation is not None:
+            continue  # after every original: see _translations
         slug_problem = _slug_problem(source)
         if slug_problem:
             problems.append(slug_problem)
@@ -253,8 +243,9 @@ def validate(project: Project, config: SiteConfig | None,
         for path in broken
     )
     more = cross_references(referrers, catalogue, config, frozenset(broken), unknowable_ids)
+    more += _translations(project, catalogue, config, broken)
     known = set(catalogue.by_path()) | broken
-    for ref in referrers:
+    for ref in referrers + [Referrer(t.source, t.record) for ts in catalogue.translations.values() for t in ts.values()]:
         linked: list[tuple[tuple, str, int]] = []
         more += text_problems(ref, project.media, known, linked)
         if ref.meta is not None:
@@ -262,6 +253,29 @@ def validate(project: Project, config: SiteConfig | None,
     # A value that failed its schema ('Bad Slug' under defenders) is not also an unknown reference.
     seen = {(p.path, p.key) for p in problems}
     return catalogue, problems + [p for p in more if (p.path, p.key) not in seen]
+
+
+def _translations(project: Project, catalogue: Catalogue, config: SiteConfig | None, broken: set[str]) -> list[Problem]:
+    """Check every translation against its original; the valid ones go into ``catalogue.translations``."""
+    problems: list[Problem] = []
+    languages = config.settings.site_languages if config else ()
+    taken: dict = {}
+    for source in project.sources:
+        if source.translation is None:
+            continue
+        original = catalogue.of(source.kind).get(source.slug)
+        original_path = f"{KINDS[source.kind].folder}/{source.slug}.md"
+        if original is None and (original_path in broken or not languages):
+            broken.add(source.path)  # its original's own problem is reported; the settings' too
+            continue
+        translation, more = translations.check(source, original, languages, taken, validate_record)
+        problems += more
+        if translation is None:
+            broken.add(source.path)
+            continue
+        problems += placeholder_problems(source, translation.record, source.body)
+        catalogue.translations.setdefault(original.path, {})[translation.lang] = translation
+    return problems
 
 
 def _raw_id(referrers: list[Referrer], path: str) -> Any:

@@ -77,6 +77,10 @@ window.addEventListener("load", function () {
 """
 
 
+#: Where a theme adds interface languages Material lacks (theme/partials/languages/ne.html).
+LANGUAGES = "partials/languages/"
+
+
 @lru_cache(maxsize=1)
 def material_languages() -> frozenset[str]:
     """The interface languages Material ships (``partials/languages/<tag>.html``): ``en``, ``pt-BR``, ``zh-Hant`` ..."""
@@ -176,7 +180,9 @@ class MkDocs(Engine):
         theme = dict(raw.get("theme") or {})
         # One language setting: Material's interface follows accompany.language (settings_problems refuses a contradiction).
         theme.update(name="material", custom_dir="theme", font=False,
-                     language=material_language(config.settings.language))
+                     language=material_language(config.settings.language, material_languages() | {
+                         path[len(LANGUAGES):-len(".html")] for path in staged.theme
+                         if path.startswith(LANGUAGES) and path.endswith(".html")}))
         search = next((p for p in raw.get("plugins") or ["search"]
                        if p == "search" or (isinstance(p, dict) and "search" in p)), "search")
         extra = dict(raw.get("extra") or {})

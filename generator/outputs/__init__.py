@@ -82,6 +82,10 @@ class Link:
     label: str
     type: str = ""
     """Media type, for feeds and calendars announced in the page head."""
+    href: str = ""
+    """The link as written from the page, where ``url`` is in another language's site."""
+    lang: str = ""
+    """The language of what it leads to, where it is not the page's."""
 
 
 class Extras:

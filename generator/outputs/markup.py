@@ -27,7 +27,7 @@ from ..core import links
 from ..core.problems import Problem, format_key
 from ..core.site import Site
 from ..core.urls import entry_url, relative_url
-from ..core.source import MEDIA_DIR
+from ..core.source import MEDIA_DIR, original_path
 
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
@@ -74,6 +74,9 @@ class MarkupRenderer:
         self._media_now: list[str] = []
         self._cache: dict[tuple, str] = {}
         self._urls = {e.path: entry_url(e.kind, e.slug) for e in site.catalogue.entries()}
+        # A translation's page is its original's, in another language: a link to either file leads there.
+        self._urls.update({original_path(e.source): entry_url(e.kind, e.slug)
+                           for e in site.catalogue.entries() if e.source.translation})
         self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
         self._current: tuple[str, str, int] = ("", "", 1)
         self._cleaner = nh3.Cleaner(

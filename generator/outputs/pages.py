@@ -13,13 +13,14 @@ import json
 import re
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
 from ..core.kinds import KINDS
+from ..core.messages import N_
 from ..core.model import Entry
 from ..core.site import Site
 from ..core.urls import relative_url
@@ -29,6 +30,9 @@ from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 from .wording import Wording
 from .mobilise import Mobilise
+
+if TYPE_CHECKING:
+    from .languages import LanguageLinks
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def _ngettext(ngettext):
     return translate
 
 
-def front_matter(title: str | None, description: str, alternates: list[Link] = (), extra: dict[str, str] = {}) -> str:
+def front_matter(title: str | None, description: str, alternates: list[Link] = (), extra: dict[str, Any] = {}) -> str:
     """The staged page's front matter. Values are HTML-escaped: the engine prints them raw.
 
     Without a title, Material titles the home page with the site's name alone.
@@ -103,9 +107,18 @@ def front_matter(title: str | None, description: str, alternates: list[Link] = (
         meta["alternates"] = [
             {"href": link.url, "type": link.type, "title": html.escape(link.label, quote=True)} for link in feeds
         ]
-    meta.update({key: html.escape(value, quote=True) for key, value in extra.items()})
+    meta.update({key: _escaped(value) for key, value in extra.items()})
     lines = [f"{key}: {_yaml_value(value)}" for key, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _escaped(value: Any) -> Any:
+    """Every string in ``value`` (a string, or lists and dicts of them) HTML-escaped."""
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return {k: _escaped(v) for k, v in value.items()}
 
 
 #: What YAML does not allow raw, or reads as a line break (NEL, U+2028, U+2029).
@@ -128,11 +141,15 @@ MapChunks = Callable[[Callable[[list], Any], Sequence], list]
 """``map_chunks(fn, items)``: ``fn`` on chunks of ``items``, perhaps in other processes; a result per chunk."""
 
 
+#: The note above a page shown (in part) in its original's words: a language it is not translated into.
+TRANSLATION_NOTE = "translation_note.html"
+
+
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
 
     def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras],
-                 fmt: Formatter):
+                 fmt: Formatter, languages: "LanguageLinks | None" = None):
         """``fmt``: the language of the pages, as ``env`` speaks it."""
         self.site = site
         self.markup = markup
@@ -141,6 +158,8 @@ class PageRenderer:
         self.words = Wording(self.fmt)
         self.extras = list(extras)
         self.act = Mobilise(site, markup, self.fmt)
+        self.languages = languages
+        """The same pages in the site's other languages; None on a site with one language."""
 
     # ---- which pages exist
 
@@ -180,7 +199,12 @@ class PageRenderer:
 
     def render(self, page: StagedPage) -> str:
         template = self.env.get_template(page.template)
-        body = template.render(self._context(page))
+        context = self._context(page)
+        body = template.render(context)
+        item = (page.context or {}).get("item") or (page.context or {}).get("page")  # an item, or the home page
+        entry = getattr(item, "entry", item)
+        if isinstance(entry, Entry) and entry.untranslated and entry.original_lang:
+            body = self.env.get_template(TRANSLATION_NOTE).render({**context, "entry": entry}) + body
         links = [link for extra in self.extras for link in extra.page_links(page.url)]
         # Material prints "page title - site name": a home page titled with the site's name would say it twice.
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
@@ -213,6 +237,16 @@ class PageRenderer:
         # Only what this chunk added (both only grow): a worker's texts would otherwise travel back with every chunk.
         return (files, dict(islice(markup.rendered().items(), texts, None)), dict(islice(markup.kept.items(), kept, None)),
                 markup.used_media, markup.problems)
+
+    def _stop_links(self, stop: Any, here: str) -> list[Link]:
+        """A stop's links (its calendar, its pack), and its pack in the language of its city where that
+        is another of the site's languages (outputs/languages.py)."""
+        links = [link for extra in self.extras for link in extra.stop_links(stop)]
+        if self.languages is None:
+            return links
+        label = self.fmt.translate(N_("Letter-writing pack for this event, in %(language)s (PDF)"))
+        return links + [other for link in links if link.url.endswith(".pdf")
+                        for other in [self.languages.stop_pack(stop, link.url, here, label)] if other]
 
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
@@ -256,6 +290,7 @@ class PageRenderer:
             "today": site.today,
             "feeds": [link for extra in self.extras for link in extra.page_links(here)],
             "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
-            "stop_links": lambda stop: [link for extra in self.extras for link in extra.stop_links(stop)],
+            "stop_links": lambda stop: self._stop_links(stop, here),
             "act": self.act,
+            "languages": self.languages,
         }

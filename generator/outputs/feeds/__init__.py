@@ -56,7 +56,9 @@ class Feeds(Output):
         translate = self.ctx.fmt.translate
         return Publisher(config.site_name, config.site_url, settings.organisation, settings.language,
                          settings.tag_authority, settings.websub_hub,
-                         feed_title=translate(N_("%(site)s: %(feed)s")), all_feeds=translate(N_("%(site)s: all feeds")))
+                         feed_title=translate(N_("%(site)s: %(feed)s")), all_feeds=translate(N_("%(site)s: all feeds")),
+                         # Each language's feed is a feed of its own; its entries keep their ids (README).
+                         space="" if settings.language == settings.site_languages[0] else settings.language + "/")
 
     @cached_property
     def _by_page(self) -> dict[str, list[Feed]]:

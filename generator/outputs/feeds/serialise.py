@@ -37,6 +37,8 @@ class Publisher:
     """A feed's title, in the feeds' language: the site's name and the feed's."""
     all_feeds: str = "%(site)s: all feeds"
     """The OPML list's title."""
+    space: str = ""
+    """Before a feed's key in its id: ``es/`` for the feeds of a language other than the site's default."""
 
     def absolute(self, url: str) -> str:
         return self.site_url + url
@@ -80,7 +82,7 @@ def xml(who: Publisher, feed: Feed, entries: list[Item], updated: datetime, fmt:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("related", BaseExtension, RelatedLinks, atom=True, rss=False)
-    fg.id(tag_uri(who.tag_authority, f"feed/{feed.key}"))
+    fg.id(tag_uri(who.tag_authority, f"feed/{who.space}{feed.key}"))
     fg.title(who.feed_title % {"site": who.site_name, "feed": feed.title})
     fg.subtitle(feed.carries)
     fg.author(author)
