@@ -8,7 +8,7 @@ import typing
 import pytest
 
 from conftest import REPO
-from generator.core import model
+from generator.core import model, settings
 
 GUIDE = (REPO / "VOLUNTEERS.md").read_text()
 DOCUMENTED = set(re.findall(r"^\| `([a-z_.]+)` \|", GUIDE, re.M))
@@ -37,7 +37,7 @@ def records(kinds=None) -> list[tuple[type, str]]:
 
     for kind in (kinds or KINDS).values():
         walk(kind.model, "")
-    walk(model.Settings, "")
+    walk(settings.Settings, "")
     return list(found.items())
 
 

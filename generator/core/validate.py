@@ -18,7 +18,8 @@ from . import translations
 from .catalogue import Catalogue
 from .fields import _SLUG, _url, model_inside
 from .kinds import KINDS
-from .model import Entry, Private, Settings, SiteConfig
+from .model import Entry, Private
+from .settings import Settings, SiteConfig
 from .placeholders import placeholder_problems
 from .problems import Problem, format_key
 from .references import Referrer, cross_references, text_problems
