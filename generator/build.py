@@ -115,7 +115,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             warnings += part.renderers.warnings
         check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
         if all(part.plan.kind == "none" for part in languages):
-            record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
+            _record(languages, cache, site_dir)
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
         written: list[str] = []
         with timings.phase("compose"):
@@ -159,8 +159,14 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
         manifest, secrets) for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
-    record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
+    _record(languages, cache, site_dir)
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
+
+
+def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> None:
+    """What each language of the site now publishes, for the alerts in that language (alerts/snapshot.py)."""
+    for part in languages:
+        record_published(part.renderers.loaded.site, part.renderers.markup, cache.folder.parent / "alerts", site_dir)
 
 
 def _combined(languages: list[Language]) -> incremental.Plan:
