@@ -200,7 +200,7 @@ class PageRenderer:
         template = self.env.get_template(page.template)
         context = self._context(page)
         body = template.render(context)
-        item = (page.context or {}).get("item")
+        item = (page.context or {}).get("item") or (page.context or {}).get("page")  # the home page's is "page"
         entry = getattr(item, "entry", item)
         if isinstance(entry, Entry) and entry.untranslated and entry.original_lang:
             body = self.env.get_template(TRANSLATION_NOTE).render({**context, "entry": entry}) + body
