@@ -52,6 +52,8 @@ class BuildReport:
     plan: incremental.Plan
     warnings: list[str] = field(default_factory=list)
     """What the outputs say the volunteer should know (a PDF that could not be made accessible)."""
+    plans: dict[str, incremental.Plan] = field(default_factory=dict)
+    """Each language's plan, by language (``plan`` is the default language's); paths are the language's own."""
 
 
 @dataclass
@@ -112,7 +114,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
         if all(part.plan.kind == "none" for part in languages):
             record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
-            return BuildReport(loaded, site_dir, 0, timings, default.plan, warnings)
+            return BuildReport(loaded, site_dir, 0, timings, default.plan, warnings,
+                               {part.lang: part.plan for part in languages})
         written: list[str] = []
         with timings.phase("compose"):
             others = {part.prefix for part in languages[1:]}
@@ -156,7 +159,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         manifest, secrets) for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
     record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir)
-    return BuildReport(loaded, site_dir, count, timings, default.plan, warnings)
+    return BuildReport(loaded, site_dir, count, timings, default.plan, warnings, {part.lang: part.plan for part in languages})
 
 
 def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, executor: Executor,
