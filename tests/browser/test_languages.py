@@ -110,6 +110,7 @@ def seen(browser, server) -> dict[tuple[str, str], dict]:
     out = {}
     for lang, name in CASES:
         page, _ = opener.open(page_path(lang, name), DESKTOP)
+        page.wait_for_load_state("networkidle")  # nothing in flight when its context is closed
         out[lang, name] = page.evaluate(SNAPSHOT)
         page.context.close()
     problems = [p for _, watch in opener.opened for p in watch.problems()]
