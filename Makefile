@@ -56,7 +56,10 @@ test: $(STAMP) $(BROWSER_STAMP) $(SERVER_STAMP)
 screenshots: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/python scripts/screenshots.py
 
+# Two languages against one first (bench/languages.md), then the build against the bare engine;
+# bench/run.py writes BENCHMARKS.md with both.
 bench: $(STAMP)
+	$(BIN)/python bench/languages.py
 	$(BIN)/python bench/run.py
 
 # WeasyPrint (the sheets as they were) against Typst, side by side; WeasyPrint comes from the bench extra.

@@ -52,6 +52,8 @@ class BuildReport:
     plan: incremental.Plan
     warnings: list[str] = field(default_factory=list)
     """What the outputs say the volunteer should know (a PDF that could not be made accessible)."""
+    plans: dict[str, incremental.Plan] = field(default_factory=dict)
+    """Each language's plan, by language, its paths its own; ``plan`` is all of them together (paths under each prefix)."""
 
 
 @dataclass
@@ -116,7 +118,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
         if all(part.plan.kind == "none" for part in languages):
             _record(languages, cache, site_dir)
-            return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
+            return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings,
+                               {part.lang: part.plan for part in languages})
         written: list[str] = []
         with timings.phase("compose"):
             others = {part.prefix for part in languages[1:]}
@@ -160,7 +163,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         manifest, secrets) for part in languages})
     # What `accompany alert` compares: the site as now published, never before it is.
     _record(languages, cache, site_dir)
-    return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
+    return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
+                       {part.lang: part.plan for part in languages})
 
 
 def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> None:
