@@ -43,21 +43,8 @@ TEXT_LANG = {
 CASES = [(lang, name) for lang in LANGUAGES for name in PAGES]
 IDS = [f"{lang}-{name}" for lang, name in CASES]
 
-NO_NEPALI_HTML_LANG = pytest.mark.xfail(strict=True, reason=(
-    "Material has no Nepali: the ne pages say <html lang=\"en\"> until the custom language partial of "
-    "issue 13 exists (tests/test_languages.py fails on it too)"))
-
-
-HARD_CODED = pytest.mark.xfail(strict=True, reason=(
-    "English hard-coded in templates, outside the catalogs: theme/accompany/act.html ('E-mail this appeal', "
-    "'Each button opens your e-mail app ...', 'tell us you wrote'), share.html ('Share this action', "
-    "'E-mail a friend', 'Copy the text', 'For Signal, Mastodon or anywhere else ...'), partials/copyright.html "
-    "('Write to us:'); and on ne pages Material's own strings ('Skip to content', 'Table of contents', "
-    "'Type to start searching'): Material has no Nepali"))
-
-
 def case(lang: str, name: str):
-    return pytest.param(lang, name, id=f"{lang}-{name}", marks=[NO_NEPALI_HTML_LANG] if lang == "ne" else [])
+    return pytest.param(lang, name, id=f"{lang}-{name}")
 
 
 #: Every text node and text attribute shown on the page (what a reader sees and a screen reader speaks),
@@ -249,7 +236,7 @@ def test_the_catalog_yields_english_words_to_look_for():
     assert {"Act now", "Model letter", "days left", "Skip to content", "Search"} <= set(ENGLISH)
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=[HARD_CODED] if name == "action" else []) for name in PAGES])
+@pytest.mark.parametrize("name", PAGES)
 def test_no_english_interface_word_on_a_spanish_page_by_the_catalog(seen, name):
     text = " \n ".join(_without_content(t) for t in interface_texts(seen["es", name], "es"))
     assert "Actúe ahora" in text or name != "home"  # a control: the Spanish interface is read
@@ -257,7 +244,6 @@ def test_no_english_interface_word_on_a_spanish_page_by_the_catalog(seen, name):
     assert found == [], f"es {name}: English interface words: {found}"
 
 
-@HARD_CODED
 @pytest.mark.parametrize("lang", ["es", "ne"])
 @pytest.mark.parametrize("name", PAGES)
 def test_nothing_reads_the_same_as_on_the_english_page_but_content(seen, lang, name):
