@@ -75,9 +75,6 @@ def test_a_partly_translated_page_says_which_parts_are_in_which_language(spanish
     assert spanish_page.lang_of("Una acción válida") == "es"  # the translated title: the page's language
 
 
-@pytest.mark.xfail(strict=True, reason="the untranslated parts of a partly translated page are not marked with "
-                                       "their language (the article carries the translation's lang; the theme "
-                                       "sets no lang per text): WCAG 3.1.2, issue 13")
 @pytest.mark.parametrize("text", [BODY, LETTER])
 def test_each_untranslated_part_carries_the_original_language(spanish_page, text):
     assert spanish_page.lang_of(text) == "en"
