@@ -62,7 +62,10 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
 
+# Two languages against one first (bench/languages.md), then the build against the bare engine, Hugo and Pelican;
+# bench/run.py writes BENCHMARKS.md with both.
 bench: $(BENCH_STAMP)
+	$(BIN)/python bench/languages.py
 	$(BIN)/python bench/run.py
 
 # WeasyPrint (the sheets as they were) against Typst, side by side.

@@ -381,7 +381,9 @@ def main() -> int:
     rows = [measure(n, args.work, args.repeat, not args.no_pelican, args.edits) for n in args.sizes]
     (args.work / "results.json").write_text(json.dumps(rows, indent=2, default=str))
     sheets = HERE / "sheets.md"  # bench/sheets.py: WeasyPrint and Typst side by side
-    text = report(rows) + "\n" + (sheets.read_text() + "\n" if sheets.is_file() else "") + (HERE / "notes.md").read_text()
+    languages = HERE / "languages.md"  # bench/languages.py: two languages against one
+    text = (report(rows) + "\n" + (languages.read_text() + "\n" if languages.is_file() else "")
+            + (sheets.read_text() + "\n" if sheets.is_file() else "") + (HERE / "notes.md").read_text())
     args.out.write_text(text)
     print(text)
     return 0

@@ -53,6 +53,8 @@ class BuildReport:
     plan: incremental.Plan
     warnings: list[str] = field(default_factory=list)
     """What the outputs say the volunteer should know (a PDF that could not be made accessible)."""
+    plans: dict[str, incremental.Plan] = field(default_factory=dict)
+    """Each language's plan, by language, its paths its own; ``plan`` is all of them together (paths under each prefix)."""
 
 
 @dataclass
@@ -108,8 +110,11 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     executor = Executor(engines)
     remembered = cache.remembered_markup() or {}  # one for every language: a text shown in two is rendered once
     secrets = incremental.secrets_key(loaded.publication.watched)
-    languages = [_language(loaded, lang, cache, timings, executor, remembered, site_dir, trust)
-                 for lang in loaded.languages]
+    languages: list[Language] = []
+    for lang in loaded.languages:
+        languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir, trust))
+        # A text another language shows too (not translated) is rendered once: what this one rendered, the next knows.
+        remembered = {**remembered, **languages[-1].renderers.markup.kept}
     default = languages[0]
     warnings: list[str] = []
 
@@ -142,9 +147,10 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             linking.stop()
             if trust and incremental.site_manifest(site_dir) != default.previous.site:
                 raise incremental.SiteTouched()
-            _record(loaded, default, cache, site_dir)
+            _record(languages, cache, site_dir)
             cache.templates.flush()
-            return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings)
+            return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings,
+                               {part.lang: part.plan for part in languages})
         written: list[str] = []
         kept: dict[str, tuple[int, int] | None] = {}
         """The old site's files linked into the new one, by site path: their size and mtime (None: not linked)."""
@@ -195,7 +201,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
                                               written + sorted(maps))
     count = len(manifest)
     # What `accompany alert` compares: the site as now published, never before it is.
-    alerts = _record(loaded, default, cache, site_dir)
+    alerts = _record(languages, cache, site_dir)
     texts: dict = {}
     for part in languages:
         texts.update(part.renderers.markup.kept)
@@ -204,16 +210,22 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
         alerts)
     staging.wait()  # the old site was removed meanwhile
-    return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings)
+    return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
+                       {part.lang: part.plan for part in languages})
 
 
-def _record(loaded: Loaded, default: Language, cache: BuildCache, site_dir: Path) -> dict:
-    """Record the site as published, for alerts (alerts/snapshot.py); each action's digest, for the next build."""
-    prints = default.renderers.recorder.queries.prints if default.renderers.recorder else None
-    memo = AlertsMemo(cache.folder.parent / "alerts", loaded.site.config.settings.language, cache.remembered("alerts"),
-                      prints) if prints is not None else None
-    record_published(loaded.site, default.renderers.markup, cache.folder.parent / "alerts", site_dir, memo)
-    return memo.made if memo is not None else {}
+def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> dict:
+    """What each language of the site now publishes, for the alerts in that language (alerts/snapshot.py);
+    each action's digest in each language, for the next build (by language)."""
+    folder, last, made = cache.folder.parent / "alerts", cache.remembered("alerts") or {}, {}
+    for part in languages:
+        site = part.renderers.loaded.site
+        prints = part.renderers.recorder.queries.prints if part.renderers.recorder else None
+        memo = AlertsMemo(folder, site.config.settings.language, last.get(part.lang), prints) if prints is not None else None
+        record_published(site, part.renderers.markup, folder, site_dir, memo)
+        if memo is not None:
+            made[part.lang] = memo.made
+    return made
 
 
 def _combined(languages: list[Language]) -> incremental.Plan:

@@ -141,12 +141,13 @@ def summary(report, target: Path) -> str:
     """The one line a build prints."""
     withheld = len(report.loaded.publication.withheld)
     when = report.loaded.site.clock.now.isoformat()
-    plan = report.plan
-    if plan.kind == "none":
+    plans = list(report.plans.values()) or [report.plan]  # a site in several languages: every language's
+    if all(plan.kind == "none" for plan in plans):
         what = f"{target} is up to date as of {when}: nothing changed"
-    elif plan.kind == "partial":
-        what = (f"updated {target} as of {when}: {len(plan.pages)} pages rendered, {len(plan.files)} files "
-                f"written, {len(plan.removed)} removed ({report.files} files in the site)")
+    elif all(plan.kind != "full" for plan in plans):
+        pages, files, removed = (sum(len(getattr(plan, key)) for plan in plans) for key in ("pages", "files", "removed"))
+        what = (f"updated {target} as of {when}: {pages} pages rendered, {files} files "
+                f"written, {removed} removed ({report.files} files in the site)")
     else:
         what = f"built {report.files} files into {target} as of {when}"
     if withheld:

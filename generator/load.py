@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from . import read
 from .catalogs import language_problems
 from .core import advice
-from .core.model import SiteConfig
+from .core.settings import SiteConfig
 from .core.policy import Clock
 from .core.publication import Publication, publish
 from .core.problems import Problem, ProblemsFound

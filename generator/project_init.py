@@ -21,7 +21,7 @@ from typing import Callable
 from pydantic import ValidationError
 
 from . import recipes
-from .core.model import Settings
+from .core.settings import Settings
 from .core.readiness import DEFAULT_TAG_AUTHORITY, is_placeholder
 from .core.kinds import KINDS
 from .core.source import MEDIA_DIR

@@ -22,7 +22,7 @@ from generator.cms.command import read_settings
 from generator.cms.config import admin_csp, local_backend, production_backend
 from generator.cms.local import free_port
 from generator.cms.widgets import UnknownFieldType
-from generator.core import fields, model
+from generator.core import fields, model, settings
 from dataclasses import replace
 
 from generator.core.kinds import KINDS
@@ -214,7 +214,7 @@ class _Page(HTMLParser):
 
 
 def test_the_admin_page_loads_only_from_its_host_and_its_backend(config):
-    backend = production_backend(model.CmsSettings(backend="gitlab", repo="org/site", app_id="abc",
+    backend = production_backend(settings.CmsSettings(backend="gitlab", repo="org/site", app_id="abc",
                                                    base_url="https://git.example.org"))
     files = admin_files(config, backend, {BUNDLE: b"/* bundle */"})
     page = _Page()
@@ -357,7 +357,7 @@ http {{
 
 def test_every_cms_setting_is_documented_with_a_docstring():
     guide = (REPO / "VOLUNTEERS.md").read_text()
-    for name, info in model.CmsSettings.model_fields.items():
+    for name, info in settings.CmsSettings.model_fields.items():
         if name != "private":
             assert f"| `cms.{name}` |" in guide and info.description, name
 

@@ -59,7 +59,8 @@ def test_complete_entries_of_every_type_pass_check_and_are_published(sample):
     assert "    address: |-\n      1 Street\n" in text
     code, after, err = sample.cli("check", "--as-of", "2026-12-01")
     assert code == 0, err
-    assert [line for line in after.splitlines() if "cms-made" in line] == []
+    assert [line for line in after.splitlines() if "cms-made" in line
+            and not line.startswith("not translated into")] == []  # a translator's list, not a problem
     published_before, published_after = counts(before), counts(after)
     assert published_after[:5] == tuple(n + 1 for n in published_before[:5]), "one more of each type published"
     assert published_after[5] == published_before[5]

@@ -17,6 +17,7 @@ CORE = REPO / "generator" / "core"
 ALLOWED_IMPORTS = {
     "__future__", "dataclasses", "datetime", "typing", "types", "re", "difflib", "posixpath",
     "unicodedata", "functools", "zoneinfo", "urllib", "pydantic", "pydantic_core",
+    "hashlib", "json",  # what a translation was made from: a hash of the original's text (core/translations.py)
 }
 FORBIDDEN_CALLS = {
     "open", "print", "input", "exec", "eval", "now", "today", "utcnow", "time", "perf_counter",

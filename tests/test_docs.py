@@ -8,7 +8,7 @@ import typing
 import pytest
 
 from conftest import REPO
-from generator.core import model
+from generator.core import model, settings
 
 GUIDE = (REPO / "VOLUNTEERS.md").read_text()
 DOCUMENTED = set(re.findall(r"^\| `([a-z_.]+)` \|", GUIDE, re.M))
@@ -21,7 +21,7 @@ def records(kinds=None) -> list[tuple[type, str]]:
     keys of the items of a list (targets, stops, updates) without it.
     """
     from generator.core.kinds import KINDS
-    from generator.core.validate import _unwrap
+    from generator.core.fields import model_inside as _unwrap
 
     found: dict[type, str] = {}
 
@@ -37,7 +37,7 @@ def records(kinds=None) -> list[tuple[type, str]]:
 
     for kind in (kinds or KINDS).values():
         walk(kind.model, "")
-    walk(model.Settings, "")
+    walk(settings.Settings, "")
     return list(found.items())
 
 

@@ -205,3 +205,16 @@ def test_a_translation_edited_rebuilds_its_language_only_and_gives_the_bytes_of_
     incremental, complete = site_files(site), site_files(full)
     assert sorted(incremental) == sorted(complete)
     assert [p for p in complete if incremental[p] != complete[p]] == []
+
+
+def test_alerts_know_what_each_language_published(sample_site):
+    """The build records each language's snapshot: an alert in Spanish carries the Spanish title and page."""
+    from generator.alerts.snapshot import read
+
+    folder = sample_site.parent / "alerts"
+    for lang, prefix in LANGUAGES.items():
+        published = read(folder, lang)
+        assert published is not None and published["language"] == lang, lang
+        assert published["actions"]["UA-2026-031"]["url"] == SITE_URL + prefix + "actions/river-guardians/"
+    assert read(folder, "es")["actions"]["UA-2026-031"]["title"].startswith("Protejan a los guardianes")
+    assert read(folder, "en")["actions"]["UA-2026-031"]["title"].startswith("Protect the river guardians")

@@ -16,7 +16,7 @@ from generator.build import build
 from generator.outputs.sheets import _qr_data_uri
 
 MAIN = "https://accompany.example.org/"
-_QR = re.compile(rb'src="(data:image/svg\+xml[^"]*)" alt="QR code of ([^"]+)"')
+_QR = re.compile(rb'src="(data:image/svg\+xml[^"]*)" alt="[^"]*?(https?://[^" ]+)[^"]*"')  # "QR code of", "Codigo QR de", after it in Nepali
 
 
 def _without_qr(data: bytes) -> tuple[bytes, list[bytes]]:

@@ -105,7 +105,7 @@ def test_every_page_has_preview_tags_a_card_and_the_contact_address(site):
         for key in ("og:type", "og:title", "og:site_name", "og:locale", "og:image", "og:image:alt",
                     "twitter:card", "twitter:image"):
             assert meta.get(key), (path, key)
-        if path != "404.html":
+        if not path.endswith("404.html"):  # each language has one
             assert meta["og:url"] == "https://accompany.example.org/" + path.removesuffix("index.html"), path
             assert meta.get("og:description"), path
         card = meta["og:image"].removeprefix("https://accompany.example.org/")

@@ -17,7 +17,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..core.model import AlertSettings, SiteConfig
+from ..core.settings import AlertSettings, SiteConfig
 from ..core.problems import Problem, ProblemsFound
 from ..load import validate_settings
 from ..read import parse_settings

@@ -21,7 +21,7 @@ from email.utils import format_datetime, formataddr
 
 from markupsafe import Markup, escape
 
-from ..core.model import AlertSettings
+from ..core.settings import AlertSettings
 from ..outputs.l10n import Formatter
 from ..catalogs import formatter
 from .events import Event

@@ -20,7 +20,7 @@ import socket
 import ssl
 from typing import Callable
 
-from ..core.model import AlertSettings
+from ..core.settings import AlertSettings
 
 TIMEOUT = 60
 

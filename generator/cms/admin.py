@@ -16,7 +16,7 @@ from string import Template
 
 import yaml
 
-from ..core.model import SiteConfig
+from ..core.settings import SiteConfig
 from ..core.problems import Problem, ProblemsFound
 from .config import Backend, admin_csp, decap_config, production_backend
 

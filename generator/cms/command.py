@@ -6,7 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-from ..core.model import SiteConfig
+from ..core.settings import SiteConfig
 from ..core.problems import Problem, ProblemsFound
 from ..load import validate_settings
 from ..read import parse_settings

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
-from ..core.model import CmsSettings, Settings
+from ..core.settings import CmsSettings, Settings
 from ..core.source import MEDIA_DIR
 from ..core.vocab import COUNTRIES
 from .content_types import ContentType, content_types

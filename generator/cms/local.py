@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..core.model import SiteConfig
+from ..core.settings import SiteConfig
 from .admin import INSTALL, admin_files, write_admin
 from .config import LOCAL_PORT, local_backend
 

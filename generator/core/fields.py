@@ -8,13 +8,14 @@ instead. None of them coerces silently: ``draft: yes`` is an error, not True.
 from __future__ import annotations
 
 import re
+import types
 import typing
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import BaseModel, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .vocab import COUNTRIES, LANGUAGES
@@ -311,3 +312,16 @@ HostName = Annotated[str, *_field(_host, {"type": "string", "minLength": 1})]
 EnvName = Annotated[str, *_field(_env_name, {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"})]
 Bool = Annotated[bool, *_field(_strict_bool, {"type": "boolean"})]
 TagAuthority = Annotated[str, *_field(_tag_authority, {"type": "string", "pattern": "^[a-z0-9.-]+,[0-9]{4}(-[0-9]{2}){0,2}$"})]
+
+
+def model_inside(annotation: Any) -> Any:
+    """The model class inside Optional[...], tuple[X, ...], dict[K, V] or Annotated[...]."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return model_inside(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, tuple, list, dict):
+        for arg in typing.get_args(annotation):
+            inner = model_inside(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return annotation

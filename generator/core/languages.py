@@ -9,7 +9,7 @@ its translations the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .catalogue import Catalogue
 from .model import Entry
@@ -86,6 +86,8 @@ def publish_languages(languages: tuple[str, ...], public_originals: dict[str, En
                 entry = Entry(original.source, meta, original.body, frozenset({("*",)}), written)
             elif entry is None:
                 entry = original
+            elif entry.untranslated and entry.original_lang is None:  # the original's words: say which language
+                entry = replace(entry, original_lang=written)
             catalogue.of(entry.kind)[entry.slug] = entry
         out.public[lang] = catalogue
     out.withheld = sorted((path, why) for (path, lang), why in refused.items())

@@ -132,7 +132,7 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
         problems += [p for p in _references_to_fixable(entries, referrer, held) if p.key.split(".")[0].split("[")[0]
                      not in _FACT_REFERENCES]
         problems += [p for p in photos.fixable_uses(entries) if p.key != "image"]
-        problems += find_secrets([Entry(t.source, t.record, t.body) for t, _ in versions.values()], secrets)
+        problems += find_secrets([shown(Entry(t.source, t.record, t.body)) for t, _ in versions.values()], secrets)
 
     # 4. The public files, without what they refer to that is withheld now.
     public = Catalogue(links=catalogue.links)
@@ -156,7 +156,11 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
     public_originals = {e.source.path: e for e in public.entries()}
     by_language = languages.publish_languages(settings_languages, public_originals, shown_translations, refused)
     warnings += languages.stale(catalogue)
-    withheld = sorted((Withheld(p, w.reason) for p, w in held.items()), key=lambda w: w.path)
+    withheld = []
+    for path in sorted(held):  # each withheld file, then its translations: withheld with it, and listed
+        withheld.append(Withheld(path, held[path].reason))
+        withheld += [Withheld(t.path, f"translates {path}, which is withheld ({held[path].reason})")
+                     for _, t in sorted(catalogue.translations.get(path, {}).items())]
     withheld += [Withheld(translated[path][lang][0].path, why) for path, lang in sorted(refused) if path in translated
                  for why in [refused[path, lang]]]
     default = by_language.public[settings_languages[0]]
@@ -215,7 +219,7 @@ def _public_texts(entry: Entry, unlinked: frozenset[str]) -> list[tuple[tuple, i
 
 
 def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
-    """Every ``private.real_name`` of every file, published or not, with the file and line."""
+    """Every ``private.real_name`` of every file and translation, published or not, with the file and line."""
     found: dict[str, tuple[str, int]] = {}
 
     def walk(value: Any, entry: Entry, loc: tuple) -> None:
@@ -231,6 +235,9 @@ def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
 
     for entry in catalogue.entries():
         walk(entry.meta, entry, ())
+    for translations in catalogue.translations.values():  # a translation's private notes are private too
+        for t in translations.values():
+            walk(t.record, Entry(t.source, t.record, t.body), ())
     return found
 
 

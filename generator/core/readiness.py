@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import Settings, SiteConfig
+from .settings import Settings, SiteConfig
 from .problems import Problem
 
 #: Domains reserved for examples and tests (RFC 2606, RFC 6761): never a real site's.

@@ -21,7 +21,8 @@ from . import links
 from .catalogue import Catalogue
 from .fields import CONTROL, control_problem, is_markdown
 from .kinds import KINDS, reserved
-from .model import Content, Entry, Private, SiteConfig, Stop
+from .model import Content, Entry, Private, Stop
+from .settings import SiteConfig
 from .problems import Problem, format_key
 from .source import MEDIA_DIR, Source
 from .stops import stop_times, stop_uid, time_problem

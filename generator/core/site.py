@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from .catalogue import Catalogue
 from .kinds import CONTRACT, KINDS, Kind
-from .model import Entry, SiteConfig
+from .model import Entry
+from .settings import SiteConfig
 from .policy import Clock, action_status, days_left
 from .stops import slugify, stop_times, stop_uid
 from .urls import entry_url

@@ -18,11 +18,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from pydantic import Field, create_model
 
-from .fields import Bool, Text
+from .fields import Bool, Text, model_inside
 from .model import Content, Entry, Record
 from .problems import Problem, format_key
 from .source import Source
@@ -59,9 +59,7 @@ class Translation:
 
 
 def _nested(model: type, name: str) -> type | None:
-    from .validate import _unwrap
-
-    inner = _unwrap(model.model_fields[name].annotation)
+    inner = model_inside(model.model_fields[name].annotation)
     return inner if isinstance(inner, type) and issubclass(inner, Record) else None
 
 
@@ -122,10 +120,10 @@ class _Check:
         self.problems.append(Problem(self.source.path, self.source.line(loc), format_key(loc), message))
 
 
-def check(source: Source, original: Entry | None, languages: tuple[str, ...], taken: dict) -> tuple[Translation | None, list[Problem]]:
-    """Validate one translation file against its original; ``taken`` maps (original, language) to a path."""
-    from .validate import validate_record
-
+def check(source: Source, original: Entry | None, languages: tuple[str, ...], taken: dict,
+          validate_record: Callable[[Source, type, Any], tuple[Any, list[Problem]]]) -> tuple[Translation | None, list[Problem]]:
+    """Validate one translation file against its original; ``taken`` maps (original, language) to a path.
+    ``validate_record`` is core/validate.py's, which calls this (one way, no import cycle)."""
     lang = source.translation
     kind_folder = source.path[: source.path.rindex("/")] if "/" in source.path else ""
     if original is None:

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import translations
 from .catalogue import Catalogue
-from .fields import _SLUG, _url
+from .fields import _SLUG, _url, model_inside
 from .kinds import KINDS
-from .model import Entry, Private, Settings, SiteConfig
+from .model import Entry, Private
+from .settings import Settings, SiteConfig
 from .placeholders import placeholder_problems
 from .problems import Problem, format_key
 from .references import Referrer, cross_references, text_problems
@@ -29,19 +30,6 @@ from .stops import slugify
 # ---------------------------------------------------------------- schema errors
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The model class inside Optional[...], tuple[X, ...], dict[K, V] or Annotated[...]."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, tuple, list, dict):
-        for arg in typing.get_args(annotation):
-            inner = _unwrap(arg)
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                return inner
-    return annotation
-
-
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
@@ -49,7 +37,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         info = model.model_fields.get(part)
         if info is None:
             return None
-        inner = _unwrap(info.annotation)
+        inner = model_inside(info.annotation)
         if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
             return None
         model = inner
@@ -294,7 +282,7 @@ def _translations(project: Project, catalogue: Catalogue, config: SiteConfig | N
         if original is None and (original_path in broken or not languages):
             broken.add(source.path)  # its original's own problem is reported; the settings' too
             continue
-        translation, more = translations.check(source, original, languages, taken)
+        translation, more = translations.check(source, original, languages, taken, validate_record)
         problems += more
         if translation is None:
             broken.add(source.path)

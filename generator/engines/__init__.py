@@ -60,7 +60,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence, TextIO
 
-from ..core.model import SiteConfig
+from ..core.settings import SiteConfig
 from ..core.problems import Problem
 from ..core.source import Source
 from ..executor import Executor, Processes

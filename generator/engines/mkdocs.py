@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..core.model import SiteConfig
+from ..core.settings import SiteConfig
 from ..core.problems import Problem, format_key
 from ..core.source import Source
 from ..core.validate import describe

@@ -25,7 +25,8 @@ from babel.core import get_global
 from babel.dates import format_interval
 
 from .plaintext import html_to_text
-from ..core.model import Contact, Entry, SiteConfig
+from ..core.model import Contact, Entry
+from ..core.settings import SiteConfig
 from ..core.site import Site
 from ..core.views import ActionView
 from .l10n import Formatter

@@ -162,6 +162,18 @@ class RenderedPages(Files):
         return self._front(path).encode()
 
 
+def written_in(entry: Any, loc: tuple) -> str | None:
+    """The language a text of ``entry`` is shown in: its original's where it is not translated
+    (core/languages.py marks what is not), else the entry's own (``lang``, or the site's: None)."""
+    if not isinstance(entry, Entry):
+        return None
+    untranslated = entry.untranslated
+    if untranslated and entry.original_lang and (("*",) in untranslated or any(
+            loc[:n] in untranslated for n in range(1, len(loc) + 1))):
+        return entry.original_lang
+    return entry.meta.lang
+
+
 #: The note above a page shown (in part) in its original's words: a language it is not translated into.
 TRANSLATION_NOTE = "translation_note.html"
 
@@ -359,6 +371,8 @@ class PageRenderer:
     def _context(self, page: StagedPage) -> dict[str, Any]:
         site, fmt, here = self.site, self.fmt, page.url
 
+        page_lang = site.config.settings.language
+
         def url(target: Any) -> str:
             """A relative link from this page to an entry, an action view, a stop or a URL."""
             if isinstance(target, ActionView):
@@ -372,12 +386,22 @@ class PageRenderer:
         def md(entry: Entry, text: str | None, *loc: Any) -> Markup:
             if not text:
                 return Markup("")
-            return localize(self.markup.html(entry, text, tuple(loc) or ("body",)), here)
+            out = localize(self.markup.html(entry, text, tuple(loc) or ("body",)), here)
+            lang = text_lang(entry, *(tuple(loc) or ("body",)))
+            return Markup(f'<div lang="{lang}">\n{out}\n</div>') if lang else out
 
         def md_inline(entry: Entry, text: str | None, *loc: Any) -> Markup:
             if not text:
                 return Markup("")
-            return localize(self.markup.inline(entry, text, tuple(loc)), here)
+            out = localize(self.markup.inline(entry, text, tuple(loc)), here)
+            lang = text_lang(entry, *loc)
+            return Markup(f'<span lang="{lang}">{out}</span>') if lang else out
+
+        def text_lang(item: Any, *loc: Any) -> str:
+            """The language of one text of an item (``title``; ``steps, 0``) where it is not the page's, else ""."""
+            entry = getattr(item, "entry", item)
+            lang = written_in(entry, tuple(loc))
+            return lang if lang and lang != page_lang else ""
 
         def media(path: str) -> str:
             self.markup.used_media.add("content/" + path)
@@ -395,6 +419,7 @@ class PageRenderer:
             "url": url,
             "md": md,
             "md_inline": md_inline,
+            "text_lang": text_lang,
             "media": media,
             "fmt": fmt,
             "words": self.words,

@@ -21,13 +21,16 @@ from .deployment import Deployment
 PATH = "deploy/nginx/accompany.conf"
 TORRC = "deploy/tor/accompany.torrc"
 
+#: The start of a path in the site in any of its languages: ``/`` or ``/es/`` (a site of its own, build.py).
+LANG = r"^/([a-z][a-z][a-z]?(-[a-z0-9]+)*/)?"  # no braces: nginx reads them as a block
+
 #: Content types set here rather than left to the system's mime.types, which differ between releases.
 #: Without "; charset": nginx adds it (charset_types), and gzip_types would not match a type with it.
 TYPES = [
     (r"\.ics$", "text/calendar"),
     (r"\.rss\.xml$", "application/rss+xml"),
     (r"\.atom\.xml$", "application/atom+xml"),
-    (r"^/feeds/.+\.json$", "application/feed+json"),
+    (LANG + r"feeds/.+\.json$", "application/feed+json"),
     (r"\.webmanifest$", "application/manifest+json"),
     (r"\.pdf$", "application/pdf"),
 ]
@@ -36,9 +39,9 @@ TEXT = ("text/css text/plain text/xml text/calendar application/javascript appli
 
 #: Cache-Control by path: the first pattern that matches wins; anything else is "no-cache".
 CACHING = [
-    (r"^/assets/.+\.[0-9a-f]{8}\.min\.(css|js)$", "public, max-age=31536000, immutable"),
-    (r"^/assets/", "public, max-age=3600"),
-    (r"^/media/", "public, max-age=3600"),
+    (LANG + r"assets/.+\.[0-9a-f]{8}\.min\.(css|js)$", "public, max-age=31536000, immutable"),
+    (LANG + r"assets/", "public, max-age=3600"),
+    (LANG + r"media/", "public, max-age=3600"),
 ]
 
 HSTS = "max-age=31536000"

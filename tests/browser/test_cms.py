@@ -95,7 +95,8 @@ def test_a_volunteer_publishes_an_action_and_a_tour_that_pass_check_and_build(br
 
     code, out, err = project.cli("check", "--as-of", SAMPLE_AS_OF.isoformat())
     assert code == 0, err
-    assert not [line for line in out.splitlines() if ACTION["slug"] in line or TOUR["slug"] in line]
+    assert not [line for line in out.splitlines() if (ACTION["slug"] in line or TOUR["slug"] in line)
+                and not line.startswith("not translated into")]  # a translator's list, not a problem
 
     from generator.build import build
 
