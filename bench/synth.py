@@ -187,10 +187,16 @@ def generate(n: int, root: Path, open_actions: int = 20) -> dict[str, int]:
 
 
 def new_action(root: Path, i: int = 99999) -> Path:
-    """Add one open urgent action (the "new action live in seconds" case)."""
+    """Add one open urgent action, issued the day before (the "new action live in seconds" case)."""
     rng = random.Random(-i)
     path = root / "content/actions" / f"action-new-{i}.md"
-    path.write_text(action(rng, i, True, [], []))
+    text = action(rng, i, True, [], [])
+    issued = (AS_OF - timedelta(days=1)).isoformat()
+    text = "\n".join(f"issued: {issued}" if line.startswith("issued: ") else line for line in text.split("\n"))
+    if "\nupdates:\n" in text:  # a new action has no updates yet
+        head, _, rest = text.partition("\nupdates:\n")
+        text = head + "\n---" + rest.split("\n---", 1)[1]
+    path.write_text(text)
     return path
 
 

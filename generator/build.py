@@ -20,20 +20,21 @@ workers use them, then the engine runs.
 
 from __future__ import annotations
 
-import os
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from . import incremental
-from .alerts.snapshot import record as record_published
+from .alerts.snapshot import Memo as AlertsMemo, record as record_published
 from .cache import BuildCache
 from .core.problems import Problem, ProblemsFound
 from .engines import Engine, Runs, Staged, engine_runs
 from .executor import Executor
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
+from .read import SourceCache
 from .outputs.sitemap import sitemap
 from .core.languages import written_in
 from .outputs.languages import LanguageLinks, prefix
@@ -68,6 +69,8 @@ class Language:
     plan: incremental.Plan
     files: Tree | None = None
     runs: list = field(default_factory=list)
+    written: Path | None = None
+    """The folder of the other files this build made (plan.files), until they are moved into the site."""
 
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
@@ -87,22 +90,42 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     problems = site_dir_problems(site_dir, root)
     if problems:
         raise ProblemsFound(problems)
-    loaded = load(root, as_of, timings, site_url)
+    cache_dir = cache_dir or root / ".accompany" / "cache"
+    sources = None if full else SourceCache(cache_dir)
+    loaded = load(root, as_of, timings, site_url, sources=sources)
+    try:
+        # The site folder is taken to be the last build's, and checked file by file as the build links them.
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
+    except incremental.SiteTouched:
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+    if sources is not None:
+        sources.write()  # what was parsed, kept only once the build succeeded
+    return report
+
+
+def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines: int | None, timings: Timings,
+           trust: bool) -> BuildReport:
     engine = loaded.engine
-    cache = BuildCache(cache_dir or root / ".accompany" / "cache", fresh_start=full)
+    cache = BuildCache(cache_dir, fresh_start=full)
     executor = Executor(engines)
-    remembered = cache.remembered_markup()
+    remembered = cache.remembered_markup() or {}  # one for every language: a text shown in two is rendered once
     secrets = incremental.secrets_key(loaded.publication.watched)
     languages: list[Language] = []
     for lang in loaded.languages:
-        languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir))
+        languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir, trust))
         # A text another language shows too (not translated) is rendered once: what this one rendered, the next knows.
-        remembered = {**(remembered or {}), **languages[-1].renderers.markup.kept}
+        remembered = {**remembered, **languages[-1].renderers.markup.kept}
     default = languages[0]
     warnings: list[str] = []
 
-    with Staging(site_dir) as staging:
+    with Staging(site_dir, background=True) as staging, ExitStack() as stack:
         leaks: list[Problem] = []
+        others = {part.prefix for part in languages[1:]}
+        # A partial build keeps the old site's files: they are linked into the new one while the rest is made.
+        linking = stack.enter_context(incremental.Linking([
+            (site_dir / part.prefix, staging.output / part.prefix, incremental.early_skip(engine, part.plan),
+             others if not part.prefix else set())
+            for part in languages if part.plan.kind == "partial" and part.plan.pages]))
         for part in languages:
             # Which pages to render depends on the pages alone: the engines start before the other files are made.
             with engine_runs(engine, executor, loaded.site.clock.now) as runs:
@@ -110,26 +133,43 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
                        timings)
                 part.files = part.renderers.files()
                 part.plan = incremental.plan_files(part.plan, part.staged, part.files, part.previous, secrets)
-                leaks += _write_files(part.files, part.plan, staging.output / part.prefix, loaded, site_dir, timings)
+                part.written = staging.root / (part.prefix.replace("/", "-") + "files")
+                leaks += _write_files(part.files, part.plan, part.written, loaded, site_dir, timings)
             part.runs = runs.outputs
             timings.phases["engine"] = timings.phases.get("engine", 0.0) + (
                 time.perf_counter() - runs.started if runs.started else 0.0)  # overlaps the files
             warnings += part.renderers.warnings
-        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages])
+        # The links of pages not made again were checked by the last build: only when something it made is gone
+        # can one of them lead nowhere now.
+        everything = any(part.plan.kind == "full" or part.plan.removed for part in languages)
+        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages], everything)
         if all(part.plan.kind == "none" for part in languages):
+            linking.stop()
+            if trust and incremental.site_manifest(site_dir) != default.previous.site:
+                raise incremental.SiteTouched()
             _record(languages, cache, site_dir)
+            cache.templates.flush()
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings,
                                {part.lang: part.plan for part in languages})
         written: list[str] = []
+        kept: dict[str, tuple[int, int] | None] = {}
+        """The old site's files linked into the new one, by site path: their size and mtime (None: not linked)."""
         with timings.phase("compose"):
-            others = {part.prefix for part in languages[1:]}
+            linked = linking.wait()
             for part in languages:
                 # What the engine makes besides pages comes from the old site, or else from the first run.
-                base = (site_dir / part.prefix if part.plan.kind in ("partial", "none")
-                        else part.runs[0][0] if part.runs else None)
+                from_old = part.plan.kind in ("partial", "none")
+                base = site_dir / part.prefix if from_old else part.runs[0][0] if part.runs else None
+                new = staging.output / part.prefix
+                stats = linked.get(new, {})
                 written += [part.prefix + p for p in incremental.compose(
-                    staging.output / part.prefix, base, part.runs, part.plan, engine, part.staged,
-                    skip_folders=others if not part.prefix else set())]
+                    new, base, part.runs, part.plan, engine, part.staged,
+                    skip_folders=others if not part.prefix else set(), files=part.written,
+                    linked=new in linked, stats=stats)]
+                if from_old and not incremental.unchanged(stats, part.prefix, part.previous.site,
+                                                          others if not part.prefix else set()):
+                    raise incremental.SiteTouched()
+                kept.update({part.prefix + rel: stat for rel, stat in stats.items()})
             pages = [engine.page_url(p) for p in sorted(default.staged.pages, key=engine.order)]
             where = {part.lang: part.prefix for part in languages} if len(languages) > 1 else None
             maps = sitemap(pages, loaded.config.site_url, where)  # every language's pages, with their alternates
@@ -151,26 +191,41 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
                 leaks += scan_tree(staging.output, loaded.publication.watched, where, planned)
         if leaks:
             raise ProblemsFound(leaks)
-        count = sum(len(names) for _, _, names in os.walk(staging.output))
         with timings.phase("swap"):
             staging.swap_in()
-    manifest = incremental.site_manifest(site_dir)
-    kept: dict = {}
-    for part in languages:
-        kept.update(part.renderers.markup.kept)
-    cache.commit(kept, {part.lang: incremental.State(
-        incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
-        manifest, secrets) for part in languages})
+    if any(part.plan.kind == "full" for part in languages):
+        manifest = incremental.site_manifest(site_dir)
+    else:  # the linked files are the old site's, as checked; only what this build wrote is looked at
+        gone = {part.prefix + engine.site_path(path) for part in languages for path in part.plan.removed}
+        manifest = incremental.manifest_after(site_dir, {p: s for p, s in kept.items() if p not in gone},
+                                              written + sorted(maps))
+    count = len(manifest)
     # What `accompany alert` compares: the site as now published, never before it is.
-    _record(languages, cache, site_dir)
+    alerts = _record(languages, cache, site_dir)
+    texts: dict = {}
+    for part in languages:
+        texts.update(part.renderers.markup.kept)
+    cache.commit(texts, {part.lang: incremental.State(
+        incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
+        manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
+        alerts)
+    staging.wait()  # the old site was removed meanwhile
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
                        {part.lang: part.plan for part in languages})
 
 
-def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> None:
-    """What each language of the site now publishes, for the alerts in that language (alerts/snapshot.py)."""
+def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> dict:
+    """What each language of the site now publishes, for the alerts in that language (alerts/snapshot.py);
+    each action's digest in each language, for the next build (by language)."""
+    folder, last, made = cache.folder.parent / "alerts", cache.remembered("alerts") or {}, {}
     for part in languages:
-        record_published(part.renderers.loaded.site, part.renderers.markup, cache.folder.parent / "alerts", site_dir)
+        site = part.renderers.loaded.site
+        prints = part.renderers.recorder.queries.prints if part.renderers.recorder else None
+        memo = AlertsMemo(folder, site.config.settings.language, last.get(part.lang), prints) if prints is not None else None
+        record_published(site, part.renderers.markup, folder, site_dir, memo)
+        if memo is not None:
+            made[part.lang] = memo.made
+    return made
 
 
 def _combined(languages: list[Language]) -> incremental.Plan:
@@ -184,17 +239,21 @@ def _combined(languages: list[Language]) -> incremental.Plan:
 
 
 def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, executor: Executor,
-              remembered: dict | None, site_dir: Path) -> Language:
+              remembered: dict | None, site_dir: Path, trust: bool) -> Language:
     """One language's renderers, staged pages and plan of pages (before any file is made)."""
     view = loaded.in_language(lang)
     links = None
     if len(loaded.languages) > 1:
         letters = written_in(loaded.publication.languages.public, "action", "letter")
         links = LanguageLinks(loaded.config.site_url, loaded.languages, lang, letters)
-    renderers = Renderers(view, cache.results, timings, executor, remembered, links)
+    renderers = Renderers(view, cache.results, timings, executor, remembered, links, cache.previous_records(lang),
+                          trace=True, templates=cache.templates)
     staged = renderers.staged()
     previous = cache.previous_state(lang)
-    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir)
+    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir, trust)
+    if plan.kind == "full":
+        with timings.phase("pages"):  # the engine renders every page: those the memo kept are made too
+            renderers.pages.render_kept(staged.pages, executor.map_chunks)
     return Language(lang, prefix(loaded.languages, lang), renderers, staged, previous, plan)
 
 
@@ -205,16 +264,17 @@ def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, f
     The runs' folders are in ``folder``, their names start with ``name`` (one language's runs)."""
     if not plan.pages:
         return
-    sizes = {doc: len(data) for doc, data in staged.pages.items()}
+    sizes = {doc: len(staged.pages[doc]) for doc in plan.pages}
     for i, pages in enumerate(incremental.split(plan.pages, staged.nav_pages, cores, engine.order, sizes)):
         with timings.phase("write"):
-            engine.project(staged, pages).write(folder / f"{name}project-{i}")
+            engine.project(staged, pages, stubs=staged.nav_pages - set(pages)).write(folder / f"{name}project-{i}")
         runs.start(folder / f"{name}project-{i}", folder / f"{name}engine-{i}", pages)
 
 
 def _write_files(files: Tree, plan: incremental.Plan, site: Path, loaded: Loaded, site_dir: Path,
                  timings: Timings) -> list[Problem]:
-    """Write the files the plan names into the new site, while the engines run; the private names found in them."""
+    """Write the files the plan names into the folder ``site`` (moved into the new site by compose), while the
+    engines run; the private names found in them."""
     if plan.kind == "none":
         return []
     chosen = Tree()

@@ -27,7 +27,7 @@ import os
 import subprocess
 import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -64,6 +64,16 @@ class Executor:
     def __init__(self, cores: int | None = None):
         self.cores = max(1, cores or os.cpu_count() or 1)
         self._slots = threading.BoundedSemaphore(self.cores)
+        self._thread: ThreadPoolExecutor | None = None
+
+    # ---- work that leaves the interpreter, in a thread
+
+    def background(self, fn: Callable[..., R], *args) -> Future:
+        """A future of ``fn(*args)``, run in one thread beside the build's: for work done outside the
+        interpreter (Typst sets PDFs in Rust, leaving the interpreter to the build meanwhile)."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="accompany-background")
+        return self._thread.submit(fn, *args)
 
     # ---- Python work, in forked workers
 

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .engines import Engine, Staged
-from .write import Tree, link_tree, move_files, replace_files
+from .write import Tree, link_tree, move_files, remove_files, replace_files
 
 STATE_VERSION = 3
 
@@ -105,9 +106,21 @@ class State:
                 "secrets": self.secrets}
 
 
+def _digest_of(files, path: str) -> str:
+    """Hash of a file, without making one the memo kept (write.Files)."""
+    return files.digest(path) if hasattr(files, "digest") else _digest(files[path])
+
+
+def page_digest(staged: Staged, doc: str) -> str:
+    """Hash of a staged page, without rendering one the memo knows is unchanged (outputs/pages.RenderedPages)."""
+    return _digest_of(staged.pages, doc)
+
+
 def digests(staged: Staged, files: Tree) -> dict[str, str]:
     """Hash of each staged page (by doc path) and of each other file (by site path)."""
-    return {p: _digest(d) for tree in (staged.pages, files.files) for p, d in tree.items()}
+    out = {p: page_digest(staged, p) for p in staged.pages}
+    out.update({p: _digest_of(files.files, p) for p in files.files})
+    return out
 
 
 @dataclass(frozen=True)
@@ -126,22 +139,30 @@ class Plan:
     reason: str = ""
 
 
-def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path) -> Plan:
-    """Which pages the engine renders: every one (``full``, and why), or those that changed and the navigation's.
+class SiteTouched(Exception):
+    """The site folder is not the one the last build left, as its files showed while they were linked."""
+
+
+TOUCHED = "the site folder is not the one the last build left"
+
+
+def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path, trust: bool = False) -> Plan:
+    """Which pages the engine renders: every one (``full``, and why), or those that changed.
 
     Known before any other file is made: the engines start on it. :func:`plan_files` completes it.
+    ``trust``: the site folder is taken to be the last build's, to be checked file by file as it is
+    linked (:func:`unchanged`), instead of walked here.
     """
     pages = tuple(sorted(staged.pages))
     reason = ("no record of an earlier build" if state is None
-              else "the site folder is not the one the last build left" if not site.is_dir() or site_manifest(site) != state.site
+              else TOUCHED if not site.is_dir() or (not trust and site_manifest(site) != state.site)
               else "config, theme or engine changed" if engine_key(engine, staged) != state.engine
               else "")
     if reason:
         return Plan("full", pages, reason=reason)
-    changed = {p for p in pages if state.docs.get(p) != _digest(staged.pages[p])}
-    gone = any(p.endswith(".md") and p not in staged.pages for p in state.docs)
-    nav = staged.nav_pages if changed or gone else set()
-    return Plan("partial", tuple(sorted(changed | nav)))
+    # A page's HTML depends on its staged bytes and on what every page shares (the engine key, equal here):
+    # the navigation's pages too, which the engine runs get as stubs where they did not change (split()).
+    return Plan("partial", tuple(p for p in pages if state.docs.get(p) != page_digest(staged, p)))
 
 
 def plan_files(plan: Plan, staged: Staged, files: Tree, state: State | None, secrets: str) -> Plan:
@@ -167,49 +188,138 @@ PAGE_WEIGHT = 4096
 
 def split(pages: tuple[str, ...], nav: set[str], parts: int, order: Callable[[str], tuple],
           sizes: Mapping[str, int] | None = None) -> list[list[str]]:
-    """Pages in ``parts`` runs of similar work, in the engine's ``order``; the navigation's pages in each.
+    """Pages in ``parts`` runs of similar work, in the engine's ``order``; the navigation's pages in the first.
 
-    The engine's time grows with a page's bytes (``sizes``; without them every
-    page counts the same), so runs are cut to carry similar bytes: the slowest
-    run is the one the build waits for.
+    Every run needs every page the navigation names: it gets a stub of each
+    that it does not render (:meth:`Engine.project`), whose output is not
+    taken. The engine's time grows with a page's bytes (``sizes``; without
+    them every page counts the same), so runs are cut to carry similar bytes:
+    the slowest run is the one the build waits for.
     """
     items = sorted((p for p in pages if p not in nav), key=order)
     parts = max(1, min(parts, len(items) // MIN_PAGES_PER_RUN or 1))
     shared = sorted(p for p in pages if p in nav)
     if not items:
-        return [shared]
-    weights = [PAGE_WEIGHT + (sizes.get(p, 0) if sizes else 0) for p in items]
-    total, done = sum(weights), 0
-    runs: list[list[str]] = [[] for _ in range(parts)]
-    for page, weight in zip(items, weights):
-        runs[min(parts - 1, (done + weight // 2) * parts // total)].append(page)
-        done += weight
-    return [shared + run for run in runs]
+        return [shared] if shared else []
+    weight = lambda p: PAGE_WEIGHT + (sizes.get(p, 0) if sizes else 0)  # noqa: E731
+    weights = [weight(p) for p in items]
+    total, done = sum(weights) + sum(weight(p) for p in shared), sum(weight(p) for p in shared)
+    runs: list[list[str]] = [list(shared)] + [[] for _ in range(parts - 1)]
+    for page, w in zip(items, weights):
+        runs[min(parts - 1, (done + w // 2) * parts // total)].append(page)
+        done += w
+    return [run for run in runs if run]
+
+
+def early_skip(engine: Engine, plan: Plan) -> set[str]:
+    """What a partial build will not take from the old site, known before any other file is made:
+    the pages the engine renders again, and the search index."""
+    return {engine.site_path(p) for p in plan.pages} | {engine.search_index}
+
+
+def unchanged(stats: Mapping[str, tuple[int, int] | None], prefix: str, expected: Mapping[str, list[int]],
+              others: set[str]) -> bool:
+    """Whether the old site's files under ``prefix``, as :func:`~generator.write.link_tree` found them
+    (``stats``: each file's size and mtime, None where it was skipped), are those the last build left
+    (``expected``: its manifest; ``others``: the other languages' folders, in the default's)."""
+    want = {path for path in expected if path.startswith(prefix)
+            and not (not prefix and any(path.startswith(folder) for folder in others))}
+    if len(want) != len(stats):
+        return False
+    for rel, stat in stats.items():
+        found = expected.get(prefix + rel)
+        if found is None or (stat is not None and list(stat) != found):
+            return False
+    return True
+
+
+def manifest_after(site: Path, linked: Mapping[str, tuple[int, int] | None], written: Iterable[str]) -> dict[str, list[int]]:
+    """The manifest of a site made of linked files (``linked``: their size and mtime, by site path, as
+    :func:`unchanged` checked them) and of the files this build ``written``: only those are looked at."""
+    out = {path: list(stat) for path, stat in linked.items() if stat is not None}
+    for path in written:
+        try:
+            stat = os.stat(site / path)
+        except FileNotFoundError:
+            out.pop(path, None)
+            continue
+        out[path] = [stat.st_size, stat.st_mtime_ns]
+    return dict(sorted(out.items()))
+
+
+class Linking:
+    """The old site's files hard-linked into the new one in a thread, while the build makes the rest.
+
+    ``jobs``: ``(old site, new site, site paths to skip, folders to skip)``; linking is system calls,
+    which leave the build's own work its core. :meth:`wait` says which new sites are linked."""
+
+    def __init__(self, jobs: list[tuple[Path, Path, set[str], set[str]]]):
+        self._jobs = jobs
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self.stats: dict[Path, dict] = {site: {} for _, site, _, _ in jobs}
+        """Each new site's linked files: their size and mtime (None: skipped), by path under the site."""
+        self._thread = threading.Thread(target=self._run, daemon=True) if jobs else None
+        if self._thread is not None:
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for base, site, skip, folders in self._jobs:
+                link_tree(base, site, skip=skip, skip_folders=folders, stop=self._stop, stats=self.stats[site])
+        except BaseException as exc:  # noqa: BLE001 - raised by wait()
+            self._error = exc
+
+    def wait(self) -> dict[Path, dict]:
+        """The new sites linked, each with its files' stats."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.stats
+
+    def stop(self) -> None:
+        """The build needs none of it (nothing changed, or it failed)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> "Linking":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()  # before the staging folder is removed: nothing is linked into it any more
 
 
 def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], plan: Plan, engine: Engine,
-            staged: Staged, skip_folders: set[str] = frozenset()) -> list[str]:
-    """Put the new site together in ``site``, which holds the files of ``plan.files`` already.
+            staged: Staged, skip_folders: set[str] = frozenset(), files: Path | None = None,
+            linked: bool = False, stats: dict | None = None) -> list[str]:
+    """Put the new site together in ``site``.
 
-    ``runs`` are ``(engine output, doc paths of the pages it rendered)``. Every
+    ``runs`` are ``(engine output, doc paths of the pages it rendered)``;
+    ``files`` the folder holding the other files of ``plan.files``. Every
     file this build does not make comes from ``base``: the old site (a partial
     build) or else the first run's output (what the engine makes besides
-    pages: its assets, its 404 page). It is hard-linked, except what is
-    rendered again, rewritten or gone. Each run's pages are moved in (the
-    navigation's pages, which every run renders alike, from the first that
-    has them), and the search index is merged. Returns the site paths written.
+    pages: its assets, its 404 page). It is hard-linked (``linked``: it was,
+    while the rest was made: :class:`Linking`), except what is rendered again,
+    rewritten or gone. Each run's pages and the other files are moved in,
+    and the search index is merged. Returns the site paths written.
     ``skip_folders`` (``es/``) hold other sites, composed on their own: the
-    other languages of the default's.
+    other languages of the default's. ``stats`` gets each file linked here, as :func:`unchanged` reads them.
     """
     rendered: dict[str, Path] = {}
     for output, pages in runs:
         for doc in pages:
             rendered.setdefault(engine.site_path(doc), output)
     gone = {engine.site_path(p) for p in plan.removed}
-    if base is not None:
+    if linked:
+        remove_files(site, gone)  # linked before it was known to be gone
+    elif base is not None:
         link_tree(base, site, skip=set(rendered) | set(plan.files) | gone | {engine.search_index},
-                  skip_folders=skip_folders)
+                  skip_folders=skip_folders, stats=stats)
     move_files(rendered, site)
+    if files is not None:
+        move_files({path: files for path in plan.files}, site)  # over what was linked: a new file, not a changed one
     written = sorted(rendered) + list(plan.files)
     if engine.search_index is not None:
         old = base / engine.search_index if base is not None else None

@@ -20,13 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, StreamObject, TextStringObject
 
 from .core.names import Watched, name_pattern, normalise, watched
 from .core.problems import Problem
-from .pdftext import page_text
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
@@ -68,6 +64,13 @@ def pdf_texts(data: bytes) -> tuple[str, ...]:
     Devanagari reads back whole only so); the rest from walking every object, so that the outline,
     link targets, XMP metadata and anything else a viewer may show are covered.
     """
+    # Imported here: most builds scan no PDF (pypdf takes a while to import).
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, StreamObject, TextStringObject
+
+    from .pdftext import page_text
+
     out: list[str] = []
 
     def collect(value, depth: int = 0) -> None:

@@ -104,15 +104,16 @@ def _exists(resolved: str, pages: set[str], files: set[str]) -> bool:
 
 
 def check_links(pages: Mapping[str, bytes], files: Mapping[str, bytes], origin_of: Callable[[str], Origin],
-                made: Iterable[str] = ()) -> list[Problem]:
+                made: Iterable[str] = (), urls: Iterable[str] | None = None) -> list[Problem]:
     """A problem for every relative link that leads to nothing the site will hold.
 
     ``pages`` are the staged pages by URL (``actions/x/``, ``""`` for the
     home page); ``files`` every other file by site path (the theme's static
     files included); ``made`` the files the engine makes itself.
     ``origin_of`` names the content file and template of a page, given its site path.
+    ``urls``: every page the site will hold, where ``pages`` are only those whose links to check.
     """
-    urls, paths = set(pages), set(files) | set(made)
+    urls, paths = set(pages) | set(urls or ()), set(files) | set(made)
     problems = []
     for link in find_links(pages, files):
         if _exists(link.resolved, urls, paths):

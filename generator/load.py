@@ -101,17 +101,19 @@ def resolve_now(as_of: date | datetime, timezone: ZoneInfo) -> datetime:
 
 
 def load(root: Path, as_of: date | datetime, timings: Timings | None = None, site_url: str | None = None,
-         engine: Engine | None = None) -> Loaded:
+         engine: Engine | None = None, sources: read.SourceCache | None = None) -> Loaded:
     """Read and validate everything, then apply the policy as of ``as_of``.
 
     ``site_url`` replaces mkdocs.yml's for a mirror (an absolute http(s) URL
-    ending in ``/``). Raises :class:`ProblemsFound` with every problem in every
+    ending in ``/``). ``sources``: the files as the last run parsed them, and where this run's are kept for
+    the next (read.SourceCache).
+    Raises :class:`ProblemsFound` with every problem in every
     file: the settings, each file against its schema, the references between
     files, and what the policy finds in the files that are valid, all in one run.
     """
     timings = timings or Timings()
     engine = engine or default_engine()
-    project, config, catalogue, problems = _validate(root, timings, site_url, engine)
+    project, config, catalogue, problems = _validate(root, timings, site_url, engine, sources)
     with timings.phase("policy"):
         zone = ZoneInfo(config.settings.timezone)
         clock = Clock(resolve_now(as_of, zone), zone)
@@ -155,10 +157,11 @@ def validated(root: Path, timings: Timings | None = None,
     return project, config, catalogue
 
 
-def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine):
+def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine,
+              cache: read.SourceCache | None = None):
     """``(project, config, catalogue, problems)``; raises only when there are no settings to go on."""
     with timings.phase("read"):
-        result = read.read_project(root)
+        result = read.read_project(root, cache)
     problems = list(result.problems)
     if result.project is None:
         raise ProblemsFound(problems)
@@ -172,8 +175,10 @@ def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine
             config = replace(config, site_url=site_url)
         if config is not None and config.settings.languages:
             problems += language_problems(project.settings, config.settings.site_languages)
-        catalogue, more = validate(project, config, result.broken)  # also when the settings are wrong
+        catalogue, more = validate(project, config, result.broken, cache.checks if cache else None)  # also when the settings are wrong
         problems = _merge(problems, more)
+        if cache is not None:
+            cache.finish()
     if config is None:
         raise ProblemsFound(problems)
     return project, config, catalogue, problems

@@ -9,8 +9,11 @@ anchors and aliases (the "billion laughs"), and duplicate keys are refused.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ import yaml
 from .core.problems import Problem, format_key
 from .core.kinds import KINDS
 from .core.source import MEDIA_DIR, Project, Source
+from .version import code_digest
 
 #: Largest Markdown file accepted; a larger one is almost certainly a mistake.
 MAX_FILE_BYTES = 1_000_000
@@ -301,7 +305,8 @@ def parse_source(raw: bytes, path: str, kind: str, slug: str,
     if not isinstance(data, dict):  # a list, a single value, or null ("---\nnull\n---"): never a silent skip
         return None, problems + [Problem(path, 2, "front matter", "must be keys and values (key: value), not a list or a single value")]
     lines.setdefault((), 1)
-    return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation), problems
+    return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation,
+                  hashlib.blake2b(raw, digest_size=16).hexdigest()), problems
 
 
 def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None, list[Problem]]:
@@ -315,6 +320,81 @@ def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None,
     if not isinstance(data, dict):
         return None, problems + [Problem(path, 1, "yaml", "must be a mapping of settings")]
     return Source(path, "settings", "mkdocs", data, lines, "", 1, text_lines), problems
+
+
+class SourceCache:
+    """Files as the last run parsed them, by path and by a digest of their bytes: a file whose bytes are
+    the same is not parsed again (its front matter's YAML is most of the time a large project takes to read).
+
+    Kept in one file (``marshal``: the parsed data holds only text, numbers, tuples and mappings) in the
+    build cache folder, for the same version of accompany and of Python only; a cache that cannot be read
+    is ignored. The results of checks that read a file alone (its placeholders: core/validate.py) are kept
+    with it, by the same digest.
+    """
+
+    FILE = "sources.marshal"
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / self.FILE if folder is not None else None
+        self._key = f"{marshal.version}:{sys.version_info[:2]}:{code_digest()}"
+        self._old: dict = {}
+        self.files: dict[str, tuple] = {}
+        """Path to (digest, data, lines, text lines, body line), for this run."""
+        self.checks: dict[str, list] = {}
+        """Digest to the checks' results (core/validate.py's ``checked``), for this run."""
+        self._changed = False
+        self._unwritten = False
+        if self.path is not None:
+            try:
+                stored = marshal.loads(self.path.read_bytes())
+                if isinstance(stored, dict) and stored.get("key") == self._key:
+                    self._old = stored
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+        self._old_files = self._old.get("files", {})
+        self.checks = dict(self._old.get("checks", {}))
+
+    def parsed(self, path: str, digest: str, raw: bytes, kind: str, slug: str, translation: str | None) -> Source | None:
+        """The file as last parsed, if its bytes are the same; else None."""
+        found = self._old_files.get(path)
+        if found is None or found[0] != digest:
+            return None
+        text, _ = decode(raw, path)
+        split = split_front_matter(text, path) if text is not None else None
+        if not isinstance(split, tuple):
+            return None
+        _, data, lines, text_lines, body_line = found
+        self.files[path] = found
+        return Source(path, kind, slug, data, lines, split[1], body_line, text_lines, translation, digest)
+
+    def keep(self, source: Source) -> None:
+        """A file parsed in this run (without problems)."""
+        self.files[source.path] = (source.digest, source.data, dict(source.lines), dict(source.text_lines),
+                                   source.body_line)
+        self._changed = True
+
+    def finish(self) -> None:
+        """The run read every file: what it parsed (and nothing of files gone) is what the next run in this
+        process (the preview) starts from, and what :meth:`write` keeps."""
+        digests = {entry[0] for entry in self.files.values()}
+        checks = {digest: found for digest, found in self.checks.items() if digest in digests}
+        new = self._changed or len(self.files) != len(self._old_files) or checks != self._old.get("checks", {})
+        self._old = {"key": self._key, "files": self.files, "checks": checks}
+        self._old_files, self.files, self.checks, self._changed = self.files, {}, dict(checks), False
+        self._unwritten = self._unwritten or new
+
+    def write(self) -> None:
+        """Keep what the last finished run parsed, for the next process (after a build that succeeded)."""
+        if self.path is None or not self._unwritten:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.FILE}.tmp")
+            temporary.write_bytes(marshal.dumps(self._old))
+            temporary.replace(self.path)
+            self._unwritten = False
+        except (OSError, ValueError):
+            pass  # a cache: the next run parses again
 
 
 @dataclass(frozen=True)
@@ -354,8 +434,10 @@ def _walk(folder: Path, recursive: bool):
                 yield Path(dirpath) / name
 
 
-def read_project(root: Path) -> ReadResult:
-    """Read mkdocs.yml, every content file and the list of media files under ``root``."""
+def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
+    """Read mkdocs.yml, every content file and the list of media files under ``root``.
+
+    With a ``cache``, a file whose bytes the last run parsed is not parsed again."""
     problems: list[Problem] = []
     broken: set[str] = set()
     settings_path = root / "mkdocs.yml"
@@ -396,7 +478,16 @@ def read_project(root: Path) -> ReadResult:
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
             slug, translation = split_translation(file.relative_to(base).with_suffix("").as_posix())
-            source, more = parse_source(file.read_bytes(), path, kind.name, slug, translation)
+            raw = file.read_bytes()
+            source = more = None
+            if cache is not None and len(raw) <= MAX_FILE_BYTES:
+                source = cache.parsed(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw, kind.name, slug,
+                                      translation)
+                more = []
+            if source is None:
+                source, more = parse_source(raw, path, kind.name, slug, translation)
+                if cache is not None and source is not None and not more:
+                    cache.keep(source)
             problems += more
             if source is None:
                 broken.add(path)

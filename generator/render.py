@@ -40,7 +40,10 @@ from .outputs.mobilise import theme_extra
 from .outputs.pages import PageRenderer, template_environment
 from .outputs.pdf import Fonts
 from .outputs.sheets import Sheets
-from .write import Tree, read_tree
+from .outputs.memo import Memo
+from .outputs.trace import Queries, Recorder, global_key
+from .version import code_digest, folder_digest
+from .write import Tree, WriteRefused, read_tree
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
@@ -73,7 +76,11 @@ class Renderers:
 
     def __init__(self, loaded: Loaded, cache: Cache | None = None, timings: Timings | None = None,
                  executor: Executor | None = None, remembered: dict | None = None,
-                 languages: LanguageLinks | None = None):
+                 languages: LanguageLinks | None = None, records: dict | None = None, trace: bool = False,
+                 templates: jinja2.BytecodeCache | None = None):
+        """``trace``: record what each page read, and render only the pages that ``records`` (the last
+        build's :meth:`records`) say would come out otherwise (outputs/trace.py, outputs/memo.py).
+        ``templates``: where compiled templates are kept between runs (cache.BuildCache.templates)."""
         self.loaded = loaded
         self.timings = timings or Timings()
         self.executor = executor
@@ -81,25 +88,49 @@ class Renderers:
         self.markup = MarkupRenderer(site, loaded.project.media, remembered)
         # The site's language: accompany's words from its catalog (catalogs.py), dates and names from Babel.
         self.fmt = fmt = formatter(site.config.settings.language)
-        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations)
+        self.env = template_environment(jinja2.FileSystemLoader(loaded.root / "theme" / TEMPLATES), fmt.translations,
+                                        templates)
         fonts = read_fonts(loaded.root / "theme" / FONTS)
         media = lambda path: (loaded.root / "content" / path).read_bytes()  # noqa: E731
-        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media))
+        self.recorder: Recorder | None = None
+        self.page_memo: Memo | None = None
+        self.file_memo: Memo | None = None
+        if trace:
+            self.recorder = Recorder(Queries(site, {"site": site}, self.markup.link_state))
+            self.markup.recorder = self.recorder
+            # What every page and file shares: the templates, the fonts, the settings, the language.
+            shared = global_key(code_digest(), folder_digest(loaded.root / "theme" / TEMPLATES), fonts.digests,
+                                self.recorder.queries.prints.of(site.config), site.config.settings.language,
+                                [languages.site_url, languages.languages, languages.here] if languages else None)
+            self.page_memo = Memo((records or {}).get("pages"), self.recorder.queries, shared)
+            self.file_memo = Memo((records or {}).get("files"), self.recorder.queries, shared)
+        self.outputs = outputs(Context(site, self.markup, self.env, fmt, cache, fonts, media, self.recorder,
+                                       self.file_memo, executor.background if executor else None))
         self.languages = languages
         """The same pages in the other languages (a site in several); None on a site in one."""
         extras = self.outputs + ([languages] if languages else [])
-        self.pages = PageRenderer(site, self.markup, self.env, extras, fmt, languages)
+        self.pages = PageRenderer(site, self.markup, self.env, extras, fmt, languages, self.recorder, self.page_memo)
         self.warnings: list[str] = []
         """After :meth:`files`: what the outputs say the volunteer should know."""
 
+    def records(self) -> dict:
+        """What this build made of each file and what it read, for the next build (outputs/memo.py)."""
+        if self.page_memo is None:
+            return {}
+        return {"pages": self.page_memo.export(), "files": self.file_memo.export()}
+
     def staged(self) -> Staged:
         """What the engine sees: every page as Markdown, the navigation, and the theme."""
-        pages = Tree()
         with self.timings.phase("pages"):
-            pages.update(self.pages.render_all(self.executor.map_chunks if self.executor else None), "pages")
+            pages = self.pages.render_all(self.executor.map_chunks if self.executor else None)
+            Tree().update({path: b"" for path in pages}, "pages")  # every path is safe, and each is made once
         for output in self.outputs:
             with self.timings.phase(output.name):
-                pages.update(output.pages(), output.name)
+                more = output.pages()
+                taken = [path for path in more if path in pages]
+                if taken:
+                    raise WriteRefused(f"{taken[0]!r} is written twice: by pages and by {output.name}")
+                pages.update(more)
         site = self.loaded.site
         nav = [(self.fmt.translate(title), path) for title, path in sections_nav()]
         nav += [(p.meta.title, site.url(p) + "index.md") for p in site.nav_pages()]
@@ -109,7 +140,7 @@ class Renderers:
         if self.languages:  # the language switcher where a page names no alternates (partials/alternate.html)
             values["alternate"] = [{"name": alt["name"], "link": alt["url"], "lang": alt["lang"]}
                                    for alt in self.languages.page_meta("")["languages"]]
-        return Staged(self.loaded.config, tuple(nav), pages.files, theme, values)
+        return Staged(self.loaded.config, tuple(nav), pages, theme, values)
 
     def files(self) -> Tree:
         """Every other file of the site, by site path: feeds, calendars, sheets, images, headers."""
@@ -161,20 +192,29 @@ class Renderers:
         return origin_of
 
 
-def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]]) -> None:
+def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everything: bool = True) -> None:
     """Every link of a site in one or several languages leads to a page or file it will hold; else every
     broken one, as problems. ``languages``: ``(where its pages are: "" or "es/", renderers, staged, files)``,
     so that a link from one language to another (the switcher, a letter in another language) is checked too.
+
+    ``everything`` False: the links of the pages not rendered in this build (the memo's: unchanged) are
+    not read again. They were checked by the last build, and lead where they did as long as nothing the
+    last build made is gone (the build checks everything when something is).
     """
     pages: dict[str, bytes] = {}
+    urls: set[str] = set()
     files: dict[str, bytes] = {}
     made: set[str] = set()
     origins = []
     for prefix, renderers, staged, tree in languages:
         engine = renderers.loaded.engine
-        pages.update({prefix + engine.page_url(doc): data for doc, data in staged.pages.items()})
-        files.update({prefix + path: data for path, data in {**tree.files, **engine.static_files(staged.theme)}.items()})
-        made |= {prefix + path for path in engine.made_files}
+        read = staged.pages.rendered() if not everything and hasattr(staged.pages, "rendered") else staged.pages
+        pages.update({prefix + engine.page_url(doc): staged.pages[doc] for doc in read})
+        urls |= {prefix + engine.page_url(doc) for doc in staged.pages}
+        read_files = tree.files.rendered() if not everything and hasattr(tree.files, "rendered") else tree.files
+        files.update({prefix + path: tree.files[path] for path in read_files})
+        files.update({prefix + path: data for path, data in engine.static_files(staged.theme).items()})
+        made |= {prefix + path for path in engine.made_files} | {prefix + path for path in tree.files}
         origins.append((prefix, renderers.link_origins()))
 
     def origin_of(page: str) -> linkcheck.Origin:
@@ -182,7 +222,7 @@ def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]]) -> None:
         return origin(page[len(prefix):])
 
     with languages[0][1].timings.phase("links"):
-        broken = linkcheck.check_links(pages, files, origin_of, made)
+        broken = linkcheck.check_links(pages, files, origin_of, made, urls)
     if broken:
         raise ProblemsFound(broken)
 

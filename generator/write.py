@@ -16,10 +16,13 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+from functools import partial
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .core.problems import Problem
+from .outputs.files import Files, file_digest  # noqa: F401 - the writer's own, where renderers name them
 
 
 class WriteRefused(Exception):
@@ -46,7 +49,7 @@ class Tree:
     """Files for one output root, merged from several renderers."""
 
     def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+        self.files = Files()
         self.origin: dict[str, str] = {}
         # Case-insensitive file systems (macOS, Windows) would merge A.html and a.html.
         self._folded: dict[str, str] = {}
@@ -61,9 +64,24 @@ class Tree:
         self.origin[path] = origin
         self._folded[folded] = path
 
+    def keep(self, path: str, digest: str, make: Callable[[], bytes], origin: str) -> None:
+        """A file as the last build made it (its digest), made again only if asked for (see :class:`Files`)."""
+        path = safe_relative(path)
+        folded = path.casefold()
+        if folded in self._folded:
+            other = self._folded[folded]
+            raise WriteRefused(f"{path!r} is written twice: by {self.origin[other]} and by {origin}")
+        self.files.keep(path, digest, make)
+        self.origin[path] = origin
+        self._folded[folded] = path
+
     def update(self, files: Mapping[str, bytes | str], origin: str) -> None:
+        kept = files.kept if isinstance(files, Files) else {}
         for path in sorted(files):
-            self.add(path, files[path], origin)
+            if path in kept and path not in files.made:
+                self.keep(path, kept[path], partial(files.__getitem__, path), origin)
+            else:
+                self.add(path, files[path], origin)
 
     def write(self, root: Path) -> None:
         """Write every file under ``root``, which must not exist yet or be empty."""
@@ -93,26 +111,47 @@ def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(files[path])
 
 
-def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_folders: set[str] = frozenset()) -> None:
+def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_folders: set[str] = frozenset(),
+              stop=None, stats: dict | None = None) -> None:
     """Hard-link every file under ``source`` to the same path under ``target``, except the site paths in ``skip``.
 
     A linked file keeps its bytes and its mtime and takes no space: how a
     partial build keeps what it does not make again. Where the file system has
     no hard links, files are copied with their mtime. ``skip_folders`` (``es/``) are left out whole.
+    ``stop`` (a :class:`threading.Event`) ends it early when set. ``stats`` gets each file's size and
+    mtime (None for a file skipped), by path under ``source``: what the build's manifest says of it.
     """
-    for dirpath, dirnames, filenames in os.walk(source):
-        if skip_folders and Path(dirpath) == source:
-            dirnames[:] = [d for d in dirnames if d + "/" not in skip_folders]
-        for name in filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(source).as_posix()
-            if rel in skip:
+    source, target = os.fspath(source), os.fspath(target)
+    made: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            entries = sorted(entries, key=lambda e: e.name)
+        for entry in entries:
+            if stop is not None and stop.is_set():
+                return
+            rel = prefix + entry.name
+            if entry.is_dir():
+                if entry.is_symlink() or (not prefix and rel + "/" in skip_folders):
+                    continue  # a link to a folder is not followed (as os.walk does not)
+                walk(entry.path, rel + "/")
                 continue
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target / rel)
-            except OSError:
-                shutil.copy2(path, target / rel)
+            if rel in skip:
+                if stats is not None:
+                    stats[rel] = None
+            else:
+                if stats is not None:
+                    stat = entry.stat()
+                    stats[rel] = (stat.st_size, stat.st_mtime_ns)
+                if prefix not in made:  # a folder is made for a file linked into it, not for nothing
+                    os.makedirs(os.path.join(target, prefix), exist_ok=True)
+                    made.add(prefix)
+                try:
+                    os.link(entry.path, os.path.join(target, rel), follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(entry.path, os.path.join(target, rel))
+
+    walk(source, "")
 
 
 def move_files(files: Mapping[str, Path], target: Path) -> None:
@@ -165,21 +204,62 @@ class Staging:
     too, and goes with the rest.
     """
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, background: bool = False):
+        """``background``: after a swap, remove the folder in a thread (:meth:`wait` waits for it)."""
         self.site_dir = site_dir
+        self.background = background
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
+        self.swapped = False
+        self.removal: threading.Thread | None = None
 
     def __enter__(self) -> "Staging":
         return self
 
-    def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None and self.swapped and self.background:
+            self.removal = remove_later(self.root)  # the old site, every file of it a link: the build ends beside it
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Wait until the staging folder is gone (the old site with it)."""
+        if self.removal is not None:
+            self.removal.join()
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
         swap(self.output, self.site_dir, self.root / "old-site")
+        self.swapped = True
+
+
+def remove_later(folder: Path) -> threading.Thread:
+    """Remove ``folder`` in a thread (system calls: the build's own work goes on beside it); join it to wait."""
+    thread = threading.Thread(target=_remove, args=(folder,))
+    thread.start()
+    return thread
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_files(root: Path, paths: Iterable[str]) -> None:
+    """Remove the files at ``paths`` under ``root`` (if there), and the folders they leave empty."""
+    for path in sorted(paths):
+        target = root / safe_relative(path)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        folder = target.parent
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty
+                break
+            folder = folder.parent
 
 
 _RENAME_EXCHANGE = 2

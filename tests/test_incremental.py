@@ -74,12 +74,97 @@ def test_a_change_of_the_day_rebuilds_only_what_depends_on_it(built, tmp_path):
     assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
 
 
+def _same_as_full(project, site, tmp_path, as_of=SAMPLE_AS_OF) -> None:
+    full = tmp_path / "full"
+    pipeline.build(project.root, full, as_of, cache_dir=tmp_path / "cache-full", full=True)
+    one, two = site_files(site), site_files(full)
+    assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The URL of every page rendered (not reused from the last build), in every language."""
+    from generator.outputs.pages import PageRenderer
+
+    urls: list[str] = []
+    real = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render", lambda self, page: urls.append(page.url) or real(self, page))
+    return urls
+
+
+def test_a_page_is_rendered_again_only_when_what_it_shows_changed(built, tmp_path, rendered):
+    """A defender's new name is on its page and on those that list it (an action, a country, the index):
+    those are rendered again, the others are the last build's, and the site is what a full build makes."""
+    project, site, cache = built
+    path = project.root / "content/defenders/san-ignacio-river-community.md"
+    path.write_text(path.read_text().replace("name: River community of San Ignacio", "name: River people of San Ignacio"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert {"defenders/san-ignacio-river-community/", "actions/river-guardians/", "defenders/"} <= set(rendered)
+    assert "actions/journalist-detained/" not in rendered and "tours/americas-listening-tour/" not in rendered
+    assert len(rendered) < 0.5 * len([p for p in site.rglob("index.html")])
+    assert "River people of San Ignacio" in (site / "actions/river-guardians/index.html").read_text()
+    _same_as_full(project, site, tmp_path)
+
+
+def test_a_link_to_a_file_withheld_now_is_left_out_where_it_was(built, tmp_path, rendered):
+    """A profile overdue for review is withheld: the link to it in an action's text (Markdown, traced by
+    where it leads) is left out, so the action is rendered again though its own file did not change."""
+    project, site, cache = built
+    action = project.root / "content/actions/journalist-detained.md"
+    action.write_text(action.read_text() + "\nLawyers of [the association](../defenders/tierra-viva.md) followed the case.\n")
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert "../../defenders/tierra-viva/" in (site / "actions/journalist-detained/index.html").read_text()
+    rendered.clear()
+    profile = project.root / "content/defenders/tierra-viva.md"
+    profile.write_text(profile.read_text().replace("review_by: 2026-12-15", "review_by: 2026-11-15"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert "actions/journalist-detained/index.md" in report.plan.pages  # its page changed, so the engine made it
+    assert "tierra-viva" not in (site / "actions/journalist-detained/index.html").read_text()
+    _same_as_full(project, site, tmp_path)
+
+
+def test_a_template_changed_renders_every_page_again(built, tmp_path, rendered):
+    project, site, cache = built
+    template = project.root / "theme/accompany/defender.html"
+    template.write_text(template.read_text() + "\n<p>Edited template.</p>\n")
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert len(rendered) >= len([p for p in site.rglob("index.html") if "/print/" not in p.as_posix()]) - 5
+    assert "Edited template." in (site / "defenders/wanjiru/index.html").read_text()
+    _same_as_full(project, site, tmp_path)
+
+
 def test_a_site_touched_by_someone_else_gets_a_full_build(built):
     project, site, cache = built
     (site / "defenders/wanjiru/index.html").write_text("defaced")
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "full"
     assert "defaced" not in (site / "defenders/wanjiru/index.html").read_text()
+
+
+def test_a_site_touched_by_someone_else_while_content_changed_gets_a_full_build(built):
+    """The site's files are checked as a partial build links them: one changed by hand makes the build whole."""
+    project, site, cache = built
+    (site / "defenders/wanjiru/index.html").write_text("defaced")
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing again: the protection"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "full" and report.plan.reason == "the site folder is not the one the last build left"
+    assert "defaced" not in (site / "defenders/wanjiru/index.html").read_text()
+
+
+def test_after_a_partial_build_the_site_is_known_as_it_is(built):
+    """What a partial build records of the site it left (from what it linked and wrote) is what is on disk:
+    the next build finds nothing to do."""
+    from generator.cache import BuildCache
+    from generator.incremental import site_manifest
+
+    project, site, cache = built
+    project.write("content/actions/new-action.md", VALID_ACTION.replace("UA-TEST-001", "UA-2026-099"))
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    assert BuildCache(cache).previous_state("en").site == site_manifest(site)
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "none"
 
 
 def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(built, monkeypatch):
@@ -137,9 +222,10 @@ def test_the_cache_keeps_only_what_the_last_build_used(built):
     assert sum(n.startswith("pdf-") for n in first) == 3 * 6  # two sheets and four packs, in each of three languages
     pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
     second = {p.name for p in cache.iterdir()}
-    cards = {n for n in first if n.startswith("card-")}  # preview cards do not say the day: used again, kept
+    cards = {n for n in first if n.startswith(("card-", "qr-"))}  # preview cards, QR codes: no day in them, kept
     assert cards and cards <= second
-    assert len(second) == len(first) and not (first - cards - {"state.json", "markup.json"}) & second
+    bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources.marshal", "templates"}
+    assert len(second) == len(first) and not (first - cards - bookkeeping) & second
 
 
 def test_engine_runs_are_cut_to_carry_similar_bytes():
@@ -148,9 +234,9 @@ def test_engine_runs_are_cut_to_carry_similar_bytes():
     pages = tuple(f"actions/a{i:03}/index.md" for i in range(200)) + ("index.md",)
     sizes = {p: (60_000 if i < 50 else 1_000) for i, p in enumerate(pages)}  # the first quarter is heavy
     runs = incremental.split(pages, {"index.md"}, 2, MkDocs().order, sizes)
-    assert [run[0] for run in runs] == ["index.md", "index.md"]  # the navigation's pages in each
-    assert sorted(p for run in runs for p in run[1:]) == sorted(pages[:-1])
-    weight = [sum(incremental.PAGE_WEIGHT + sizes[p] for p in run[1:]) for run in runs]
+    assert runs[0][0] == "index.md" and "index.md" not in runs[1]  # the navigation's pages in one (stubs in the other)
+    assert sorted(p for run in runs for p in run) == sorted(pages)
+    weight = [sum(incremental.PAGE_WEIGHT + sizes[p] for p in run) for run in runs]
     assert max(weight) / min(weight) < 1.1
     assert len(runs[0]) < len(runs[1])  # by count they would be 100 and 100
 

@@ -32,9 +32,12 @@ def snapshot_path(folder: Path, language: str) -> Path:
     return folder / f"published-{language}.json"
 
 
-def published(site: Site, markup: MarkupRenderer, site_dir: Path) -> dict:
-    """The public actions of ``site``, built into ``site_dir``, with everything an alert says about them."""
+def published(site: Site, markup: MarkupRenderer, site_dir: Path, memo: "Memo | None" = None) -> dict:
+    """The public actions of ``site``, built into ``site_dir``, with everything an alert says about them.
+
+    With a ``memo``, an action whose inputs are those of the last snapshot's is taken from it."""
     config = site.config
+    action = memo.action if memo is not None else _action
     return {
         "format": FORMAT,
         "site_dir": str(site_dir.absolute()),
@@ -46,8 +49,30 @@ def published(site: Site, markup: MarkupRenderer, site_dir: Path) -> dict:
         "organisation": config.settings.organisation,
         "tag_authority": config.settings.tag_authority,
         "actions_url": site.absolute("actions/"),
-        "actions": {a.meta.id: _action(site, markup, a) for a in site.actions_ordered},
+        "actions": {a.meta.id: action(site, markup, a) for a in site.actions_ordered},
     }
+
+
+class Memo:
+    """The last snapshot's actions, each by a digest of what it is made of: an action the same is not made again.
+
+    ``keys`` (action id to digest) are the last build's, kept by the build cache; :attr:`made` this build's."""
+
+    def __init__(self, folder: Path, language: str, keys: dict | None, prints):
+        last = read(folder, language) if keys else None
+        self._last = last["actions"] if last else {}
+        self._keys = keys or {}
+        self._prints = prints
+        self.made: dict[str, str] = {}
+
+    def action(self, site: Site, markup: MarkupRenderer, view: ActionView) -> dict:
+        meta = view.meta
+        texts = [*meta.steps, meta.letter or "", *(u.text for u in meta.updates), meta.outcome or ""]
+        key = self._prints.of((FORMAT, site.config.site_url, view, [markup.text_key(view.entry, t) for t in texts]))
+        self.made[meta.id] = key
+        if self._keys.get(meta.id) == key and meta.id in self._last:
+            return self._last[meta.id]
+        return _action(site, markup, view)
 
 
 def _action(site: Site, markup: MarkupRenderer, action: ActionView) -> dict:
@@ -91,13 +116,13 @@ def _contact(contact: Contact) -> dict:
     return {name: getattr(contact, name) for name in CONTACT_FIELDS if getattr(contact, name)}
 
 
-def record(site: Site, markup: MarkupRenderer, folder: Path, site_dir: Path) -> Path:
+def record(site: Site, markup: MarkupRenderer, folder: Path, site_dir: Path, memo: Memo | None = None) -> Path:
     """Write the snapshot of the site just published in ``site_dir`` into ``folder``, atomically.
 
     A build elsewhere (a preview as of another day, a mirror) replaces it too:
     ``accompany alert`` refuses a snapshot of another folder than the site's.
     """
-    data = published(site, markup, site_dir)
+    data = published(site, markup, site_dir, memo)
     folder.mkdir(parents=True, exist_ok=True)
     path = snapshot_path(folder, data["language"])
     write_json(path, data)
@@ -117,7 +142,8 @@ def write_json(path: Path, data) -> None:
     """Replace ``path`` with ``data`` in one rename, flushed to disk first: a crash leaves the old file or the new."""
     temporary = path.with_name(f".{path.name}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        # Compact: json's fast encoder writes only that (a large site's snapshot is megabytes).
+        handle.write(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
         handle.write("\n")
         handle.flush()
         os.fsync(handle.fileno())

@@ -115,7 +115,15 @@ class Site:
         return [s for s in reversed(self.stops) if s.past]
 
     def tour_stops(self, tour: Entry) -> list[StopView]:
-        return [s for s in self.stops if s.tour.slug == tour.slug]
+        return list(self._stops_by_tour.get(tour.slug, ()))
+
+    @cached_property
+    def _stops_by_tour(self) -> dict[str, list[StopView]]:
+        """Each tour's stops, in time order: one pass over the stops, not one per tour."""
+        out: dict[str, list[StopView]] = {}
+        for stop in self.stops:
+            out.setdefault(stop.tour.slug, []).append(stop)
+        return out
 
     # ---- relations
 
@@ -143,10 +151,22 @@ class Site:
         return [self.catalogue.campaigns[s] for s in slugs if s in self.catalogue.campaigns]
 
     def campaign_actions(self, campaign: Entry) -> list[ActionView]:
-        return [a for a in self.actions_ordered if campaign.slug in a.meta.campaigns]
+        return list(self._by_campaign.get(campaign.slug, ([], []))[0])
 
     def campaign_tours(self, campaign: Entry) -> list[Entry]:
-        return [t for t in self.tours if campaign.slug in t.meta.campaigns]
+        return list(self._by_campaign.get(campaign.slug, ([], []))[1])
+
+    @cached_property
+    def _by_campaign(self) -> dict[str, tuple[list[ActionView], list[Entry]]]:
+        """Each campaign's actions and tours, in their order: one pass over them, not one per campaign."""
+        out: dict[str, tuple[list, list]] = {}
+        for action in self.actions_ordered:
+            for slug in dict.fromkeys(action.meta.campaigns):
+                out.setdefault(slug, ([], []))[0].append(action)
+        for tour in self.tours:
+            for slug in dict.fromkeys(tour.meta.campaigns):
+                out.setdefault(slug, ([], []))[1].append(tour)
+        return out
 
     def campaign_defenders(self, campaign: Entry) -> list[Entry]:
         """Defenders in the campaign, directly or through its actions and tours."""

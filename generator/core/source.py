@@ -29,6 +29,8 @@ class Source:
     """Where each scalar value's text starts (the line after ``key: |``)."""
     translation: str | None = None
     """For a translation (``river-guardians.es.md``): its language; the slug is the original's."""
+    digest: str = ""
+    """A digest of the file's bytes, as read (what tells a file from another, between builds)."""
 
     def text_line(self, loc: tuple) -> int:
         """The line where the text of the value at ``loc`` starts."""

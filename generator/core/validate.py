@@ -209,12 +209,14 @@ def _slug_problem(source: Source) -> Problem | None:
 
 
 def validate(project: Project, config: SiteConfig | None,
-             broken: frozenset[str] = frozenset()) -> tuple[Catalogue, list[Problem]]:
+             broken: frozenset[str] = frozenset(), checked: dict | None = None) -> tuple[Catalogue, list[Problem]]:
     """Validate every source, then every reference between them.
 
     ``broken`` holds the paths of files the reader could not read (already
     reported): references to them are not reported a second time. ``config``
     is None when the settings are wrong: the files are checked all the same.
+    ``checked`` remembers the checks that read one file alone (its placeholders), by the file's digest:
+    the caller may keep it between runs (read.SourceCache), and this adds what it lacks.
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
@@ -235,7 +237,7 @@ def validate(project: Project, config: SiteConfig | None,
             continue
         if record.image and f"content/{record.image}" not in project.media:
             problems.append(Problem(source.path, source.line(("image",)), "image", f"{record.image!r}: no such file in content/media/"))
-        problems += placeholder_problems(source, record, source.body)
+        problems += _placeholders(source, record, checked)
         catalogue.of(source.kind)[source.slug] = Entry(source, record, source.body)
 
     readable = {r.path for r in referrers}
@@ -254,6 +256,17 @@ def validate(project: Project, config: SiteConfig | None,
     # A value that failed its schema ('Bad Slug' under defenders) is not also an unknown reference.
     seen = {(p.path, p.key) for p in problems}
     return catalogue, problems + [p for p in more if (p.path, p.key) not in seen]
+
+
+def _placeholders(source: Source, record: Any, checked: dict | None) -> list[Problem]:
+    """:func:`placeholder_problems`, remembered in ``checked`` by the file's digest (they depend on its bytes alone)."""
+    if checked is None or not source.digest:
+        return placeholder_problems(source, record, source.body)
+    found = checked.get(source.digest)
+    if found is None:
+        found = checked[source.digest] = [(p.line, p.key, p.message)
+                                          for p in placeholder_problems(source, record, source.body)]
+    return [Problem(source.path, line, key, message) for line, key, message in found]
 
 
 def _translations(project: Project, catalogue: Catalogue, config: SiteConfig | None, broken: set[str]) -> list[Problem]:

@@ -64,6 +64,7 @@ from ..core.settings import SiteConfig
 from ..core.problems import Problem
 from ..core.source import Source
 from ..executor import Executor, Processes
+from ..outputs.files import front_matter_of
 from ..write import Tree
 
 
@@ -137,11 +138,17 @@ class Engine(ABC):
 
     @abstractmethod
     def project(self, staged: Staged, pages: Iterable[str] | None = None,
-                files: Mapping[str, bytes] | None = None) -> Tree:
+                files: Mapping[str, bytes] | None = None, stubs: Iterable[str] = ()) -> Tree:
         """The project the engine reads: its config, the theme, and ``pages`` (all when None).
 
         ``files`` (site paths) are copied in too, for the preview; a build writes them itself.
+        ``stubs`` are pages the run needs but does not render (the navigation's, rendered by another
+        run or unchanged): each as :func:`stub` gives it, whose output the build does not take.
         """
+
+    def project_path(self, path: str) -> str:
+        """Where a staged page (doc path) or another file (site path) is in the project :meth:`project` lays out."""
+        return path
 
     # ---- runs
 
@@ -172,11 +179,23 @@ class Engine(ABC):
 
     @abstractmethod
     def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
-        """Start the engine's preview server on the project folder; it reloads the browser when files change."""
+        """Start the engine's preview server on the project folder; it reloads the browser when files change.
+
+        The preview writes only the files that changed (and touches every page when what every page
+        shares changed): a server that renders again only what changed shows an edit soonest."""
 
     @abstractmethod
     def preview_url(self, address: str, config: SiteConfig) -> str:
         """Where the preview server shows the home page: ``http://127.0.0.1:8000/`` and the site's path."""
+
+
+def stub(staged: Staged, doc: str) -> bytes:
+    """A page that holds its place in the navigation: its front matter (what the navigation of the other
+    pages may read of it), without its body."""
+    pages = staged.pages
+    if hasattr(pages, "front_matter"):
+        return pages.front_matter(doc)
+    return front_matter_of(pages[doc])
 
 
 class Runs:

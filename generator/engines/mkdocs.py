@@ -33,7 +33,7 @@ from ..core.problems import Problem, format_key
 from ..core.source import Source
 from ..core.validate import describe
 from ..write import Tree
-from . import Engine, Staged
+from . import Engine, Staged, stub
 
 CONFIG = "mkdocs.yml"
 THEME_CSS = ["assets/stylesheets/accompany.css"]
@@ -208,14 +208,19 @@ class MkDocs(Engine):
         return raw
 
     def project(self, staged: Staged, pages: Iterable[str] | None = None,
-                files: Mapping[str, bytes] | None = None) -> Tree:
+                files: Mapping[str, bytes] | None = None, stubs: Iterable[str] = ()) -> Tree:
         wanted = None if pages is None else set(pages)
         tree = Tree()
-        tree.update({"docs/" + p: d for p, d in staged.pages.items() if wanted is None or p in wanted}, "pages")
+        tree.update({"docs/" + p: staged.pages[p] for p in (staged.pages if wanted is None else wanted & set(staged.pages))},
+                    "pages")
+        tree.update({"docs/" + p: stub(staged, p) for p in set(stubs) - (wanted or set()) if p in staged.pages}, "stubs")
         tree.update({"docs/" + p: d for p, d in (files or {}).items()}, "files")
         tree.update({"theme/" + p: d for p, d in staged.theme.items()}, "theme")
         tree.add(CONFIG, _dump(self.config(staged)), "engine config")
         return tree
+
+    def project_path(self, path: str) -> str:
+        return "docs/" + path
 
     # ---- runs
 
@@ -268,7 +273,8 @@ class MkDocs(Engine):
     def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
         """What MkDocs prints goes to ``out`` (stderr) only when it matters: its warnings and errors, and
         its last lines if it stops with an error; not its banners and progress."""
-        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address,
+        # --dirty: only the pages whose files changed are rendered again (the preview writes only those).
+        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", address,
                    "--config-file", str(project / CONFIG)]
         process = subprocess.Popen(command, env=self.environment(now), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, errors="replace")
@@ -293,7 +299,7 @@ def _relay(process: subprocess.Popen, out: TextIO) -> None:
     for line in process.stdout:
         line = _ANSI.sub("", line.rstrip())
         last.append(line)
-        if line.startswith(("WARNING", "ERROR", "CRITICAL")):
+        if line.startswith(("WARNING", "ERROR", "CRITICAL")) and "'dirty' build" not in line:  # --dirty is ours
             print(f"engine: {line}", file=out, flush=True)
     if process.wait() not in (0, -15):
         print("engine: stopped with an error:\n" + "\n".join(last), file=out, flush=True)

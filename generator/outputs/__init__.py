@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # for the annotations only: this package stays light to impor
     from ..core.views import ActionView
     from .l10n import Formatter
     from .markup import MarkupRenderer
+    from .memo import Made, Memo
     from .pdf import Fonts
+    from .trace import Recorder
     from .wording import Wording
 
 
@@ -47,6 +49,46 @@ class Context:
     """The fonts of the PDFs (theme/assets/fonts/), read by the build: a renderer reads no file."""
     media: "Callable[[str], bytes] | None" = None
     """The bytes of a public media file (``media/x.jpg`` under content/), read by the build: a preview card's photo."""
+    recorder: "Recorder | None" = None
+    """Records what each file's render reads (trace.py); None: nothing is recorded."""
+    memo: "Memo | None" = None
+    """The last build's records of these files: a file that would come out the same is not made (memo.py)."""
+    submit: "Callable | None" = None
+    """``submit(fn, *args)``: a future of ``fn(*args)``, run beside the build (the executor's thread:
+    work that leaves the interpreter, Typst); None: run here, at once."""
+
+    @property
+    def site_for_templates(self):
+        """The site as templates get it: traced when the build records what files read."""
+        return self.recorder.traced("site", self.site) if self.recorder is not None else self.site
+
+    def make(self, files, path: str, parts: tuple, make: "Callable[[], bytes]") -> "Made | None":
+        """Put the file ``path`` into ``files`` (a :class:`~generator.write.Files`): made by ``make()``, or
+        kept as the last build made it where its base key (``parts``) and what it read are the same
+        (then its record, whose ``notes`` the caller says again: see :meth:`note`)."""
+        memo = self.memo
+        if memo is None or self.recorder is None:
+            files[path] = make()
+            return None
+        key = memo.key(*parts)
+        made = memo.reuse(path, key)
+        if made is None:
+            files[path] = self._made(path, key, make)
+        else:
+            self.markup.reused(made)
+            files.keep(path, made.digest, lambda: self._made(path, key, make))
+        return made
+
+    def note(self, text: str) -> None:
+        """What making the current file says to the volunteer (a warning): kept with it, for every build that keeps it."""
+        if self.recorder is not None:
+            self.recorder.note_warning(text)
+
+    def _made(self, path: str, key, make) -> bytes:
+        with self.recorder.tape() as tape:
+            data = make()
+        self.memo.record(path, key, data, tape)
+        return data
 
     @cached_property
     def words(self) -> Wording:
@@ -63,9 +105,12 @@ class Cache:
     store (a folder, given by the build) never decides what is fresh.
     """
 
-    def __init__(self, get: Callable[[str], bytes | None], put: Callable[[str, bytes], None]):
+    def __init__(self, get: Callable[[str], bytes | None], put: Callable[[str, bytes], None],
+                 keep: Callable[[str], None] | None = None):
         self.get = get
         self.put = put
+        self.keep = keep or (lambda key: None)
+        """``keep(key)``: a result is still in use, though not read (its file was kept: memo.py)."""
 
     @classmethod
     def memory(cls) -> "Cache":

@@ -25,14 +25,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
-from icalendar import Calendar, Event, Timezone, vDuration, vText
+from typing import TYPE_CHECKING
 
 from ..core.views import StopView
+from .files import Files
 from ..core.stops import is_fixed_offset, slugify
 from . import Output
 from .pages import Link
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 #: How often subscribed clients should fetch a calendar again (RFC 7986 REFRESH-INTERVAL).
 REFRESH = timedelta(hours=6)
@@ -82,6 +86,8 @@ def _calendar_time(stop: StopView, value: datetime) -> datetime:
 @lru_cache(maxsize=None)
 def _vtimezone(zone: str, first: date, last: date) -> bytes:
     """The VTIMEZONE of ``zone`` for those years, serialised; made once per build and shared."""
+    from icalendar import Timezone
+
     return Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
 
 
@@ -148,20 +154,30 @@ class Calendars(Output):
 
     # ---- rendering
 
-    def render(self) -> dict[str, bytes]:
+    def render(self) -> Files:
         # Every stop is in three calendars (all events, its tour, its own file):
         # its VEVENT is made and serialised once, here, for all of them.
         events: dict[str, bytes] = {}
-        out: dict[str, bytes] = {}
+        out = Files()
         for cal in self.calendars:
-            out[cal.path] = self.calendar(cal.title, cal.carries, cal.page, cal.path, cal.stops,
-                                          subscribed=True, events=events)
+            self.ctx.make(out, cal.path, self._key(cal.title, cal.carries, cal.page, cal.path, cal.stops, True),
+                          partial(self.calendar, cal.title, cal.carries, cal.page, cal.path, cal.stops,
+                                  subscribed=True, events=events))
         for stop in self.ctx.site.stops:
             title = self.ctx.words.titled(stop, self.ctx.words.stop_title(stop))
-            out[self.stop_files[stop.uid]] = self.calendar(title, stop.tour.meta.summary, stop.url,
-                                                           self.stop_files[stop.uid], (stop,),
-                                                           subscribed=False, events=events)
+            path = self.stop_files[stop.uid]
+            self.ctx.make(out, path, self._key(title, stop.tour.meta.summary, stop.url, path, (stop,), False),
+                          partial(self.calendar, title, stop.tour.meta.summary, stop.url, path, (stop,),
+                                  subscribed=False, events=events))
         return out
+
+    def _key(self, title: str, description: str, page: str, path: str, stops, subscribed: bool) -> tuple:
+        """Everything a calendar file is made of (outputs/memo.py): :meth:`calendar` reads the site's
+        settings (in every file's key), its clock, and each stop's speakers, and nothing else."""
+        site = self.ctx.site
+        return ("calendar", title, description, page, path, tuple(stops), subscribed, site.clock.now,
+                [site.defenders_of(stop.tour.meta.defenders) for stop in stops],
+                None if stops else (site.clock.timezone, site.today))
 
     def calendar(self, title: str, description: str, page: str, path: str, stops, subscribed: bool,
                  events: dict[str, bytes] | None = None) -> bytes:
@@ -177,6 +193,8 @@ class Calendars(Output):
         ``events`` (kept by :meth:`render` for one render, as DTSTAMP is the
         build's "now").
         """
+        from icalendar import Calendar, vDuration, vText  # imported when a calendar is made: most builds make none
+
         site = self.ctx.site
         cal = Calendar()
         cal.add("prodid", PRODID)
@@ -224,6 +242,8 @@ class Calendars(Output):
 
     def event(self, stop: StopView) -> Event:
         """The VEVENT of one stop."""
+        from icalendar import Event
+
         site, words, s, _ = self.ctx.site, self.ctx.words, stop.stop, self.ctx.fmt.gettext
         live = stop.status != "cancelled"
         event = Event()

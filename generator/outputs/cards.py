@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from importlib.metadata import version
 
 from ..core.messages import N_
 from ..core.model import Entry
 from ..core.views import ActionView
+from .files import Files
 from . import Output
 from .cardimage import CardText, Fonts, draw
 from .mobilise import SITE_CARD, date_range, tour_dates
@@ -117,18 +118,22 @@ class Cards(Output):
 
     # ---- rendering
 
-    def render(self) -> dict[str, bytes]:
+    def render(self) -> Files:
         fonts = Fonts(self.ctx.fonts.folder)
-        files = {}
+        files = Files()
         jobs = [(SITE_CARD, self._site_card(), None)] + list(self.cards.values())
         for path, card, photo in jobs:
-            files[path] = self._png(path, card, photo, fonts)
+            data = self._photo_bytes(photo) if photo else None
+            key = self._key(card, data)
+            # A card is its key's (the cache's): kept where it is the last build's, without reading it.
+            self.drawn[path] = [s for s in (card.kicker, card.title, card.badge, card.organisation) if s]
+            self.ctx.make(files, path, ("card", key), partial(self._png, path, card, data, key, fonts))
+            if self.ctx.cache and path in files.kept:
+                self.ctx.cache.keep(key)
         return files
 
-    def _png(self, path: str, card: CardText, photo: str | None, fonts: Fonts) -> bytes:
-        data = self._photo_bytes(photo) if photo else None
+    def _png(self, path: str, card: CardText, data: bytes | None, key: str, fonts: Fonts) -> bytes:
         cache = self.ctx.cache
-        key = self._key(card, data)
         cached = cache.get(key) if cache else None
         if cached is not None:
             self.drawn[path] = [s for s in (card.kicker, card.title, card.badge, card.organisation) if s]

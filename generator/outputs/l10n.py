@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_location
@@ -69,7 +69,12 @@ class Formatter:
     def country(self, code: str | None) -> str:
         if not code:
             return ""
-        return self.locale.territories.get(code, code)
+        return self._territories.get(code, code)
+
+    @cached_property
+    def _territories(self) -> dict[str, str]:
+        # Babel's Locale.territories looks its data up again at every call: a page names a few countries.
+        return dict(self.locale.territories)
 
     def language_name(self, tag: str) -> str:
         try:

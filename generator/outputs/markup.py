@@ -69,7 +69,7 @@ class MarkupRenderer:
         self.site_media = media
         self.problems: list[Problem] = []
         self.used_media: set[str] = set()
-        self.remembered = remembered or {}
+        self.remembered = remembered if remembered is not None else {}
         self.kept: dict[str, list] = {}
         self._media_now: list[str] = []
         self._cache: dict[tuple, str] = {}
@@ -77,6 +77,9 @@ class MarkupRenderer:
         # A translation's page is its original's, in another language: a link to either file leads there.
         self._urls.update({original_path(e.source): entry_url(e.kind, e.slug)
                            for e in site.catalogue.entries() if e.source.translation})
+        self._effects: dict[tuple, tuple[list[str], tuple[str, ...], str | None]] = {}
+        self.recorder = None
+        """Set by the build: told what each text shown depends on (trace.py)."""
         self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
         self._current: tuple[str, str, int] = ("", "", 1)
         self._cleaner = nh3.Cleaner(
@@ -121,8 +124,9 @@ class MarkupRenderer:
         key = (entry.path, loc)
         cached = self._cache.get(key)
         if cached is not None:
+            self._note(key)
             return cached
-        stored = self._store_key(entry.path, text)
+        stored, targets = self._store_key(entry.path, text)
         hit = self.remembered.get(stored)
         if hit is not None:
             out, media = hit
@@ -138,13 +142,60 @@ class MarkupRenderer:
                 stored = None  # never remember a text with problems: they must be reported again
         if stored is not None:
             self.kept[stored] = [out, media]
+            if hit is None:
+                self.remembered[stored] = [out, media]  # shared by the site's languages: each text rendered once
         self._cache[key] = out
+        self._effects[key] = (targets, tuple(media), stored)
+        self._note(key)
         return out
 
-    def _store_key(self, path: str, text: str) -> str:
-        """A hash of a text and of what its links resolve to now (a page, an image, or nothing)."""
+    def _note(self, key: tuple) -> None:
+        """Tell the recorder (if any) what the text at ``key`` depends on and uses (trace.py)."""
+        recorder = self.recorder
+        if recorder is None:
+            return
+        targets, media, stored = self._effects[key]
+        recorder.note_links(targets)
+        for path in media:
+            recorder.note_media(path)
+        if stored is not None:
+            recorder.note_text(stored)
+
+    def effects(self, keys) -> dict:
+        """What the texts at ``keys`` depend on and use (handed back from a worker with its texts)."""
+        return {key: self._effects[key] for key in keys if key in self._effects}
+
+    def reused(self, made) -> None:
+        """A file is not made again (memo.py's :class:`~.memo.Made`): its images are used, its texts remembered."""
+        self.used_media.update(made.media)
+        for stored in made.texts:
+            self.keep(stored)
+        if self.recorder is not None:
+            for path in made.media:
+                self.recorder.note_media(path)
+            for stored in made.texts:
+                self.recorder.note_text(stored)
+
+    def text_key(self, entry, text: str) -> str:
+        """A digest of what one text's HTML depends on: the text, and where its links lead now."""
+        return self._store_key(entry.path, text)[0]
+
+    def keep(self, stored: str) -> None:
+        """A text the last build rendered is shown unchanged (in a file not made again): remember it still."""
+        hit = self.remembered.get(stored)
+        if hit is not None:
+            self.kept[stored] = hit
+
+    def link_state(self, path: str) -> str:
+        """What a link to the file ``path`` (under content/) leads to now: a page's URL, an image, or nothing."""
+        return self._urls.get(path) or ("media" if path in self.site_media and path not in self.site.unlinked else "none")
+
+    def _store_key(self, path: str, text: str) -> tuple[str, list[str]]:
+        """A hash of a text and of what its links resolve to now (a page, an image, or nothing), and
+        the files its links point at."""
         digest = hashlib.sha256(_RENDERING)
         digest.update(text.encode())
+        targets = []
         if links.may_have_links(text):
             digest.update(b"\0" + path.encode())
             for link in links.find_links(text):
@@ -154,20 +205,23 @@ class MarkupRenderer:
                     digest.update(b"\0!")
                     continue
                 if target.kind == "file":
-                    now = self._urls.get(target.path) or ("media" if target.path in self.site_media
-                                                          and target.path not in self.site.unlinked else "none")
-                    digest.update(f"\0{target.path}={now}".encode())
-        return digest.hexdigest()
+                    digest.update(f"\0{target.path}={self.link_state(target.path)}".encode())
+                    targets.append(target.path)
+        return digest.hexdigest(), targets
 
     def rendered(self) -> dict[tuple, str]:
         """Every text rendered so far (to hand back from a worker process)."""
         return self._cache
 
-    def adopt(self, rendered: dict[tuple, str], kept: dict[str, list], media: set[str], problems: list[Problem]) -> None:
+    def adopt(self, rendered: dict[tuple, str], kept: dict[str, list], media: set[str], problems: list[Problem],
+              effects: dict | None = None) -> None:
         """Take in what a worker process rendered, so that no text is rendered twice."""
         for key, html in rendered.items():
             self._cache.setdefault(key, html)
+        self._effects.update(effects or {})
         self.kept.update(kept)
+        for stored, made in kept.items():
+            self.remembered.setdefault(stored, made)
         self.used_media |= media
         self.problems += [p for p in problems if p not in self.problems]
 

@@ -12,6 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -29,7 +30,10 @@ from . import Extras, Link
 from .l10n import Formatter
 from .markup import MarkupRenderer, localize
 from .wording import Wording
+from .memo import Memo, TemplateReads
 from .mobilise import Mobilise
+from .trace import Recorder
+from .files import Files, front_matter_of
 
 if TYPE_CHECKING:
     from .languages import LanguageLinks
@@ -51,7 +55,8 @@ class StagedPage:
         return self.url + "index.md"
 
 
-def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations) -> jinja2.Environment:
+def template_environment(loader: jinja2.BaseLoader, translations: NullTranslations,
+                         bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The Jinja2 environment for page, sheet and feed templates in one language: autoescaped, strict.
 
     ``translations`` are its words (``_()``, ``ngettext()``, ``{% trans %}``, newstyle: ``%(name)s``
@@ -60,6 +65,7 @@ def template_environment(loader: jinja2.BaseLoader, translations: NullTranslatio
     """
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=bytecode,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -141,6 +147,21 @@ MapChunks = Callable[[Callable[[list], Any], Sequence], list]
 """``map_chunks(fn, items)``: ``fn`` on chunks of ``items``, perhaps in other processes; a result per chunk."""
 
 
+class RenderedPages(Files):
+    """Every staged page by docs path: bytes rendered in this build, or, where the memo said the page comes
+    out as the last build made it, its digest (its bytes are rendered only if asked for: a full build)."""
+
+    def __init__(self, front: Callable[[str], str] | None = None):
+        super().__init__()
+        self._front = front
+
+    def front_matter(self, path: str) -> bytes:
+        """The page's front matter alone (a stub for the engine), without rendering its body."""
+        if path in self.made or self._front is None or path not in self.kept:
+            return front_matter_of(self[path])
+        return self._front(path).encode()
+
+
 def written_in(entry: Any, loc: tuple) -> str | None:
     """The language a text of ``entry`` is shown in: its original's where it is not translated
     (core/languages.py marks what is not), else the entry's own (``lang``, or the site's: None)."""
@@ -161,8 +182,10 @@ class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
 
     def __init__(self, site: Site, markup: MarkupRenderer, env: jinja2.Environment, extras: list[Extras],
-                 fmt: Formatter, languages: "LanguageLinks | None" = None):
-        """``fmt``: the language of the pages, as ``env`` speaks it."""
+                 fmt: Formatter, languages: "LanguageLinks | None" = None, recorder: "Recorder | None" = None,
+                 memo: "Memo | None" = None):
+        """``fmt``: the language of the pages, as ``env`` speaks it. With a ``recorder``, templates read
+        the site through traced stand-ins (trace.py), and a page the ``memo`` says is unchanged is not rendered."""
         self.site = site
         self.markup = markup
         self.env = env
@@ -172,6 +195,21 @@ class PageRenderer:
         self.act = Mobilise(site, markup, self.fmt)
         self.languages = languages
         """The same pages in the site's other languages; None on a site with one language."""
+        self.recorder = recorder
+        self.memo = memo
+        self._reads = TemplateReads(env)
+        if recorder is not None:
+            # What templates read, and what the next build asks again (Queries.targets).
+            recorder.queries.targets.update({"site": site, "act": self.act, "languages": languages,
+                                             "sheets": self._sheets, "stop_links": self._stop_links})
+            self._site = recorder.traced("site", site)
+            self._act = recorder.traced("act", self.act)
+            self._languages = recorder.traced("languages", languages) if languages is not None else None
+            self._sheets_traced = recorder.traced_function("sheets", self._sheets)
+            self._stop_links_traced = recorder.traced_function("stop_links", self._stop_links)
+        else:
+            self._site, self._act, self._languages = site, self.act, languages
+            self._sheets_traced, self._stop_links_traced = self._sheets, self._stop_links
 
     # ---- which pages exist
 
@@ -209,6 +247,25 @@ class PageRenderer:
 
     # ---- rendering
 
+    def key(self, page: StagedPage) -> str | None:
+        """What the page is given besides what its template reads of the site (see memo.py); None: no key."""
+        if self.memo is None:
+            return None
+        # What the page's front matter is made of (title, description, links, the outputs' keys), not the text.
+        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
+        return self.memo.key(page.template, page.url, page.title, page.description, page.context,
+                             self._links(page.url), extra,
+                             self.site.today if self._reads.reads(page.template, "today") else None)
+
+    def _links(self, url: str) -> list[Link]:
+        return [link for extra in self.extras for link in extra.page_links(url)]
+
+    def _front_matter(self, page: StagedPage) -> str:
+        # Material prints "page title - site name": a home page titled with the site's name would say it twice.
+        title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
+        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
+        return front_matter(title, page.description, self._links(page.url), extra)
+
     def render(self, page: StagedPage) -> str:
         template = self.env.get_template(page.template)
         context = self._context(page)
@@ -217,38 +274,89 @@ class PageRenderer:
         entry = getattr(item, "entry", item)
         if isinstance(entry, Entry) and entry.untranslated and entry.original_lang:
             body = self.env.get_template(TRANSLATION_NOTE).render({**context, "entry": entry}) + body
-        links = [link for extra in self.extras for link in extra.page_links(page.url)]
-        # Material prints "page title - site name": a home page titled with the site's name would say it twice.
-        title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
-        extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
-        return front_matter(title, page.description, links, extra) + body.strip() + "\n"
+        return self._front_matter(page) + body.strip() + "\n"
 
-    def render_all(self, map_chunks: MapChunks | None = None) -> dict[str, bytes]:
-        """Every page, ``{docs path: bytes}``.
+    def _traced_render(self, page: StagedPage, key: str | None) -> bytes:
+        """The page's bytes; with a memo, recorded with what it read."""
+        if self.recorder is None:
+            return self.render(page).encode()
+        with self.recorder.tape() as tape:
+            data = self.render(page).encode()
+        self.memo.record(page.path, key, data, tape)
+        return data
+
+    def render_all(self, map_chunks: MapChunks | None = None) -> "RenderedPages":
+        """Every page, ``{docs path: bytes}``: those the memo says are unchanged are rendered only if asked for.
 
         ``map_chunks`` (the build's :meth:`Executor.map_chunks <generator.executor.Executor.map_chunks>`)
         may spread the pages over worker processes; each hands back its pages and what its Markdown
         renderer learnt, so that feeds and sheets render no text again.
         """
         pages = self.pages()
-        if map_chunks is None or len(pages) < PARALLEL_FROM:
-            return {page.path: self.render(page).encode() for page in pages}
+        keys = {page.path: self.key(page) for page in pages}
+        kept: dict[str, str] = {}
+        todo = []
+        for page in pages:
+            made = self.memo.reuse(page.path, keys[page.path]) if self.memo is not None else None
+            if made is None:
+                todo.append(page)
+            else:
+                kept[page.path] = made.digest
+                self.markup.reused(made)
+        by_path = {page.path: page for page in pages}
+        out = RenderedPages(lambda path: self._front_matter(by_path[path]))
+        for path, digest in kept.items():
+            out.keep(path, digest, partial(self._traced_render, by_path[path], keys[path]))
+        if map_chunks is None or len(todo) < PARALLEL_FROM:
+            for page in todo:
+                out.made[page.path] = self._traced_render(page, keys[page.path])
+            return out
         for extra in self.extras:  # work every page's links need, done once before the workers start
             extra.page_links("")
-        out: dict[str, bytes] = {}
-        for files, texts, kept, media, problems in map_chunks(lambda chunk: self._render_chunk(pages, chunk),
-                                                               range(len(pages))):
-            out.update(files)
-            self.markup.adopt(texts, kept, media, problems)
-        return dict(sorted(out.items()))
+        for files, texts, kept_texts, media, problems, records, answers, effects in map_chunks(
+                lambda chunk: self._render_chunk(todo, keys, chunk), range(len(todo))):
+            out.made.update(files)
+            self.markup.adopt(texts, kept_texts, media, problems, effects)
+            if self.memo is not None:
+                self.memo.records.update(records)
+                for query, answer in answers.items():
+                    self.memo.queries.answers.setdefault(query, answer)
+        return out
 
-    def _render_chunk(self, pages: list[StagedPage], indexes: list[int]) -> tuple[dict[str, bytes], dict, dict, set, list]:
+    def render_kept(self, out: "RenderedPages", map_chunks: MapChunks | None = None) -> None:
+        """Render the pages the memo kept, too (the engine renders every page: a full build)."""
+        missing = [path for path in out.kept if path not in out.made]
+        if not missing:
+            return
+        pages = {page.path: page for page in self.pages()}
+        todo = [pages[path] for path in missing]
+        keys = {page.path: self.key(page) for page in todo}
+        if map_chunks is None or len(todo) < PARALLEL_FROM:
+            for page in todo:
+                out.made[page.path] = self._traced_render(page, keys[page.path])
+            return
+        for files, texts, kept_texts, media, problems, records, answers, effects in map_chunks(
+                lambda chunk: self._render_chunk(todo, keys, chunk), range(len(todo))):
+            out.made.update(files)
+            self.markup.adopt(texts, kept_texts, media, problems, effects)
+            self.memo.records.update(records)
+            for query, answer in answers.items():
+                self.memo.queries.answers.setdefault(query, answer)
+
+    def _render_chunk(self, pages: list[StagedPage], keys: dict, indexes: list[int]) -> tuple:
         markup = self.markup
         texts, kept = len(markup.rendered()), len(markup.kept)
-        files = {pages[i].path: self.render(pages[i]).encode() for i in indexes}
+        answers = len(self.memo.queries.answers) if self.memo is not None else 0
+        files = {pages[i].path: self._traced_render(pages[i], keys[pages[i].path]) for i in indexes}
+        records = {path: self.memo.records[path] for path in files} if self.memo is not None else {}
+        new_answers = dict(islice(self.memo.queries.answers.items(), answers, None)) if self.memo is not None else {}
         # Only what this chunk added (both only grow): a worker's texts would otherwise travel back with every chunk.
-        return (files, dict(islice(markup.rendered().items(), texts, None)), dict(islice(markup.kept.items(), kept, None)),
-                markup.used_media, markup.problems)
+        new_texts = dict(islice(markup.rendered().items(), texts, None))
+        return (files, new_texts, dict(islice(markup.kept.items(), kept, None)),
+                markup.used_media, markup.problems, records, new_answers, markup.effects(new_texts))
+
+    def _sheets(self, action: Any) -> list[Link]:
+        return [link for extra in self.extras for link in extra.action_links(action)]
 
     def _stop_links(self, stop: Any, here: str) -> list[Link]:
         """A stop's links (its calendar, its pack), and its pack in the language of its city where that
@@ -297,11 +405,14 @@ class PageRenderer:
 
         def media(path: str) -> str:
             self.markup.used_media.add("content/" + path)
+            if self.recorder is not None:
+                self.recorder.note_media("content/" + path)
             return relative_url(path, here)
 
+        stop_links = self._stop_links_traced
         return {
             **(page.context or {}),
-            "site": site,
+            "site": self._site,
             "settings": site.config.settings,
             "here": here,
             "site_lang": site.config.settings.language,
@@ -313,9 +424,9 @@ class PageRenderer:
             "fmt": fmt,
             "words": self.words,
             "today": site.today,
-            "feeds": [link for extra in self.extras for link in extra.page_links(here)],
-            "sheets": lambda action: [link for extra in self.extras for link in extra.action_links(action)],
-            "stop_links": lambda stop: self._stop_links(stop, here),
-            "act": self.act,
-            "languages": self.languages,
+            "feeds": self._links(here),
+            "sheets": self._sheets_traced,
+            "stop_links": lambda stop: stop_links(stop, here),
+            "act": self._act,
+            "languages": self._languages,
         }

@@ -28,14 +28,15 @@ which says so in large type and leaves out the steps, the addresses and the lett
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 from datetime import timedelta
 from functools import cached_property, lru_cache
-from typing import Any
+from importlib.metadata import version as package_version
+from typing import Any, Callable
 
 import nh3
-import segno
 from markupsafe import Markup
 
 from ..core.views import ActionView, StopView
@@ -46,6 +47,7 @@ from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
 from .pdf import Fonts, PdfJob, PdfMaker, PdfStats
 from .typeset import Typst, from_html, typst_environment
+from .files import Files
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
@@ -73,8 +75,10 @@ class Sheets(Output):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.stats = PdfStats()
-        self._files: dict[str, bytes] | None = None
-        self._bodies: dict[str, Typst] = {}
+        self._files: Files | None = None
+        self._bodies: dict[str, tuple] = {}
+        self._pdfs: list[tuple] = []
+        self._maker: PdfMaker | None = None
 
     # ---- addresses
 
@@ -133,45 +137,100 @@ class Sheets(Output):
     # ---- rendering
 
     def begin(self) -> None:
-        """Print pages now; PDFs are made by :meth:`render` (a few milliseconds each, in this process)."""
+        """Print pages now, and the PDFs' Typst sources; Typst sets the PDFs in a thread of its own (it leaves
+        the interpreter to the build meanwhile), collected by :meth:`render`."""
         site = self.ctx.site
-        files: dict[str, bytes] = {}
+        files = Files()
         for action in site.actions_ordered:
-            page = self.print_url(action)
-            files[page + "index.html"] = self.document("sheet.html", page + "index.html", action=action).encode()
+            path = self.print_url(action) + "index.html"
+            # A print page is made from its action, the day (it says when it was made) and what it reads.
+            self.ctx.make(files, path, ("sheet.html", path, action, site.today),
+                          lambda path=path, action=action: self.document("sheet.html", path, action=action).encode())
         self._files = files
+        self._pdfs = []
+        if not site.open_actions:
+            return
+        self._maker = maker = PdfMaker(self.fonts(), self.ctx.cache)
+        self.stats = maker.stats
+        # A PDF is made from its actions (with what their sheets read), the day and the fonts (the global key):
+        # one whose key and reads are the last build's is not set again, nor its Typst source made.
+        for action in site.open_actions:
+            path = self.pdf_url(action)
+            self._start_pdf(path, ("sheet.typ", path, action, site.today),
+                            lambda action=action: self.typst_document("sheet.typ", action=action))
+        packs = [(PACK, None, site.open_actions)] + list(self.stop_packs.values())
+        index_url = site.absolute("actions/")
+        for path, stop, actions in packs:
+            self._start_pdf(path, ("sheet_pack.typ", path, stop, tuple(actions), index_url, site.today),
+                            lambda stop=stop, actions=actions: self.typst_document(
+                                "sheet_pack.typ", actions=actions, stop=stop, index_url=index_url))
 
-    def render(self) -> dict[str, bytes]:
+    def _start_pdf(self, path: str, parts: tuple, source: Callable[[], str]) -> None:
+        """One PDF: kept (the memo's), or its source made here and handed to Typst's thread."""
+        ctx, today = self.ctx, self.ctx.site.today
+        key = made = tape = None
+        if ctx.memo is not None and ctx.recorder is not None:
+            key = ctx.memo.key(*parts)
+            made = ctx.memo.reuse(path, key)
+            if made is not None:
+                ctx.markup.reused(made)
+                self._pdfs.append((path, key, made, source, None, None))
+                return
+            with ctx.recorder.tape() as tape:
+                text = source()
+        else:
+            text = source()
+        submit = ctx.submit or _now
+        self._pdfs.append((path, key, None, source, submit(self._set, PdfJob(path, text, today)), tape))
+
+    def _set(self, job: PdfJob) -> tuple[bytes, list[str]]:
+        """In Typst's thread: the PDF, and what making it said (from the cache, or set now)."""
+        before = len(self._maker.stats.warnings)
+        data = self._maker.make_one(job)
+        return data, self._maker.stats.warnings[before:]
+
+    def render(self) -> Files:
         """Print pages, PDFs and packs, ``{docs path: bytes}``; a PDF whose inputs have not changed comes from the cache."""
         if self._files is None:
             self.begin()
-        files = dict(self._files)
-        site = self.ctx.site
-        if not site.open_actions:
-            return files
-        jobs = [PdfJob(self.pdf_url(a), self.typst_document("sheet.typ", action=a), site.today)
-                for a in site.open_actions]
-        packs = [(PACK, None, site.open_actions)] + list(self.stop_packs.values())
-        jobs += [self._pack_job(url, stop, actions) for url, stop, actions in packs]
-        maker = PdfMaker(self.fonts(), self.ctx.cache)
-        files.update(maker.make(jobs))
-        self.stats = maker.stats
+        files = self._files
+        try:
+            for path, key, made, source, future, tape in self._pdfs:
+                if made is not None:
+                    self.stats.warnings.extend(made.notes)
+                    files.keep(path, made.digest, lambda path=path, key=key, source=source: self._again(path, key, source))
+                    continue
+                data, notes = future.result()
+                if tape is not None:
+                    tape.notes += [note for note in notes if note not in tape.notes]
+                    self.ctx.memo.record(path, key, data, tape)
+                files[path] = data
+        finally:
+            self.close()
         return files
+
+    def _again(self, path: str, key: str, source: Callable[[], str]) -> bytes:
+        """A kept PDF, made after all (a full build): here, as the memo records it."""
+        with self.ctx.recorder.tape() as tape:
+            data, notes = self._set(PdfJob(path, source(), self.ctx.site.today))
+        tape.notes += notes
+        self.ctx.memo.record(path, key, data, tape)
+        return data
+
+    def close(self) -> None:
+        """Drop the PDFs Typst has not begun (another output failed, or this one)."""
+        for *_, future, _ in self._pdfs:
+            if future is not None:
+                future.cancel()
 
     def warnings(self) -> list[str]:
         """PDFs that could not be PDF/UA-1 (a character none of the fonts has), and why."""
         return list(self.stats.warnings)
 
-    def _pack_job(self, url: str, stop: StopView | None, actions: list[ActionView]) -> PdfJob:
-        """A pack: a cover with an index, then each action's sheet, numbered as one document."""
-        source = self.typst_document("sheet_pack.typ", actions=actions, stop=stop,
-                                     index_url=self.ctx.site.absolute("actions/"))
-        return PdfJob(url, source, self.ctx.site.today)
-
     def _common(self) -> dict[str, Any]:
         site = self.ctx.site
         return {
-            "site": site,
+            "site": self.ctx.site_for_templates,
             "settings": site.config.settings,
             "site_lang": site.config.settings.language,
             "fmt": self.ctx.fmt,
@@ -189,7 +248,7 @@ class Sheets(Output):
             "made": self.ctx.site.today.isoformat(),
             "md": self._md,
             "md_inline": self._md_inline,
-            "qr": _qr_data_uri,
+            "qr": self._qr_data_uri,
             "root": "../" * len(folder.split("/")) if folder else "",
             "csp": CSP,
         }
@@ -209,14 +268,44 @@ class Sheets(Output):
 
     @cached_property
     def _typst_common(self) -> dict[str, Any]:
-        return {**self._common(), "md": self._md_typst, "md_inline": self._md_inline_typst, "qr_svg": _qr_svg}
+        return {**self._common(), "md": self._md_typst, "md_inline": self._md_inline_typst, "qr_svg": self._qr_svg}
 
     def _sheet_body(self, action: ActionView) -> Typst:
-        """The Typst of one open action's sheet: made once, for its own PDF and for every pack."""
-        body = self._bodies.get(action.meta.id)
-        if body is None:
-            body = self._bodies[action.meta.id] = Typst(self._typst_parts.sheet_body(action))
-        return body
+        """The Typst of one open action's sheet: made once, for its own PDF and for every pack (each of
+        which reads what making it read: outputs/trace.py)."""
+        found = self._bodies.get(action.meta.id)
+        recorder = self.ctx.recorder
+        if found is None:
+            if recorder is None:
+                found = (Typst(self._typst_parts.sheet_body(action)), None)
+            else:
+                with recorder.tape() as tape:
+                    body = Typst(self._typst_parts.sheet_body(action))
+                found = (body, tape)
+            self._bodies[action.meta.id] = found
+        elif found[1] is not None:
+            recorder.replay(found[1])
+        return found[0]
+
+    def _qr_svg(self, url: str) -> str:
+        """The QR code of ``url`` as SVG, for Typst: vector, so it prints sharp at any size."""
+        return self._qr_text("svg", url, _qr_svg)
+
+    def _qr_data_uri(self, url: str) -> str:
+        """The same QR code as an SVG data: URI, for the print page."""
+        return self._qr_text("uri", url, _qr_data_uri)
+
+    def _qr_text(self, form: str, url: str, make) -> str:
+        """A QR code, from the build cache when an earlier build made it (its masks take a while)."""
+        cache = self.ctx.cache
+        if cache is None:
+            return make(url)
+        key = "qr-" + hashlib.sha256(f"{QR_FORMAT}\0{form}\0{url}".encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = make(url).encode()
+            cache.put(key, found)
+        return found.decode()
 
     @cached_property
     def _typst_parts(self):
@@ -249,9 +338,28 @@ class Sheets(Output):
         return fonts
 
 
+class _now:
+    """Work done at once, as a future's result (where nothing runs beside the build)."""
+
+    def __init__(self, fn: Callable, *args):
+        self._result = fn(*args)
+
+    def result(self):
+        return self._result
+
+    def cancel(self) -> bool:
+        return False
+
+
+#: What the QR codes depend on besides their address: the cache keeps them by both.
+QR_FORMAT = f"segno {package_version('segno')}; error m; scale 1; border 2"
+
+
 @lru_cache(maxsize=4096)
-def _qr(url: str) -> segno.QRCode:
+def _qr(url: str):
     """The QR code of ``url``, computed once for the print page and the PDFs."""
+    import segno  # here: most builds take their QR codes from the cache
+
     return segno.make(url, error="m")
 
 

@@ -16,9 +16,10 @@ public graph only.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import cached_property
+from functools import cached_property, partial
 
 from ...core.messages import N_
+from ..files import Files
 from .. import Context, Output
 from ..calendars import Calendars, tour_calendar_path, webcal
 from ..pages import Link, PageRenderer, StagedPage
@@ -91,16 +92,18 @@ class Feeds(Output):
 
     # ---- rendering
 
-    def render(self) -> dict[str, bytes]:
-        files: dict[str, bytes] = {}
+    def render(self) -> Files:
+        files = Files()
         limit = self.ctx.site.config.settings.feed_limit
         who = self.publisher
         for feed in self.feeds:
             entries = feed.entries(limit)
             updated = max((i.updated for i in entries), default=None) or self._newest
-            files[feed.path("rss")] = xml(who, feed, entries, updated, "rss")
-            files[feed.path("atom")] = xml(who, feed, entries, updated, "atom")
-            files[feed.path("json")] = json_feed(who, feed, entries)
+            # A feed is made from these alone (and what its entries' bodies read): the memo's key.
+            parts = ("feed", who, feed.key, feed.title, feed.carries, feed.group, feed.pages, updated, entries)
+            self.ctx.make(files, feed.path("rss"), parts + ("rss",), partial(xml, who, feed, entries, updated, "rss"))
+            self.ctx.make(files, feed.path("atom"), parts + ("atom",), partial(xml, who, feed, entries, updated, "atom"))
+            self.ctx.make(files, feed.path("json"), parts + ("json",), partial(json_feed, who, feed, entries))
         files[OPML_PATH] = opml(who, groups(self.feeds))
         return files
 

@@ -26,6 +26,8 @@ class Bodies:
         self.site = ctx.site
         self.calendars = calendars
         self.calendar_path = calendar_path
+        if ctx.recorder is not None:  # asked again by the next build (outputs/trace.py)
+            ctx.recorder.queries.targets["calendar_links"] = calendars.stop_links
 
     # ---- shared pieces
 
@@ -51,14 +53,28 @@ class Bodies:
         if not meta.image:
             return Markup("")
         self.ctx.markup.used_media.add("content/" + meta.image)
+        if self.ctx.recorder is not None:
+            self.ctx.recorder.note_media("content/" + meta.image)
         return Markup('<p><img src="{}" alt="{}"></p>').format(self.absolute(meta.image), meta.image_alt or "")
 
-    @cached_property
+    @property
     def _macros(self):
-        context = {"site": self.site, "fmt": self.ctx.fmt, "words": self.ctx.words, "rich": self.rich,
+        """The template's macros; what making the module read is read by every body made with them."""
+        module, tape = self._module
+        if tape is not None:
+            self.ctx.recorder.replay(tape)
+        return module
+
+    @cached_property
+    def _module(self):
+        context = {"site": self.ctx.site_for_templates, "fmt": self.ctx.fmt, "words": self.ctx.words, "rich": self.rich,
                    "inline": self.inline, "image": self.image, "abs": self.absolute,
                    "calendar_path": self.calendar_path}
-        return self.ctx.env.get_template("feed_entries.html").make_module(context)
+        template = self.ctx.env.get_template("feed_entries.html")
+        if self.ctx.recorder is None:
+            return template.make_module(context), None
+        with self.ctx.recorder.tape() as tape:
+            return template.make_module(context), tape
 
     # ---- actions
 
@@ -108,7 +124,15 @@ class Bodies:
         return " ".join(filter(None, [words.stop_note(stop), when_where]))
 
     def stop(self, stop: StopView, page: str) -> Markup:
-        return self._macros.stop(stop, page, self.calendars.stop_links(stop))
+        return self._macros.stop(stop, page, self._calendar_links(stop))
+
+    @cached_property
+    def _calendar_links(self):
+        """A stop's calendar file (its name depends on the other stops'): traced, where the build records."""
+        recorder = self.ctx.recorder
+        if recorder is None:
+            return self.calendars.stop_links
+        return recorder.traced_function("calendar_links", self.calendars.stop_links)
 
     def item(self, entry: Entry, page: str, image: Markup, heading: str) -> Markup:
         return self._macros.item(entry, page, image, heading)

@@ -11,7 +11,7 @@ Every date comes from the content, never from the clock.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, partial
 
 from ...core.kinds import KINDS
 from ...core.model import Entry
@@ -32,6 +32,7 @@ class FeedItems:
         self.sheets = sheets
         self.authority = ctx.site.config.settings.tag_authority
         self._categories: dict[tuple, tuple[Category, ...]] = {}
+        self.later = partial(Later, recorder=ctx.recorder)
 
     def absolute(self, url: str) -> str:
         return self.site.absolute(url)
@@ -111,7 +112,7 @@ class FeedItems:
                                            kind=self.fmt.translate(kind.one) if kind.one else kind.name.capitalize()),
                     url=page,
                     published=dated, updated=dated, summary=" ".join((meta.summary or "").split()),
-                    content=Later(self.bodies.item, entry, page, self.bodies.image(meta), heading),
+                    content=self.later(self.bodies.item, entry, page, self.bodies.image(meta), heading),
                     categories=self.categories(meta.country, meta.themes, meta.campaigns))
 
     def action(self, action: ActionView) -> list[Item]:
@@ -127,27 +128,27 @@ class FeedItems:
         items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"),
                       title=_("Urgent action: %(title)s", title=meta.title), url=page,
                       published=issued, updated=closed_day or issued, summary=" ".join(meta.summary.split()),
-                      content=Later(bodies.action, action, page, related), categories=cats, related=related,
+                      content=self.later(bodies.action, action, page, related), categories=cats, related=related,
                       rank=0)]
         for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
             dated = self.day(update.date)
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
                               title=_("Update: %(update)s (%(title)s)", update=update.title, title=meta.title),
                               url=page + "#updates",
-                              published=dated, updated=dated, summary=Later(bodies.update_summary, action, i, page),
-                              content=Later(bodies.update, action, i, page), categories=cats, rank=1))
+                              published=dated, updated=dated, summary=self.later(bodies.update_summary, action, i, page),
+                              content=self.later(bodies.update, action, i, page), categories=cats, rank=1))
         if action.status == "closed":
-            why = Later(bodies.closed_why, action)
+            why = self.later(bodies.closed_why, action)
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"),
                               title=_("Closed: %(title)s", title=meta.title), url=page, published=closed_day,
                               updated=closed_day, summary=why,
-                              content=Later(bodies.closed, action, page, why), categories=cats, rank=2))
+                              content=self.later(bodies.closed, action, page, why), categories=cats, rank=2))
         elif action.status == "resolved":
             items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"),
                               title=_("Resolved: %(title)s", title=meta.title), url=page, published=closed_day,
                               updated=closed_day,
-                              summary=Later(bodies.resolved_summary, action, page),
-                              content=Later(bodies.resolved, action, page), categories=cats, rank=2))
+                              summary=self.later(bodies.resolved_summary, action, page),
+                              content=self.later(bodies.resolved, action, page), categories=cats, rank=2))
         return items
 
     def tour(self, tour: Entry, stops: list[StopView]) -> Item:
@@ -160,7 +161,7 @@ class FeedItems:
         return Item(id=tag_uri(self.authority, f"tour/{tour.slug}"),
                     title=self.fmt.gettext("Speaker tour: %(title)s", title=meta.title), url=page,
                     published=published, updated=published, summary=" ".join(meta.summary.split()),
-                    content=Later(self.bodies.tour, tour, stops, page, image), categories=cats, rank=0)
+                    content=self.later(self.bodies.tour, tour, stops, page, image), categories=cats, rank=0)
 
     def announced(self, tour_meta, stop=None) -> datetime | None:
         """When a tour (or one of its stops) was announced: ``announced``, else the tour's ``publish_on``."""
@@ -176,6 +177,6 @@ class FeedItems:
         page = self.absolute(stop.url)
         cats = self.categories(s.country, meta.themes, meta.campaigns)
         dated = self.announced(meta, s) or stop.starts
-        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=Later(self.bodies.stop_title, stop), url=page,
-                    published=dated, updated=dated, summary=Later(self.bodies.stop_summary, stop),
-                    content=Later(self.bodies.stop, stop, page), categories=cats, rank=1)
+        return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=self.later(self.bodies.stop_title, stop), url=page,
+                    published=dated, updated=dated, summary=self.later(self.bodies.stop_summary, stop),
+                    content=self.later(self.bodies.stop, stop, page), categories=cats, rank=1)

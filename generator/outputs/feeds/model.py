@@ -42,19 +42,35 @@ class Category:
 
 
 class Later:
-    """A text made only when it is first needed, as ``make(*args)``: most entries are past every feed's limit."""
+    """A text made only when it is first needed, as ``make(*args)``: most entries are past every feed's limit.
 
-    __slots__ = ("_make", "_args", "_text")
+    With a ``recorder`` (outputs/trace.py), what making it read is recorded once, and added to the tape of
+    every file that shows it."""
 
-    def __init__(self, make, *args):
+    __slots__ = ("_make", "_args", "_text", "_recorder", "_tape")
+
+    def __init__(self, make, *args, recorder=None):
         self._make = make
         self._args = args
         self._text: str | None = None
+        self._recorder = recorder
+        self._tape = None
 
     def __str__(self) -> str:
         if self._text is None:
-            self._text = str(self._make(*self._args))
+            if self._recorder is None:
+                self._text = str(self._make(*self._args))
+            else:
+                with self._recorder.tape() as tape:
+                    self._text = str(self._make(*self._args))
+                self._tape = tape
+        elif self._tape is not None:
+            self._recorder.replay(self._tape)
         return self._text
+
+    def __fingerprint__(self) -> tuple:
+        """What it is made of (outputs/trace.py): the function (code) and its arguments."""
+        return (self._make.__qualname__, self._args)
 
 
 @dataclass(frozen=True, slots=True)
