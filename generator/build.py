@@ -34,6 +34,7 @@ from .engines import Engine, Runs, Staged, engine_runs
 from .executor import Executor
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
+from .outputs.files import Stale
 from .read import SourceCache
 from .outputs.sitemap import sitemap
 from .core.languages import written_in
@@ -98,6 +99,11 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
     except incremental.SiteTouched:
         report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+    except Stale as stale:
+        # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
+        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False)
+        report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
+                               "built again (please report this to the developers of accompany)")
     if sources is not None:
         sources.write()  # what was parsed, kept only once the build succeeded
     return report

@@ -154,6 +154,26 @@ def test_a_site_touched_by_someone_else_while_content_changed_gets_a_full_build(
     assert "defaced" not in (site / "defenders/wanjiru/index.html").read_text()
 
 
+def test_a_kept_page_made_after_all_and_found_changed_makes_the_build_whole(built, tmp_path, monkeypatch):
+    """A trace that missed a read (here: the memo told every query answers as it did) would keep the last
+    build's bytes. Wherever a kept page is made after all (the link check, when something is gone), its
+    bytes are compared with the kept ones: they differ, so nothing of the partial build is published and
+    everything is built again, with a warning."""
+    from generator.outputs.memo import Memo
+
+    project, site, cache = built
+    monkeypatch.setattr(Memo, "_changed_queries", lambda self: set())
+    path = project.root / "content/defenders/san-ignacio-river-community.md"
+    path.write_text(path.read_text().replace("name: River community of San Ignacio", "name: River people of San Ignacio"))
+    (project.root / "content/tours/americas-listening-tour.md").unlink()  # something gone: every link is checked
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "full"
+    assert [w for w in report.warnings if "changed though nothing its template read did" in w]
+    assert "River people of San Ignacio" in (site / "actions/river-guardians/index.html").read_text()
+    monkeypatch.undo()
+    _same_as_full(project, site, tmp_path)
+
+
 def test_after_a_partial_build_the_site_is_known_as_it_is(built):
     """What a partial build records of the site it left (from what it linked and wrote) is what is on disk:
     the next build finds nothing to do."""

@@ -27,6 +27,15 @@ def front_matter_of(data: bytes) -> bytes:
     return data[: end + 5] + b"\n" if end >= 0 else b""
 
 
+class Stale(Exception):
+    """A kept file, made after all, did not come out as the last build made it: what its render read was not
+    all traced. The build must not publish the kept files of this plan; it builds everything instead."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
 class Files(MutableMapping):
     """Files by path: bytes made in this build, or kept (their digest; made only if asked for)."""
 
@@ -48,7 +57,12 @@ class Files(MutableMapping):
             make = self._makers.get(path)
             if make is None:
                 raise KeyError(path)
-            found = self.made[path] = make()
+            found = make()
+            # Checked wherever a kept file is made after all (the link check, a full build): a trace that
+            # missed a read would otherwise leave the last build's bytes, perhaps of what is withheld now.
+            if file_digest(found) != self.kept[path]:
+                raise Stale(path)
+            self.made[path] = found
         return found
 
     def __setitem__(self, path: str, data: bytes) -> None:
