@@ -40,7 +40,7 @@ from .outputs.sitemap import sitemap
 from .core.languages import written_in
 from .outputs.languages import LanguageLinks, prefix
 from .render import TEMPLATES, Renderers, check_links, render
-from .write import Staging, Tree, replace_files, site_dir_problems
+from .write import Staging, Tree, remove_leftovers, replace_files, site_dir_problems
 
 __all__ = ["TEMPLATES", "BuildReport", "Renderers", "build", "load", "render"]
 
@@ -68,6 +68,8 @@ class Language:
     staged: Staged
     previous: incremental.State | None
     plan: incremental.Plan
+    engine_key: str
+    """What every page depends on (incremental.engine_key): in the plan, and in what the build records."""
     files: Tree | None = None
     runs: list = field(default_factory=list)
     written: Path | None = None
@@ -93,17 +95,21 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         raise ProblemsFound(problems)
     cache_dir = cache_dir or root / ".accompany" / "cache"
     sources = None if full else SourceCache(cache_dir)
-    loaded = load(root, as_of, timings, site_url, sources=sources)
     try:
-        # The site folder is taken to be the last build's, and checked file by file as the build links them.
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
-    except incremental.SiteTouched:
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
-    except Stale as stale:
-        # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
-        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False)
-        report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
-                               "built again (please report this to the developers of accompany)")
+        loaded = load(root, as_of, timings, site_url, sources=sources)
+        try:
+            # The site folder is taken to be the last build's, and checked file by file as the build links them.
+            report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
+        except incremental.SiteTouched:
+            report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+        except Stale as stale:
+            # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
+            report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False)
+            report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
+                                   "built again (please report this to the developers of accompany)")
+    except BaseException:
+        remove_leftovers(site_dir)  # a failed build leaves nothing behind: not even what an earlier one left removing
+        raise
     if sources is not None:
         sources.write()  # what was parsed, kept only once the build succeeded
     return report
@@ -117,21 +123,27 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     remembered = cache.remembered_markup() or {}  # one for every language: a text shown in two is rendered once
     secrets = incremental.secrets_key(loaded.publication.watched)
     languages: list[Language] = []
-    for lang in loaded.languages:
-        languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir, trust))
-        # A text another language shows too (not translated) is rendered once: what this one rendered, the next knows.
-        remembered = {**remembered, **languages[-1].renderers.markup.kept}
-    default = languages[0]
     warnings: list[str] = []
 
     with Staging(site_dir, background=True) as staging, ExitStack() as stack:
         leaks: list[Problem] = []
-        others = {part.prefix for part in languages[1:]}
-        # A partial build keeps the old site's files: they are linked into the new one while the rest is made.
+        prefixes = [prefix(loaded.languages, lang) for lang in loaded.languages]
+        others = set(prefixes[1:])
+        # A partial build keeps the old site's files: they are linked into the new one while everything else is
+        # made, from now on, before it is known what changed (a page made again, a file written, replaces its link).
+        # Where the last build left no record, the build is full: nothing to link.
+        early = site_dir.is_dir() and all(cache.previous_state(lang) is not None for lang in loaded.languages)
         linking = stack.enter_context(incremental.Linking([
-            (site_dir / part.prefix, staging.output / part.prefix, incremental.early_skip(engine, part.plan),
-             others if not part.prefix else set())
-            for part in languages if part.plan.kind == "partial" and part.plan.pages]))
+            (site_dir / where, staging.output / where, others if not where else set())
+            for where in prefixes] if early else []))
+        for lang in loaded.languages:
+            languages.append(_language(loaded, lang, cache, timings, executor, remembered, site_dir, trust))
+            # A text another language shows too (not translated) is rendered once: what this one rendered, the next knows.
+            remembered = {**remembered, **languages[-1].renderers.markup.kept}
+        default = languages[0]
+        if any(part.plan.kind == "full" for part in languages):
+            # The new site is made from the engine's runs: nothing of the old is taken (the links go with the staging).
+            linking.drop(staging.root / "unused")
         for part in languages:
             # Which pages to render depends on the pages alone: the engines start before the other files are made.
             with engine_runs(engine, executor, loaded.site.clock.now) as runs:
@@ -212,10 +224,9 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     for part in languages:
         texts.update(part.renderers.markup.kept)
     cache.commit(texts, {part.lang: incremental.State(
-        incremental.engine_key(engine, part.staged), incremental.digests(part.staged, part.files),
+        part.engine_key, incremental.digests(part.staged, part.files),
         manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
         alerts)
-    staging.wait()  # the old site was removed meanwhile
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
                        {part.lang: part.plan for part in languages})
 
@@ -256,11 +267,12 @@ def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, ex
                           trace=True, templates=cache.templates)
     staged = renderers.staged()
     previous = cache.previous_state(lang)
-    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir, trust)
+    key = incremental.engine_key(loaded.engine, staged)
+    plan = incremental.plan_pages(loaded.engine, staged, previous, site_dir, trust, key)
     if plan.kind == "full":
         with timings.phase("pages"):  # the engine renders every page: those the memo kept are made too
             renderers.pages.render_kept(staged.pages, executor.map_chunks)
-    return Language(lang, prefix(loaded.languages, lang), renderers, staged, previous, plan)
+    return Language(lang, prefix(loaded.languages, lang), renderers, staged, previous, plan, key)
 
 
 def _start(runs: Runs, engine: Engine, staged: Staged, plan: incremental.Plan, folder: Path, name: str, cores: int,

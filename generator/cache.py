@@ -67,6 +67,7 @@ class BuildCache:
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
         self._records: dict | None = None
+        self._states: dict | None = None
         self.templates = CompiledTemplates(folder / "templates")
         """Compiled templates, kept for the next build."""
         self.results = Cache(self._get, self._put, self._used.add)
@@ -99,8 +100,9 @@ class BuildCache:
         """What the last build left of the site in ``language``, or None for a full build."""
         if self.fresh_start:
             return None
-        states = _read_json(self._state_file)
-        return State.from_json(states.get(language)) if isinstance(states, dict) else None
+        if self._states is None:
+            self._states = _read_json(self._state_file) or {}
+        return State.from_json(self._states.get(language))
 
     @property
     def _records_file(self) -> Path:

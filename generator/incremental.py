@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .engines import Engine, Staged
-from .write import Tree, link_tree, move_files, remove_files, replace_files
+from .write import Tree, link_tree, linked, move_files, remove_files, replace_files, start_linking
 
 STATE_VERSION = 3
 
@@ -146,7 +145,8 @@ class SiteTouched(Exception):
 TOUCHED = "the site folder is not the one the last build left"
 
 
-def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path, trust: bool = False) -> Plan:
+def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path, trust: bool = False,
+               key: str | None = None) -> Plan:
     """Which pages the engine renders: every one (``full``, and why), or those that changed.
 
     Known before any other file is made: the engines start on it. :func:`plan_files` completes it.
@@ -156,7 +156,7 @@ def plan_pages(engine: Engine, staged: Staged, state: State | None, site: Path, 
     pages = tuple(sorted(staged.pages))
     reason = ("no record of an earlier build" if state is None
               else TOUCHED if not site.is_dir() or (not trust and site_manifest(site) != state.site)
-              else "config, theme or engine changed" if engine_key(engine, staged) != state.engine
+              else "config, theme or engine changed" if (key or engine_key(engine, staged)) != state.engine
               else "")
     if reason:
         return Plan("full", pages, reason=reason)
@@ -211,12 +211,6 @@ def split(pages: tuple[str, ...], nav: set[str], parts: int, order: Callable[[st
     return [run for run in runs if run]
 
 
-def early_skip(engine: Engine, plan: Plan) -> set[str]:
-    """What a partial build will not take from the old site, known before any other file is made:
-    the pages the engine renders again, and the search index."""
-    return {engine.site_path(p) for p in plan.pages} | {engine.search_index}
-
-
 def unchanged(stats: Mapping[str, tuple[int, int] | None], prefix: str, expected: Mapping[str, list[int]],
               others: set[str]) -> bool:
     """Whether the old site's files under ``prefix``, as :func:`~generator.write.link_tree` found them
@@ -248,41 +242,41 @@ def manifest_after(site: Path, linked: Mapping[str, tuple[int, int] | None], wri
 
 
 class Linking:
-    """The old site's files hard-linked into the new one in a thread, while the build makes the rest.
+    """The old site's files hard-linked into the new one by processes of their own, while the build makes the rest.
 
-    ``jobs``: ``(old site, new site, site paths to skip, folders to skip)``; linking is system calls,
-    which leave the build's own work its core. :meth:`wait` says which new sites are linked."""
+    ``jobs``: ``(old site, new site, folders to skip)``; linking is system calls, which in a thread would
+    wait for the interpreter after each while the build holds it (write.start_linking). :meth:`wait` says
+    which new sites are linked."""
 
-    def __init__(self, jobs: list[tuple[Path, Path, set[str], set[str]]]):
+    def __init__(self, jobs: list[tuple[Path, Path, set[str]]]):
         self._jobs = jobs
-        self._stop = threading.Event()
-        self._error: BaseException | None = None
-        self.stats: dict[Path, dict] = {site: {} for _, site, _, _ in jobs}
-        """Each new site's linked files: their size and mtime (None: skipped), by path under the site."""
-        self._thread = threading.Thread(target=self._run, daemon=True) if jobs else None
-        if self._thread is not None:
-            self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            for base, site, skip, folders in self._jobs:
-                link_tree(base, site, skip=skip, skip_folders=folders, stop=self._stop, stats=self.stats[site])
-        except BaseException as exc:  # noqa: BLE001 - raised by wait()
-            self._error = exc
+        self._processes = [start_linking(base, site, folders) for base, site, folders in jobs]
+        self.stats: dict[Path, dict] | None = None
 
     def wait(self) -> dict[Path, dict]:
-        """The new sites linked, each with its files' stats."""
-        if self._thread is not None:
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
+        """The new sites linked, each with its files' size and mtime, by path under the site."""
+        if self.stats is None:
+            self.stats = {site: linked(process) for (_, site, _), process in zip(self._jobs, self._processes)}
         return self.stats
 
+    def drop(self, aside: Path) -> None:
+        """The build takes nothing of the old site (it is made whole): stop, and move what was linked to ``aside``
+        (in the staging folder, removed with it); :meth:`wait` then says nothing was linked."""
+        self.stop()
+        for i, (_, site, _) in enumerate(self._jobs):
+            if site.exists():  # not when it was in an earlier one's (a language's, in the default's)
+                aside.mkdir(parents=True, exist_ok=True)
+                os.rename(site, aside / str(i))
+        self.stats = {}
+
     def stop(self) -> None:
-        """The build needs none of it (nothing changed, or it failed)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        """The build needs none of it (nothing changed, or it failed): the processes are ended."""
+        for process in self._processes:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+        if self.stats is None:
+            self.stats = {}
 
     def __enter__(self) -> "Linking":
         return self

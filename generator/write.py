@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import glob
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from functools import partial
@@ -154,6 +157,56 @@ def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_fol
     walk(source, "")
 
 
+#: :func:`link_tree` without skipped paths, as a program of its own (the standard library only): what
+#: :func:`start_linking` runs. Each file's size, mtime and path on stdout, NUL-separated, once all are linked.
+_LINKER = r"""
+import os, shutil, sys
+source, target, skip_folders = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+made, out = set(), []
+def walk(folder, prefix):
+    with os.scandir(folder) as entries:
+        entries = sorted(entries, key=lambda e: e.name)
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir():
+            if entry.is_symlink() or (not prefix and rel + "/" in skip_folders):
+                continue
+            walk(entry.path, rel + "/")
+            continue
+        stat = entry.stat()
+        if prefix not in made:
+            os.makedirs(os.path.join(target, prefix), exist_ok=True)
+            made.add(prefix)
+        try:
+            os.link(entry.path, os.path.join(target, rel), follow_symlinks=False)
+        except OSError:
+            shutil.copy2(entry.path, os.path.join(target, rel))
+        out.append(b"%d %d " % (stat.st_size, stat.st_mtime_ns) + os.fsencode(rel))
+walk(source, "")
+sys.stdout.buffer.write(b"\0".join(out))
+"""
+
+
+def start_linking(source: Path, target: Path, skip_folders: Iterable[str] = ()) -> subprocess.Popen:
+    """:func:`link_tree` in a process of its own: a file at a time, the system's work, which in a thread
+    would wait for the interpreter after every call while the build holds it. :func:`linked` reads its answer."""
+    return subprocess.Popen([sys.executable, "-I", "-S", "-c", _LINKER, os.fspath(source), os.fspath(target),
+                             *sorted(skip_folders)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def linked(process: subprocess.Popen) -> dict[str, tuple[int, int]]:
+    """What :func:`start_linking` linked, once it is done: each file's size and mtime, as :func:`link_tree`'s ``stats``."""
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise OSError(f"linking the old site failed: {err.decode(errors='replace').strip()}")
+    stats: dict[str, tuple[int, int]] = {}
+    for record in out.split(b"\0") if out else ():
+        size, mtime, rel = record.split(b" ", 2)
+        stats[os.fsdecode(rel)] = (int(size), int(mtime))
+    return stats
+
+
 def move_files(files: Mapping[str, Path], target: Path) -> None:
     """Move each file, given as ``{site path: folder holding it}``, to the same path under ``target``."""
     made: set[str] = set()
@@ -202,31 +255,46 @@ class Staging:
     outputs beside them) and the new site, in ``output``; once
     :meth:`swap_in` has put the new site in place, the old one is in there
     too, and goes with the rest.
+
+    With ``background``, a build that succeeded does not wait for that: the
+    folder is renamed ``.<site>-old-…`` and removed by a process of its own,
+    which the build leaves running (removing a site is the disk's work, not
+    the build's: seconds on a busy disk). That is safe because nothing in it
+    is private: the old site was the public site until the swap a moment ago,
+    served from ``site_dir`` and no longer is, and the rest is the staged
+    public pages and links to the new site's files; nothing withheld from the
+    new site is in it that was not public before. An ``-old-`` folder is
+    never in use by any build (a build's own folder is ``-build-``), so the
+    next build removes whatever such a removal left (it was stopped, the
+    machine went down): a successful one hands it to its own removal, and a
+    failed one removes it before it ends (:func:`remove_leftovers`), so that
+    a failed build leaves nothing behind. Without ``background``, or when
+    the build fails, the folder is removed before the build returns.
     """
 
     def __init__(self, site_dir: Path, background: bool = False):
-        """``background``: after a swap, remove the folder in a thread (:meth:`wait` waits for it)."""
+        """``background``: after the build, remove the folder in a process of its own, not waited for."""
         self.site_dir = site_dir
         self.background = background
         site_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.leftovers = leftovers(site_dir)
+        """Earlier builds' old sites that are still there: removed with this build's folder."""
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
         self.swapped = False
-        self.removal: threading.Thread | None = None
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None and self.swapped and self.background:
-            self.removal = remove_later(self.root)  # the old site, every file of it a link: the build ends beside it
+        if exc_type is None and self.background:
+            # Nothing in it is private (see above): the build ends beside its removal.
+            retired = self.root.with_name(self.root.name.replace("-build-", "-old-", 1))
+            os.rename(self.root, retired)
+            remove_later([retired, *self.leftovers])
         else:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-    def wait(self) -> None:
-        """Wait until the staging folder is gone (the old site with it)."""
-        if self.removal is not None:
-            self.removal.join()
+            for folder in (self.root, *self.leftovers):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
@@ -234,15 +302,28 @@ class Staging:
         self.swapped = True
 
 
-def remove_later(folder: Path) -> threading.Thread:
-    """Remove ``folder`` in a thread (system calls: the build's own work goes on beside it); join it to wait."""
-    thread = threading.Thread(target=_remove, args=(folder,))
-    thread.start()
-    return thread
+def leftovers(site_dir: Path) -> list[Path]:
+    """Folders of old sites beside ``site_dir`` that an earlier build left to be removed (:class:`Staging`)."""
+    return sorted(site_dir.parent.glob(glob.escape(f".{site_dir.name}-old-") + "*"))
 
 
-def _remove(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+def remove_leftovers(site_dir: Path) -> None:
+    """Remove the old sites earlier builds left beside ``site_dir``, now: what a failed build does."""
+    for folder in leftovers(site_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_later(folders: list[Path]) -> None:
+    """Remove ``folders`` in a process of their own, which outlives this one if need be and is not waited for.
+
+    The shell starts ``rm`` in the background and returns at once: no child is left to reap. Where there is
+    no POSIX shell, a thread removes them (the process then ends only once they are gone)."""
+    if os.name == "posix" and shutil.which("sh") and shutil.which("rm"):
+        subprocess.run(["sh", "-c", 'rm -rf -- "$@" </dev/null >/dev/null 2>&1 &', "sh", *map(os.fspath, folders)],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       start_new_session=True, check=False)
+        return
+    threading.Thread(target=lambda: [shutil.rmtree(f, ignore_errors=True) for f in folders]).start()
 
 
 def remove_files(root: Path, paths: Iterable[str]) -> None:

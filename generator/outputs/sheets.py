@@ -36,6 +36,7 @@ from functools import cached_property, lru_cache
 from importlib.metadata import version as package_version
 from typing import Any, Callable
 
+import jinja2
 import nh3
 from markupsafe import Markup
 
@@ -47,12 +48,15 @@ from .markup import ATTRIBUTES, TAGS, absolutize
 from .pages import Link
 from .pdf import Fonts, PdfJob, PdfMaker, PdfStats
 from .typeset import Typst, from_html, typst_environment
-from .files import Files
+from .files import Files, file_digest
+from .trace import Tape
 
 #: The pack of every open action.
 PACK = "actions/letter-writing-pack.pdf"
 #: The fonts of the PDFs, in the theme folder (the print pages load them from the same path in the site).
 FONTS = "assets/fonts/"
+#: Where the memo keeps the record of an action's sheet (its Typst), by action id: no path of the site.
+BODY = "#typst/sheet/"
 
 _CLEANER = nh3.Cleaner(
     tags=TAGS - {"img"},
@@ -205,9 +209,22 @@ class Sheets(Output):
                     tape.notes += [note for note in notes if note not in tape.notes]
                     self.ctx.memo.record(path, key, data, tape)
                 files[path] = data
+            self._keep_bodies()
         finally:
             self.close()
         return files
+
+    def _keep_bodies(self) -> None:
+        """The sheets of open actions this build did not need (their PDFs and packs kept): their records and
+        Typst kept for the next build, where they are still what this build would make."""
+        ctx = self.ctx
+        if ctx.memo is None or ctx.recorder is None or ctx.cache is None:
+            return
+        for action in self.ctx.site.open_actions:
+            if action.meta.id not in self._bodies:
+                made = ctx.memo.reuse(BODY + action.meta.id, self._body_key(action))
+                if made is not None:
+                    ctx.cache.keep("typst-" + made.digest)
 
     def _again(self, path: str, key: str, source: Callable[[], str]) -> bytes:
         """A kept PDF, made after all (a full build): here, as the memo records it."""
@@ -264,7 +281,10 @@ class Sheets(Output):
 
     @cached_property
     def _typst_env(self):
-        return typst_environment(self.ctx.env.loader, self.ctx.fmt.translations)
+        env = typst_environment(self.ctx.env.loader, self.ctx.fmt.translations)
+        if self.ctx.env.bytecode_cache is not None:  # compiled once, kept as the page templates are
+            env.bytecode_cache = _Apart(self.ctx.env.bytecode_cache, "typst-")
+        return env
 
     @cached_property
     def _typst_common(self) -> dict[str, Any]:
@@ -272,20 +292,48 @@ class Sheets(Output):
 
     def _sheet_body(self, action: ActionView) -> Typst:
         """The Typst of one open action's sheet: made once, for its own PDF and for every pack (each of
-        which reads what making it read: outputs/trace.py)."""
+        which reads what making it read: outputs/trace.py), and kept for the next build where what it
+        read is the same (a pack holds every open action: one new action makes only its own sheet)."""
         found = self._bodies.get(action.meta.id)
         recorder = self.ctx.recorder
         if found is None:
             if recorder is None:
                 found = (Typst(self._typst_parts.sheet_body(action)), None)
             else:
-                with recorder.tape() as tape:
-                    body = Typst(self._typst_parts.sheet_body(action))
-                found = (body, tape)
+                found = self._kept_body(action) or self._made_body(action)
             self._bodies[action.meta.id] = found
         elif found[1] is not None:
             recorder.replay(found[1])
         return found[0]
+
+    def _body_key(self, action: ActionView) -> str | None:
+        """The base key of an action's sheet (memo.py): the action and the day, as its PDF's."""
+        return self.ctx.memo.key("sheet_parts.typ", action, self.ctx.site.today)
+
+    def _kept_body(self, action: ActionView) -> tuple[Typst, Tape] | None:
+        """The sheet the last build made, if this build would make the same and the cache has it."""
+        ctx = self.ctx
+        if ctx.memo is None or ctx.cache is None:
+            return None
+        path = BODY + action.meta.id
+        made = ctx.memo.reuse(path, self._body_key(action))
+        data = ctx.cache.get("typst-" + made.digest) if made is not None else None
+        if data is None:
+            return None  # made again, and recorded anew
+        ctx.markup.reused(made)
+        tape = Tape(set(ctx.memo.records[path][2]), set(made.media), set(made.texts), list(made.notes))
+        ctx.recorder.replay(tape)  # what the pack reads, as if it had made the sheet
+        return Typst(data.decode()), tape
+
+    def _made_body(self, action: ActionView) -> tuple[Typst, Tape]:
+        ctx = self.ctx
+        with ctx.recorder.tape() as tape:
+            body = Typst(self._typst_parts.sheet_body(action))
+        if ctx.memo is not None and ctx.cache is not None:
+            data = body.encode()
+            ctx.memo.record(BODY + action.meta.id, self._body_key(action), data, tape)
+            ctx.cache.put("typst-" + file_digest(data), data)
+        return body, tape
 
     def _qr_svg(self, url: str) -> str:
         """The QR code of ``url`` as SVG, for Typst: vector, so it prints sharp at any size."""
@@ -336,6 +384,23 @@ class Sheets(Output):
         if fonts is None or not any(name.endswith(".ttf") for name in fonts.digests):
             raise SheetError(f"sheets need the fonts in {fonts.folder if fonts else 'theme/' + FONTS}")
         return fonts
+
+
+class _Apart(jinja2.BytecodeCache):
+    """Templates compiled by another environment (other options compile to other code), kept in the same
+    store under keys of their own."""
+
+    def __init__(self, store: jinja2.BytecodeCache, tag: str):
+        self.store, self.tag = store, tag
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return self.tag + self.store.get_cache_key(name, filename)
+
+    def load_bytecode(self, bucket) -> None:
+        self.store.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store.dump_bytecode(bucket)
 
 
 class _now:
