@@ -49,6 +49,8 @@ class Memo:
         usable = isinstance(previous, dict) and previous.get("version") == VERSION and previous.get("global") == shared
         self._files: dict[str, list] = previous["files"] if usable else {}
         self._queries: list[list[str]] = previous["queries"] if usable else []
+        self.templates: dict[str, list] = dict(previous.get("templates") or {}) if usable else {}
+        """What each template reads (:class:`TemplateReads`), kept with the records: the global key holds the templates."""
         self._changed: set[int] | None = None
         self.records: dict[str, tuple] = {}
         """This build's: path to (base key, digest, queries or None if untraceable, media, Markdown texts, notes)."""
@@ -99,6 +101,7 @@ class Memo:
         index = {q: i for i, q in enumerate(used)}
         answers = self.queries.answers
         return {"version": VERSION, "global": self.shared,
+                "templates": {name: self.templates[name] for name in sorted(self.templates)},
                 "queries": [[q, answers.get(q, GONE)] for q in used],
                 "files": {path: [key, digest, sorted(index[q] for q in queries) if queries is not None else None,
                                  list(media), list(texts), list(notes)]
@@ -109,24 +112,35 @@ class Memo:
 
 
 class TemplateReads:
-    """Which context variables a template reads, itself or through what it imports or includes (statically)."""
+    """Which context variables a template reads, itself or through what it imports or includes (statically).
 
-    def __init__(self, env: jinja2.Environment):
+    Parsing a template is slow: what each one reads by itself is kept in ``known`` (a :class:`Memo`'s
+    ``templates``, kept with its records and dropped with them when the templates change: the global key).
+    """
+
+    def __init__(self, env: jinja2.Environment, known: dict[str, list] | None = None):
         self.env = env
+        self._known = known if known is not None else {}
+        """Template name to ``[names it reads, templates it imports or includes]`` (``"*"``: a name made at render time)."""
         self._names: dict[str, frozenset[str]] = {}
+
+    def _own(self, template: str) -> list:
+        found = self._known.get(template)
+        if found is None:
+            ast = self.env.parse(self.env.loader.get_source(self.env, template)[0])
+            others = list(meta.find_referenced_templates(ast))
+            names = set(meta.find_undeclared_variables(ast)) | ({"*"} if None in others else set())
+            found = self._known[template] = [sorted(names), sorted(o for o in others if o is not None)]
+        return found
 
     def names(self, template: str) -> frozenset[str]:
         if template not in self._names:
             self._names[template] = frozenset()  # a template that includes itself
-            source = self.env.loader.get_source(self.env, template)[0]
-            ast = self.env.parse(source)
-            names = set(meta.find_undeclared_variables(ast))
-            for other in meta.find_referenced_templates(ast):
-                if other is None:
-                    names.add("*")  # a name made at render time: it may read anything
-                else:
-                    names |= self.names(other)
-            self._names[template] = frozenset(names)
+            names, others = self._own(template)
+            found = set(names)
+            for other in others:
+                found |= self.names(other)
+            self._names[template] = frozenset(found)
         return self._names[template]
 
     def reads(self, template: str, name: str) -> bool:

@@ -197,7 +197,7 @@ class PageRenderer:
         """The same pages in the site's other languages; None on a site with one language."""
         self.recorder = recorder
         self.memo = memo
-        self._reads = TemplateReads(env)
+        self._reads = TemplateReads(env, memo.templates if memo is not None else None)
         if recorder is not None:
             # What templates read, and what the next build asks again (Queries.targets).
             recorder.queries.targets.update({"site": site, "act": self.act, "languages": languages,
