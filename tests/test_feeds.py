@@ -474,3 +474,18 @@ def test_no_entry_is_dated_after_tomorrow(sample):
             if feed.feed.get("updated_parsed"):
                 assert calendar.timegm(feed.feed.updated_parsed) <= limit, path
     assert checked > 100
+
+
+def test_entries_are_placed_as_they_are_made_and_each_feed_keeps_the_newest_of_all():
+    # A feed places an action's entries before making them (issue 16): the places must be the entries' own,
+    # and the few it keeps exactly the newest of all its entries made, ties resolved as the full sort does.
+    feeds = next(o for o in Renderers(load(REPO, SAMPLE_AS_OF)).outputs if isinstance(o, Feeds))
+    for action in feeds.ctx.site.actions_ordered:
+        made = feeds.entries.action(action)
+        assert feeds.entries.places(action) == [(i.published, i.rank, i.id, i.updated) for i in made]
+    for feed in feeds.feeds:
+        everything = [entry.made() for entry in feed.items]
+        for limit in (1, 3, 50):
+            newest = sorted(everything, key=lambda i: (i.published, i.rank, i.id), reverse=True)[:limit]
+            assert [i.id for i in feed.entries(limit)] == [i.id for i in newest]
+            assert feed.entries(limit) == newest

@@ -97,15 +97,28 @@ class Feeds(Output):
         limit = self.ctx.site.config.settings.feed_limit
         who = self.publisher
         for feed in self.feeds:
-            entries = feed.entries(limit)
-            updated = max((i.updated for i in entries), default=None) or self._newest
-            # A feed is made from these alone (and what its entries' bodies read): the memo's key.
-            parts = ("feed", who, feed.key, feed.title, feed.carries, feed.group, feed.pages, updated, entries)
-            self.ctx.make(files, feed.path("rss"), parts + ("rss",), partial(xml, who, feed, entries, updated, "rss"))
-            self.ctx.make(files, feed.path("atom"), parts + ("atom",), partial(xml, who, feed, entries, updated, "atom"))
-            self.ctx.make(files, feed.path("json"), parts + ("json",), partial(json_feed, who, feed, entries))
+            top = feed.top(limit)
+            updated = max((i.updated for i in top), default=None) or self._newest
+            parts = self._parts(feed, top, updated)
+            # Its entries are made only if one of its files is: most feeds come out as they did.
+            self.ctx.make(files, feed.path("rss"), parts + ("rss",), partial(_xml, who, feed, top, updated, "rss"))
+            self.ctx.make(files, feed.path("atom"), parts + ("atom",), partial(_xml, who, feed, top, updated, "atom"))
+            self.ctx.make(files, feed.path("json"), parts + ("json",), partial(_json, who, feed, top))
         files[OPML_PATH] = opml(who, groups(self.feeds))
         return files
+
+    def _parts(self, feed: Feed, top: list, updated: datetime) -> tuple:
+        """What a feed is made from alone (and what its entries' bodies read): its memo key's parts, in each format.
+
+        An action's entries stand in it by a fingerprint of what they are made from (FeedItems.token), so that
+        they are made only in the feeds that change; the feed's own parts are fingerprinted once, not per format."""
+        memo = self.ctx.memo
+        if memo is None:
+            return ()
+        parts = ("feed", self.publisher, feed.key, feed.title, feed.carries, feed.group, feed.pages, updated)
+        key = memo.key(*parts, tuple(entry.token for entry in top))
+        # Where a token cannot be fingerprinted, the entries themselves (None again if they cannot either).
+        return ("feed", key) if key is not None else (*parts, [entry.made() for entry in top])
 
     def pages(self) -> dict[str, bytes]:
         return {"subscribe/index.md": self.subscribe_page().encode()}
@@ -135,3 +148,11 @@ class Feeds(Output):
                           {"feed_groups": feed_groups, "calendars": calendars, "opml": OPML_PATH})
         renderer = PageRenderer(site, self.ctx.markup, self.ctx.env, [self, self.calendars], self.ctx.fmt)
         return renderer.render(page)
+
+
+def _xml(who: Publisher, feed: Feed, top: list, updated: datetime, fmt: str) -> bytes:
+    return xml(who, feed, [entry.made() for entry in top], updated, fmt)
+
+
+def _json(who: Publisher, feed: Feed, top: list) -> bytes:
+    return json_feed(who, feed, [entry.made() for entry in top])

@@ -18,7 +18,8 @@ from ...core.model import Entry
 from ...core.views import ActionView, StopView
 from ..pages import Link
 from .bodies import Bodies
-from .model import Category, Item, Later, tag_uri, update_keys
+from ..trace import Untraceable
+from .model import Category, Item, Later, Pending, tag_uri, update_keys
 
 
 class FeedItems:
@@ -65,10 +66,14 @@ class FeedItems:
 
     # ---- every entry, made once
 
-    def carried(self, actions=(), tours=(), tours_alone=(), stops=(), items=()) -> list[Item]:
+    def carried(self, actions=(), tours=(), tours_alone=(), stops=(), items=()) -> list[Item | Pending]:
         """Every entry of ``actions``, of ``items`` of the types added to the registry, of ``tours`` and
-        their stops, of ``tours_alone`` (without their stops), and of ``stops``, in that order."""
-        out = [item for a in actions for item in self._actions[a.meta.id]]
+        their stops, of ``tours_alone`` (without their stops), and of ``stops``, in that order.
+
+        An action's entries are :class:`Pending`: placed in time without being made, made only when a feed
+        keeps one; the others are made here (a tour's or item's image must reach the site either way)."""
+        placed = self._actions
+        out: list[Item | Pending] = [entry for a in actions for entry in placed[a.meta.id].places]
         out += [self.item(entry) for entry in items]
         for tour in tours:
             out.append(self._tours[tour.slug])
@@ -78,8 +83,20 @@ class FeedItems:
         return out
 
     @cached_property
-    def _actions(self) -> dict[str, list[Item]]:
-        return {a.meta.id: self.action(a) for a in self.site.actions_ordered}
+    def _actions(self) -> dict[str, ActionEntries]:
+        return {a.meta.id: ActionEntries(self, a) for a in self.site.actions_ordered}
+
+    def token(self, action: ActionView) -> str | None:
+        """A fingerprint of all that :meth:`action` makes the action's entries from (besides what every file
+        shares: settings, catalogs, code): the memo key's part for them, without making them."""
+        if self.ctx.recorder is None:
+            return None
+        meta = action.meta
+        try:
+            return self.ctx.recorder.queries.prints.of(
+                ("action", action, self.categories(meta.country, meta.themes, meta.campaigns), self.print_links(action)))
+        except Untraceable:
+            return None
 
     @cached_property
     def _stops_of(self) -> dict[str, list[StopView]]:
@@ -115,37 +132,47 @@ class FeedItems:
                     content=self.later(self.bodies.item, entry, page, self.bodies.image(meta), heading),
                     categories=self.categories(meta.country, meta.themes, meta.campaigns))
 
+    def places(self, action: ActionView) -> list[tuple[datetime, int, str, datetime]]:
+        """Each entry of :meth:`action`, in its order, as (published, rank, id, updated): what places it in a feed."""
+        meta = action.meta
+        issued = self.day(meta.issued)
+        closed = action.closed_on
+        closed_day = self.day(closed) if closed else None
+        base = tag_uri(self.authority, f"action/{meta.id}")
+        out = [(issued, 0, base, closed_day or issued)]
+        for update, key in zip(meta.updates, update_keys(meta.updates)):
+            dated = self.day(update.date)
+            out.append((dated, 1, f"{base}/update/{key}", dated))
+        if action.status in ("closed", "resolved"):
+            out.append((closed_day, 2, f"{base}/{action.status}", closed_day))
+        return out
+
     def action(self, action: ActionView) -> list[Item]:
-        """The action itself, each update, and its closure or resolution."""
+        """The action itself, each update, and its closure or resolution (placed by :meth:`places`)."""
         meta, bodies = action.meta, self.bodies
         page = self.absolute(action.url)
         cats = self.categories(meta.country, meta.themes, meta.campaigns)
         related = self.print_links(action)
-        issued = self.day(meta.issued)
-        closed = action.closed_on
-        closed_day = self.day(closed) if closed else None
+        (published, _r, ident, updated), *rest = self.places(action)
         _ = self.fmt.gettext
-        items = [Item(id=tag_uri(self.authority, f"action/{meta.id}"),
-                      title=_("Urgent action: %(title)s", title=meta.title), url=page,
-                      published=issued, updated=closed_day or issued, summary=" ".join(meta.summary.split()),
+        items = [Item(id=ident, title=_("Urgent action: %(title)s", title=meta.title), url=page,
+                      published=published, updated=updated, summary=" ".join(meta.summary.split()),
                       content=self.later(bodies.action, action, page, related), categories=cats, related=related,
                       rank=0)]
-        for i, (update, key) in enumerate(zip(meta.updates, update_keys(meta.updates))):
-            dated = self.day(update.date)
-            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/update/{key}"),
-                              title=_("Update: %(update)s (%(title)s)", update=update.title, title=meta.title),
+        for i, (update, (dated, _r, ident, _u)) in enumerate(zip(meta.updates, rest)):
+            items.append(Item(id=ident, title=_("Update: %(update)s (%(title)s)", update=update.title, title=meta.title),
                               url=page + "#updates",
                               published=dated, updated=dated, summary=self.later(bodies.update_summary, action, i, page),
                               content=self.later(bodies.update, action, i, page), categories=cats, rank=1))
         if action.status == "closed":
+            closed_day, _r, ident, _u = rest[-1]
             why = self.later(bodies.closed_why, action)
-            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/closed"),
-                              title=_("Closed: %(title)s", title=meta.title), url=page, published=closed_day,
+            items.append(Item(id=ident, title=_("Closed: %(title)s", title=meta.title), url=page, published=closed_day,
                               updated=closed_day, summary=why,
                               content=self.later(bodies.closed, action, page, why), categories=cats, rank=2))
         elif action.status == "resolved":
-            items.append(Item(id=tag_uri(self.authority, f"action/{meta.id}/resolved"),
-                              title=_("Resolved: %(title)s", title=meta.title), url=page, published=closed_day,
+            closed_day, _r, ident, _u = rest[-1]
+            items.append(Item(id=ident, title=_("Resolved: %(title)s", title=meta.title), url=page, published=closed_day,
                               updated=closed_day,
                               summary=self.later(bodies.resolved_summary, action, page),
                               content=self.later(bodies.resolved, action, page), categories=cats, rank=2))
@@ -180,3 +207,25 @@ class FeedItems:
         return Item(id=tag_uri(self.authority, f"stop/{stop.uid}"), title=self.later(self.bodies.stop_title, stop), url=page,
                     published=dated, updated=dated, summary=self.later(self.bodies.stop_summary, stop),
                     content=self.later(self.bodies.stop, stop, page), categories=cats, rank=1)
+
+
+class ActionEntries:
+    """One action's entries: placed first (cheap), made all at once when a feed keeps one, each once per build."""
+
+    __slots__ = ("_maker", "_action", "places", "_items", "_token")
+
+    def __init__(self, maker: FeedItems, action: ActionView):
+        self._maker, self._action = maker, action
+        self.places = [Pending(*place, self, i) for i, place in enumerate(maker.places(action))]
+        self._items: list[Item] | None = None
+        self._token: str | None = None
+
+    def items(self) -> list[Item]:
+        if self._items is None:
+            self._items = self._maker.action(self._action)
+        return self._items
+
+    def token(self) -> str | None:
+        if self._token is None:
+            self._token = self._maker.token(self._action)
+        return self._token

@@ -94,6 +94,36 @@ class Item:
     rank: int = 0
     """Orders entries of the same moment: an action before its update before its closure."""
 
+    def made(self) -> "Item":
+        return self
+
+    @property
+    def token(self) -> "Item":
+        """What a feed's memo key holds of it: all of it."""
+        return self
+
+
+class Pending:
+    """An entry known by what places it in a feed (its date, rank and id) and when it changed, made only when a
+    feed keeps it: most entries are past every feed's limit.
+
+    ``source`` makes the entries of one action, all at once (``source.items()``; this is the ``index``-th), and
+    gives a ``source.token()``: a fingerprint of everything they are made from (or None: then the entry itself)."""
+
+    __slots__ = ("published", "rank", "id", "updated", "_source", "_index")
+
+    def __init__(self, published: datetime, rank: int, id: str, updated: datetime, source, index: int):
+        self.published, self.rank, self.id, self.updated = published, rank, id, updated
+        self._source, self._index = source, index
+
+    def made(self) -> Item:
+        return self._source.items()[self._index]
+
+    @property
+    def token(self):
+        token = self._source.token()
+        return self.made() if token is None else (token, self._index)
+
 
 @dataclass(frozen=True)
 class Feed:
@@ -106,20 +136,29 @@ class Feed:
     group: str
     pages: tuple[str, ...]
     """Site URLs of the pages it belongs to; the first is its home."""
-    collect: Callable[[], list[Item]] = field(repr=False, compare=False)
-    """Its entries, some maybe twice. Called only when they are needed: pages need only the rest."""
+    collect: Callable[[], list[Item | Pending]] = field(repr=False, compare=False)
+    """Its entries (made, or :class:`Pending`), some maybe twice. Called only when they are needed: pages need
+    only the rest."""
 
     @cached_property
-    def items(self) -> tuple[Item, ...]:
-        """Its entries, each once."""
+    def items(self) -> tuple[Item | Pending, ...]:
+        """Its entries, each once, made or not yet."""
         return unique(self.collect())
 
     def path(self, fmt: str) -> str:
         return f"feeds/{self.key}.{FORMATS[fmt].suffix}"
 
+    def top(self, limit: int) -> list[Item | Pending]:
+        """At most ``limit`` entries, newest first, made or not yet (an id is one entry's: no two tie)."""
+        return heapq.nlargest(limit, self.items, key=_place)
+
     def entries(self, limit: int) -> list[Item]:
         """At most ``limit`` entries, newest first."""
-        return heapq.nlargest(limit, self.items, key=lambda i: (i.published, i.rank, i.id))
+        return [entry.made() for entry in self.top(limit)]
+
+
+def _place(entry: Item | Pending) -> tuple:
+    return entry.published, entry.rank, entry.id
 
 
 def tag_uri(authority: str, specific: str) -> str:
@@ -146,7 +185,7 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def unique(items: list[Item]) -> tuple[Item, ...]:
+def unique(items: list) -> tuple:
     """Items without repeats (a stop can reach a feed twice: through its tour and its country)."""
     seen: set[str] = set()
     out = []
