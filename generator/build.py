@@ -40,7 +40,7 @@ from .outputs.sitemap import sitemap
 from .core.languages import written_in
 from .outputs.languages import LanguageLinks, prefix
 from .render import TEMPLATES, Renderers, check_links, render
-from .write import Staging, Tree, remove_leftovers, replace_files, site_dir_problems
+from .write import Staging, Tree, replace_files, site_dir_problems
 
 __all__ = ["TEMPLATES", "BuildReport", "Renderers", "build", "load", "render"]
 
@@ -95,21 +95,17 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         raise ProblemsFound(problems)
     cache_dir = cache_dir or root / ".accompany" / "cache"
     sources = None if full else SourceCache(cache_dir)
+    loaded = load(root, as_of, timings, site_url, sources=sources)
     try:
-        loaded = load(root, as_of, timings, site_url, sources=sources)
-        try:
-            # The site folder is taken to be the last build's, and checked file by file as the build links them.
-            report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
-        except incremental.SiteTouched:
-            report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
-        except Stale as stale:
-            # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
-            report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False)
-            report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
-                                   "built again (please report this to the developers of accompany)")
-    except BaseException:
-        remove_leftovers(site_dir)  # a failed build leaves nothing behind: not even what an earlier one left removing
-        raise
+        # The site folder is taken to be the last build's, and checked file by file as the build links them.
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
+    except incremental.SiteTouched:
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+    except Stale as stale:
+        # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
+        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False)
+        report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
+                               "built again (please report this to the developers of accompany)")
     if sources is not None:
         sources.write()  # what was parsed, kept only once the build succeeded
     return report
@@ -227,6 +223,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         part.engine_key, incremental.digests(part.staged, part.files),
         manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
         alerts)
+    staging.wait()  # the old site was removed meanwhile
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
                        {part.lang: part.plan for part in languages})
 

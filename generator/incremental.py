@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .engines import Engine, Staged
-from .write import Tree, link_tree, linked, move_files, remove_files, replace_files, start_linking
+from .write import Tree, link_tree, linked, move_files, remove_files, replace_files, set_aside, start_linking
 
 STATE_VERSION = 3
 
@@ -263,10 +263,7 @@ class Linking:
         """The build takes nothing of the old site (it is made whole): stop, and move what was linked to ``aside``
         (in the staging folder, removed with it); :meth:`wait` then says nothing was linked."""
         self.stop()
-        for i, (_, site, _) in enumerate(self._jobs):
-            if site.exists():  # not when it was in an earlier one's (a language's, in the default's)
-                aside.mkdir(parents=True, exist_ok=True)
-                os.rename(site, aside / str(i))
+        set_aside([site for _, site, _ in self._jobs], aside)
         self.stats = {}
 
     def stop(self) -> None:

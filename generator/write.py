@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import glob
 import os
 import re
 import shutil
@@ -256,45 +255,39 @@ class Staging:
     :meth:`swap_in` has put the new site in place, the old one is in there
     too, and goes with the rest.
 
-    With ``background``, a build that succeeded does not wait for that: the
-    folder is renamed ``.<site>-old-…`` and removed by a process of its own,
-    which the build leaves running (removing a site is the disk's work, not
-    the build's: seconds on a busy disk). That is safe because nothing in it
-    is private: the old site was the public site until the swap a moment ago,
-    served from ``site_dir`` and no longer is, and the rest is the staged
-    public pages and links to the new site's files; nothing withheld from the
-    new site is in it that was not public before. An ``-old-`` folder is
-    never in use by any build (a build's own folder is ``-build-``), so the
-    next build removes whatever such a removal left (it was stopped, the
-    machine went down): a successful one hands it to its own removal, and a
-    failed one removes it before it ends (:func:`remove_leftovers`), so that
-    a failed build leaves nothing behind. Without ``background``, or when
-    the build fails, the folder is removed before the build returns.
+    With ``background``, a build that succeeded removes it in a thread
+    while it records what it published (the alerts' snapshot, the cache),
+    and :meth:`wait` waits for it: nothing is left behind a build that
+    returned. (A removal the build does not wait for was tried: for seconds
+    after the build, the last site, withdrawn pages included, sat beside the
+    new one, in the project folder when the site is there, where a copy of
+    the project found it vanishing under it.)
     """
 
     def __init__(self, site_dir: Path, background: bool = False):
-        """``background``: after the build, remove the folder in a process of its own, not waited for."""
+        """``background``: after a build that succeeded, remove the folder in a thread (:meth:`wait` joins it)."""
         self.site_dir = site_dir
         self.background = background
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.leftovers = leftovers(site_dir)
-        """Earlier builds' old sites that are still there: removed with this build's folder."""
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
         self.swapped = False
+        self.removal: threading.Thread | None = None
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None and self.background:
-            # Nothing in it is private (see above): the build ends beside its removal.
-            retired = self.root.with_name(self.root.name.replace("-build-", "-old-", 1))
-            os.rename(self.root, retired)
-            remove_later([retired, *self.leftovers])
+        if exc_type is None and self.background and self.swapped:
+            self.removal = threading.Thread(target=_remove, args=(self.root,))
+            self.removal.start()
         else:
-            for folder in (self.root, *self.leftovers):
-                shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Wait until the staging folder is gone (the old site with it)."""
+        if self.removal is not None:
+            self.removal.join()
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""
@@ -302,28 +295,17 @@ class Staging:
         self.swapped = True
 
 
-def leftovers(site_dir: Path) -> list[Path]:
-    """Folders of old sites beside ``site_dir`` that an earlier build left to be removed (:class:`Staging`)."""
-    return sorted(site_dir.parent.glob(glob.escape(f".{site_dir.name}-old-") + "*"))
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_leftovers(site_dir: Path) -> None:
-    """Remove the old sites earlier builds left beside ``site_dir``, now: what a failed build does."""
-    for folder in leftovers(site_dir):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def remove_later(folders: list[Path]) -> None:
-    """Remove ``folders`` in a process of their own, which outlives this one if need be and is not waited for.
-
-    The shell starts ``rm`` in the background and returns at once: no child is left to reap. Where there is
-    no POSIX shell, a thread removes them (the process then ends only once they are gone)."""
-    if os.name == "posix" and shutil.which("sh") and shutil.which("rm"):
-        subprocess.run(["sh", "-c", 'rm -rf -- "$@" </dev/null >/dev/null 2>&1 &', "sh", *map(os.fspath, folders)],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       start_new_session=True, check=False)
-        return
-    threading.Thread(target=lambda: [shutil.rmtree(f, ignore_errors=True) for f in folders]).start()
+def set_aside(folders: Iterable[Path], aside: Path) -> None:
+    """Move each of ``folders`` that exists (one may hold the next: a language's site in the default's)
+    into ``aside`` as ``aside/<its index>``: out of the way, to be removed with ``aside``."""
+    for i, folder in enumerate(folders):
+        if folder.exists():
+            aside.mkdir(parents=True, exist_ok=True)
+            os.rename(folder, aside / str(i))
 
 
 def remove_files(root: Path, paths: Iterable[str]) -> None:
