@@ -121,7 +121,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     languages: list[Language] = []
     warnings: list[str] = []
 
-    with Staging(site_dir, background=True) as staging, ExitStack() as stack:
+    with Staging(site_dir, background=True, spare=cache.folder / "spare") as staging, ExitStack() as stack:
         leaks: list[Problem] = []
         prefixes = [prefix(loaded.languages, lang) for lang in loaded.languages]
         others = set(prefixes[1:])
@@ -129,6 +129,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         # made, from now on, before it is known what changed (a page made again, a file written, replaces its link).
         # Where the last build left no record, the build is full: nothing to link.
         early = site_dir.is_dir() and all(cache.previous_state(lang) is not None for lang in loaded.languages)
+        staging.take_spare(early)  # the last site kept: only what differs from the site is linked
         linking = stack.enter_context(incremental.Linking([
             (site_dir / where, staging.output / where, others if not where else set())
             for where in prefixes] if early else []))
@@ -159,6 +160,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages], everything)
         if all(part.plan.kind == "none" for part in languages):
             linking.stop()
+            staging.keep_spare()
             if trust and incremental.site_manifest(site_dir) != default.previous.site:
                 raise incremental.SiteTouched()
             _record(languages, cache, site_dir)
@@ -207,6 +209,8 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             raise ProblemsFound(leaks)
         with timings.phase("swap"):
             staging.swap_in()
+        if all(part.plan.kind != "full" for part in languages):
+            staging.keep_spare()  # the old site: what the new one shares with it kept for the next build
     if any(part.plan.kind == "full" for part in languages):
         manifest = incremental.site_manifest(site_dir)
     else:  # the linked files are the old site's, as checked; only what this build wrote is looked at

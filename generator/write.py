@@ -157,31 +157,57 @@ def link_tree(source: Path, target: Path, skip: set[str] = frozenset(), skip_fol
 
 
 #: :func:`link_tree` without skipped paths, as a program of its own (the standard library only): what
-#: :func:`start_linking` runs. Each file's size, mtime and path on stdout, NUL-separated, once all are linked.
+#: :func:`start_linking` runs. The target may hold a tree already (the spare: :meth:`Staging.take_spare`):
+#: a file there that is the source's own (the same inode, a hard link of it) stays, anything else is replaced
+#: or removed, so the target ends as the source whatever it held; only what differs costs a system call.
+#: Each file's size, mtime and path on stdout, NUL-separated, once all are linked.
 _LINKER = r"""
 import os, shutil, sys
 source, target, skip_folders = sys.argv[1], sys.argv[2], set(sys.argv[3:])
-made, out = set(), []
-def walk(folder, prefix):
-    with os.scandir(folder) as entries:
-        entries = sorted(entries, key=lambda e: e.name)
-    for entry in entries:
-        rel = prefix + entry.name
+out = []
+device = os.stat(source).st_dev
+same_device = os.path.isdir(target) and os.stat(target).st_dev == device
+def listing(folder):
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name: entry for entry in entries}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+def drop(entry):
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+def walk(folder, there, prefix):
+    mine, theirs = listing(folder), listing(there) if same_device else {}
+    for name, entry in theirs.items():
+        if name not in mine and not (not prefix and name + "/" in skip_folders):
+            drop(entry)
+    made = bool(theirs)
+    for name in sorted(mine):
+        entry, old, rel = mine[name], theirs.get(name), prefix + name
         if entry.is_dir():
-            if entry.is_symlink() or (not prefix and rel + "/" in skip_folders):
+            if not prefix and rel + "/" in skip_folders:
                 continue
-            walk(entry.path, rel + "/")
+            if old is not None and (entry.is_symlink() or not old.is_dir(follow_symlinks=False)):
+                drop(old)
+            if not entry.is_symlink():  # a link to a folder is not followed (as os.walk does not)
+                walk(entry.path, os.path.join(there, name), rel + "/")
             continue
         stat = entry.stat()
-        if prefix not in made:
-            os.makedirs(os.path.join(target, prefix), exist_ok=True)
-            made.add(prefix)
-        try:
-            os.link(entry.path, os.path.join(target, rel), follow_symlinks=False)
-        except OSError:
-            shutil.copy2(entry.path, os.path.join(target, rel))
         out.append(b"%d %d " % (stat.st_size, stat.st_mtime_ns) + os.fsencode(rel))
-walk(source, "")
+        if old is not None:
+            if old.inode() == entry.inode() and stat.st_dev == device and not old.is_dir(follow_symlinks=False):
+                continue  # the source's own file: a hard link of it
+            drop(old)
+        if not made:
+            os.makedirs(there, exist_ok=True)
+            made = True
+        try:
+            os.link(entry.path, os.path.join(there, name), follow_symlinks=False)
+        except OSError:
+            shutil.copy2(entry.path, os.path.join(there, name))
+walk(source, target, "")
 sys.stdout.buffer.write(b"\0".join(out))
 """
 
@@ -262,30 +288,56 @@ class Staging:
     after the build, the last site, withdrawn pages included, sat beside the
     new one, in the project folder when the site is there, where a copy of
     the project found it vanishing under it.)
+
+    ``spare``: where the old site is kept for the next build instead of
+    removed (:meth:`take_spare`), once everything in it that is not the new
+    site's own file at the same path (a hard link of it) is gone
+    (:func:`scrub`): what is withdrawn leaves it as it leaves the site. The
+    next build starts from it and links only what differs: neither copying
+    nor removing the site costs a system call per file.
     """
 
-    def __init__(self, site_dir: Path, background: bool = False):
+    def __init__(self, site_dir: Path, background: bool = False, spare: Path | None = None):
         """``background``: after a build that succeeded, remove the folder in a thread (:meth:`wait` joins it)."""
         self.site_dir = site_dir
         self.background = background
+        self.spare = spare
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
         self.output = self.root / "site"
         self.swapped = False
+        self.keep = False
         self.removal: threading.Thread | None = None
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
+        old = self.output if exc_type is None and self.keep else None
         if exc_type is None and self.background and self.swapped:
-            self.removal = threading.Thread(target=_remove, args=(self.root,))
+            self.removal = threading.Thread(target=_retire, args=(self.root, old, self.site_dir, self.spare))
             self.removal.start()
         else:
-            shutil.rmtree(self.root, ignore_errors=True)
+            _retire(self.root, old, self.site_dir, self.spare)
+
+    def take_spare(self, use: bool) -> bool:
+        """Start the new site (``output``) from the spare the last build kept, if ``use`` and there is one:
+        it must then be made the site's copy (the linker does: it keeps what is the site's own file). A spare
+        not used is removed with the staging folder. Whether ``output`` is the spare."""
+        if self.spare is None:
+            return False
+        try:
+            os.rename(self.spare, self.output if use else self.root / "spare")
+        except OSError:  # none, or on another file system: the site is linked whole
+            return False
+        return use
+
+    def keep_spare(self) -> None:
+        """Keep ``output`` (after :meth:`swap_in`, the old site) as the next build's spare, scrubbed."""
+        self.keep = True
 
     def wait(self) -> None:
-        """Wait until the staging folder is gone (the old site with it)."""
+        """Wait until the staging folder is gone (the old site with it, or kept as the spare)."""
         if self.removal is not None:
             self.removal.join()
 
@@ -295,8 +347,42 @@ class Staging:
         self.swapped = True
 
 
-def _remove(folder: Path) -> None:
+def _retire(folder: Path, old: Path | None, site: Path, spare: Path | None) -> None:
+    """Remove ``folder``; ``old`` in it is first made the spare, scrubbed against ``site``, if it can be."""
+    if old is not None and spare is not None:
+        try:
+            scrub(old, site)
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old, spare)
+        except OSError:
+            pass  # removed with the rest
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def scrub(old: Path, site: Path) -> None:
+    """Leave in ``old`` only the files that are ``site``'s own at the same path (hard links of them, the same
+    inode), and only the folders ``site`` has: nothing that is not published there, not even a folder's name."""
+    if os.stat(old).st_dev != os.stat(site).st_dev:
+        raise OSError(f"{old} and {site} are on different file systems")
+
+    def walk(there: str, here: str) -> None:
+        try:
+            with os.scandir(here) as entries:
+                theirs = {entry.name: entry for entry in entries}
+        except (FileNotFoundError, NotADirectoryError):
+            theirs = {}
+        with os.scandir(there) as entries:
+            for entry in entries:
+                other = theirs.get(entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    if other is not None and other.is_dir(follow_symlinks=False):
+                        walk(entry.path, other.path)
+                    else:
+                        shutil.rmtree(entry.path)
+                elif other is None or other.is_dir(follow_symlinks=False) or other.inode() != entry.inode():
+                    os.unlink(entry.path)
+
+    walk(os.fspath(old), os.fspath(site))
 
 
 def set_aside(folders: Iterable[Path], aside: Path) -> None:

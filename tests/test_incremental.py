@@ -187,6 +187,41 @@ def test_after_a_partial_build_the_site_is_known_as_it_is(built):
     assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "none"
 
 
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_old_site_kept_for_the_next_build_holds_only_what_is_published(built):
+    """After a partial build the old site is kept (write.Staging's spare), but only the files the new site shares
+    with it: a page gone or changed leaves it, with its folder's name."""
+    project, site, cache = built
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing please: the protection"))
+    (project.root / "content/tours/americas-listening-tour.md").unlink()
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    spare, live = _inodes(cache / "spare"), _inodes(site)
+    assert "defenders/tierra-viva/index.html" in spare  # unchanged: kept, the site's own file
+    assert [p for p, inode in spare.items() if live.get(p) != inode] == []
+    assert "actions/river-guardians/index.html" not in spare  # changed: its old bytes are not kept
+    assert not (cache / "spare/tours/americas-listening-tour").exists()
+    assert len(spare) > len(live) / 2  # the rest is what this build wrote
+
+
+def test_what_the_spare_holds_that_the_site_does_not_never_reaches_it(built, tmp_path):
+    project, site, cache = built
+    river = project.root / "content/actions/river-guardians.md"
+    for words in ("Keep writing please:", "Keep writing now:"):
+        if (cache / "spare").is_dir():  # the second time: the kept site was tampered with
+            (cache / "spare/planted.html").write_text("planted")
+            (cache / "spare/defenders/tierra-viva/index.html").unlink()  # a hard link of the site's: not written through
+            (cache / "spare/defenders/tierra-viva/index.html").write_text("replaced")
+        river.write_text(river.read_text().replace("Keep writing:", words).replace("Keep writing please:", words))
+        assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    assert not (site / "planted.html").exists()
+    assert b"replaced" not in (site / "defenders/tierra-viva/index.html").read_bytes()
+    _same_as_full(project, site, tmp_path)
+
+
 def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(built, monkeypatch):
     project, site, cache = built
     before = {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()}
@@ -238,10 +273,10 @@ def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
 
 def test_the_cache_keeps_only_what_the_last_build_used(built):
     project, site, cache = built
-    first = {p.name for p in cache.iterdir()}
+    first = {p.name for p in cache.iterdir()} - {"spare"}  # the last site kept for the next build: write.Staging
     assert sum(n.startswith("pdf-") for n in first) == 3 * 6  # two sheets and four packs, in each of three languages
     pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
-    second = {p.name for p in cache.iterdir()}
+    second = {p.name for p in cache.iterdir()} - {"spare"}
     cards = {n for n in first if n.startswith(("card-", "qr-"))}  # preview cards, QR codes: no day in them, kept
     assert cards and cards <= second
     bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources.marshal", "templates"}

@@ -25,6 +25,8 @@ under test.
 
 from __future__ import annotations
 
+import os
+
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -142,6 +144,19 @@ def _check_sample(sample, moment, site: Path) -> None:
     assert _shown_wrongly(texts, {**expected, REAL_NAME: False}) == {}, moment
 
 
+def _not_the_sites(spare: Path, site: Path) -> list[str]:
+    """What the spare the build kept (write.Staging) holds that is not the site's own: a file that is not a hard link
+    of the site's at its path, a folder the site has not. It must be there after a partial build, and hold the site."""
+    assert spare.is_dir() and any(path.is_file() for path in spare.rglob("*"))
+    wrong = []
+    for folder, folders, files in os.walk(spare):
+        here = Path(folder).relative_to(spare)
+        wrong += [f"{here / name}/" for name in folders if not (site / here / name).is_dir()]
+        wrong += [str(here / name) for name in files if not (site / here / name).is_file()
+                  or (site / here / name).stat().st_ino != (Path(folder) / name).stat().st_ino]
+    return wrong
+
+
 @dataclass
 class Renders:
     """The URL of every page rendered (in every language): ``decided`` where the memo could not keep the page,
@@ -197,6 +212,7 @@ class Chain:
             assert report.plan.kind == "full", report.plan
             return report
         assert report.plan.kind in ("partial", "none"), (moment, report.plan.kind, report.plan.reason)
+        assert _not_the_sites(self.cache / "spare", self.site) == [], moment
         again = Counter(self.renders.decided)
         self.renders.clear()
         full = self.folder / "full"
