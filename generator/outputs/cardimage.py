@@ -29,6 +29,9 @@ TITLE_SIZES = (68, 60, 52, 44)
 #: Words kept drawn per build (a few KB each).
 WORDS_KEPT = 2048
 
+#: A word's figures are drawn one by one, so that ids, numbers and dates come from the words kept: the fonts
+#: kern no pair with a figure in it, so a word's figures sit where the word drawn whole has them.
+_FIGURES = re.compile("([0-9])")
 _DEVANAGARI = re.compile("([\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]+(?:[ \u200c\u200d]+[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]+)*)")
 
 
@@ -168,11 +171,13 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
         drawn.append(value)
         ink, space = paint.ink(back, fore), fonts.width(" ", bold, size)
         for word in value.split(" "):
-            found = fonts.word(word, bold, size) if word else None
-            if found:
-                mask, left, top = found
-                image.paste(ink, (round(x) + left, y + top), mask)
-            x += fonts.width(word, bold, size) + space
+            for piece in _FIGURES.split(word):
+                found = fonts.word(piece, bold, size) if piece else None
+                if found:
+                    mask, left, top = found
+                    image.paste(ink, (round(x) + left, y + top), mask)
+                x += fonts.width(piece, bold, size)
+            x += space
 
     right = WIDTH - MARGIN
     if photo is not None:
