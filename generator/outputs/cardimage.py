@@ -26,8 +26,8 @@ RED, INK, WHITE = (138, 28, 21), (17, 17, 17), (255, 255, 255)
 BADGES = {"open": RED, "closed": (68, 68, 68), "resolved": (27, 94, 32), "neutral": (51, 51, 51)}
 #: Title sizes tried in turn: the largest that fits in three lines wins; the last may take four, cut with an ellipsis.
 TITLE_SIZES = (68, 60, 52, 44)
-#: Words kept drawn per build (a few KB each).
-WORDS_KEPT = 2048
+#: Words kept drawn per build, the last used (about 15 KB each: at most about 15 MB).
+WORDS_KEPT = 1024
 
 #: A word's figures are drawn one by one, so that ids, numbers and dates come from the words kept: the fonts
 #: kern no pair with a figure in it, so a word's figures sit where the word drawn whole has them.
