@@ -26,7 +26,12 @@ RED, INK, WHITE = (138, 28, 21), (17, 17, 17), (255, 255, 255)
 BADGES = {"open": RED, "closed": (68, 68, 68), "resolved": (27, 94, 32), "neutral": (51, 51, 51)}
 #: Title sizes tried in turn: the largest that fits in three lines wins; the last may take four, cut with an ellipsis.
 TITLE_SIZES = (68, 60, 52, 44)
+#: Words kept drawn per build, the last used (about 15 KB each: at most about 15 MB).
+WORDS_KEPT = 1024
 
+#: A word's figures are drawn one by one, so that ids, numbers and dates come from the words kept: the fonts
+#: kern no pair with a figure in it, so a word's figures sit where the word drawn whole has them.
+_FIGURES = re.compile("([0-9])")
 _DEVANAGARI = re.compile("([\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]+(?:[ \u200c\u200d]+[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]+)*)")
 
 
@@ -53,13 +58,17 @@ class Drawn:
 
 
 class Fonts:
-    """Noto Sans (Latin, Greek, Cyrillic) and Noto Sans Devanagari from the theme's fonts folder, by size."""
+    """Noto Sans (Latin, Greek, Cyrillic) and Noto Sans Devanagari from the theme's fonts folder, by size.
+
+    One per build: it keeps each word it drew, as a mask, for the next card that says it (the words of a
+    site's titles repeat, and FreeType's drawing of a glyph costs more than pasting it).
+    """
 
     def __init__(self, folder: Path):
         self.folder = folder
         self._cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
         self._widths: dict[tuple[str, bool, int], float] = {}
-        self._stamps: dict[tuple, tuple[Image.Image, int, int]] = {}
+        self.word = lru_cache(maxsize=WORDS_KEPT)(self._word)
 
     def get(self, name: str, size: int) -> ImageFont.FreeTypeFont:
         key = (name, size)
@@ -86,22 +95,20 @@ class Fonts:
         """The width of words set with one space between each (kerning across a space ignored)."""
         return sum(self.width(w, bold, size) for w in words) + self.width(" ", bold, size) * (len(words) - 1)
 
-    def stamp(self, text: str, bold: bool, size: int, fill, background) -> tuple[Image.Image, int, int]:
-        """``text`` drawn once on ``background``, for the strings every card repeats (the organisation, a
-        badge such as "Closed"): ``(image, left, baseline)`` where left and baseline are its offsets."""
-        key = (text, bold, size, fill, background)
-        if key not in self._stamps:
-            runs = self.runs(text, bold, size)
-            ascent = max(font.getmetrics()[0] for _, font in runs)
-            descent = max(font.getmetrics()[1] for _, font in runs)
-            pad = 4  # a glyph may reach a little left or right of its advance; above and below, ascent and descent hold it
-            image = Image.new("RGB", (int(self.width(text, bold, size)) + 2 * pad, ascent + descent), background)
-            pen, x = ImageDraw.Draw(image), pad
-            for part, font in runs:
-                pen.text((x, ascent), part, font=font, fill=fill, anchor="ls")
-                x += font.getlength(part)
-            self._stamps[key] = (image, pad, ascent)
-        return self._stamps[key]
+    def _word(self, word: str, bold: bool, size: int) -> tuple[Image.Image, int, int] | None:
+        """``word`` (no space in it) drawn once as a mask: ``(mask, left, top)``, its offsets from the point where
+        its baseline starts; None for a word that shows nothing."""
+        runs = self.runs(word, bold, size)
+        pad = size // 2  # a glyph may reach out of its advance, and a mark above the ascent
+        ascent = max(font.getmetrics()[0] for _, font in runs) + pad
+        descent = max(font.getmetrics()[1] for _, font in runs) + pad
+        mask = Image.new("L", (int(self.width(word, bold, size)) + 2 * pad, ascent + descent))
+        pen, x = ImageDraw.Draw(mask), pad
+        for part, font in runs:
+            pen.text((x, ascent), part, font=font, fill=255, anchor="ls")
+            x += font.getlength(part)
+        box = mask.getbbox()
+        return (mask.crop(box), box[0] - pad, box[1] - ascent) if box else None
 
 
 def _wrap(fonts: Fonts, text: str, bold: bool, size: int, width: float) -> list[str]:
@@ -139,8 +146,10 @@ def _fit_title(fonts: Fonts, title: str, width: float) -> tuple[int, list[str]]:
     return size, lines
 
 
+@lru_cache(maxsize=16)
 def _photo(data: bytes) -> Image.Image:
-    """The photo upright, in RGB, cut to fill the card's right side (its middle kept)."""
+    """The photo upright, in RGB, cut to fill the card's right side (its middle kept); kept for the next card of
+    the same defender (never changed: cards paste it)."""
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         upright = ImageOps.exif_transpose(image).convert("RGB")
@@ -149,28 +158,32 @@ def _photo(data: bytes) -> Image.Image:
 
 def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
     """The card as PNG bytes, with every string drawn."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+    # Without a photo, a card is flat colours and the anti-aliased edges between them: it is drawn straight
+    # in a palette of exactly those (each text colour on its background, in 17 steps: half the bytes of full
+    # colour); with a photo, in full colour.
+    paint = _Palette() if photo is None else _FullColour()
+    image = paint.new()
     pen = ImageDraw.Draw(image)
     drawn: list[str] = []
 
-    def text(x: float, y: float, value: str, bold: bool, size: int, fill) -> None:
-        """Draws ``value`` with its baseline at ``y``."""
+    def text(x: float, y: int, value: str, bold: bool, size: int, fore, back=WHITE) -> None:
+        """Draws ``value`` in ``fore`` on ``back`` with its baseline at ``y``, word by word."""
         drawn.append(value)
-        for part, font in fonts.runs(value, bold, size):
-            pen.text((x, y), part, font=font, fill=fill, anchor="ls")
-            x += font.getlength(part)
-
-    def repeated(x: int, y: int, value: str, bold: bool, size: int, fill, background) -> None:
-        """Draws ``value`` as :func:`text` does, from a stamp made once per build."""
-        drawn.append(value)
-        stamp, left, baseline = fonts.stamp(value, bold, size, fill, background)
-        image.paste(stamp, (x - left, y - baseline))
+        ink, space = paint.ink(back, fore), fonts.width(" ", bold, size)
+        for word in value.split(" "):
+            for piece in _FIGURES.split(word):
+                found = fonts.word(piece, bold, size) if piece else None
+                if found:
+                    mask, left, top = found
+                    image.paste(ink, (round(x) + left, y + top), mask)
+                x += fonts.width(piece, bold, size)
+            x += space
 
     right = WIDTH - MARGIN
     if photo is not None:
         image.paste(_photo(photo), (WIDTH - PHOTO_WIDTH, 0))
         right = WIDTH - PHOTO_WIDTH - 56
-    pen.rectangle((0, 0, 15, HEIGHT), fill=RED)
+    pen.rectangle((0, 0, 15, HEIGHT), fill=paint.ink(WHITE, RED))
     width = right - MARGIN
 
     y = 64 + 28
@@ -195,29 +208,70 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
         top = y - step + 40
         box_width = fonts.width(badge, True, badge_size) + 48
         colour = BADGES.get(card.badge_style, BADGES["neutral"])
-        pen.rounded_rectangle((MARGIN, top, MARGIN + box_width, top + 64), radius=10, fill=colour)
-        repeated(MARGIN + 24, top + 45, badge, True, badge_size, WHITE, colour)
+        pen.rounded_rectangle((MARGIN, top, MARGIN + box_width, top + 64), radius=10, fill=paint.ink(colour, colour))
+        text(MARGIN + 24, top + 45, badge, True, badge_size, WHITE, colour)
     if card.organisation:
         organisation = card.organisation
         while len(organisation) > 1 and fonts.width(organisation, True, 28) > width:
             organisation = organisation[:-1]
-        repeated(MARGIN, HEIGHT - 56, organisation, True, 28, INK, WHITE)
+        text(MARGIN, HEIGHT - 56, organisation, True, 28, INK)
     out = io.BytesIO()
-    if photo is None:
-        # Flat colours and the anti-aliased edges between them: a palette of exactly those keeps them, at
-        # half the bytes and a fifth of the time of full colour (measured: 22 KB in 5 ms against 47 KB in 25 ms).
-        image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", compress_level=3)
-    else:
-        image.save(out, "PNG", compress_level=6)
+    image.save(out, "PNG", compress_level=paint.compress_level)
     return Drawn(out.getvalue(), drawn)
 
 
+class _FullColour:
+    """Drawing in RGB: a text's ink is its colour, blended with what is under it by its mask."""
+
+    compress_level = 6
+
+    def new(self) -> Image.Image:
+        return Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+
+    def ink(self, back, fore):
+        return fore
+
+
+class _Palette:
+    """Drawing in the palette's indices. Each text colour on its background is a ramp of 17 indices, from the
+    background's to the text's, so that a text's mask blending its ink's index with its background's (what
+    Pillow does on a palette image) gives the index of the right shade. White on the page is one index,
+    between the red ramp (below it) and the ink ramp (above it); each badge colour starts a ramp to white."""
+
+    compress_level = 3
+
+    def new(self) -> Image.Image:
+        image = Image.new("P", (WIDTH, HEIGHT), _WHITE)
+        image.putpalette(_palette())
+        return image
+
+    def ink(self, back, fore) -> int:
+        return _INDEX[back, fore]
+
+
+def _ramp(back, fore) -> list[tuple[int, ...]]:
+    return [tuple(round(b + (f - b) * step / 16) for b, f in zip(back, fore)) for step in range(17)]
+
+
+#: Page white's index, the red ramp's (down to red at 0) and the ink ramp's (up to ink) background.
+_WHITE = 16
+
+
+def _indices() -> dict:
+    """(background, text colour) to the text colour's index; (colour, colour) to that of a plain area of it."""
+    out = {(WHITE, RED): 0, (WHITE, INK): 2 * _WHITE, (WHITE, WHITE): _WHITE}
+    for n, badge in enumerate(dict.fromkeys(BADGES.values())):
+        out[badge, badge] = 2 * _WHITE + 1 + 17 * n
+        out[badge, WHITE] = out[badge, badge] + 16
+    return out
+
+
+_INDEX = _indices()
+
+
 @lru_cache(maxsize=1)
-def _palette() -> Image.Image:
-    """Every colour a card without a photo holds: each text colour on its background, in 16 steps."""
-    colours = []
-    for back, fore in [(WHITE, INK), (WHITE, RED)] + [(badge, WHITE) for badge in BADGES.values()]:
-        colours += [tuple(round(b + (f - b) * step / 16) for b, f in zip(back, fore)) for step in range(17)]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette([value for colour in dict.fromkeys(colours) for value in colour])
-    return palette
+def _palette() -> list[int]:
+    colours = _ramp(WHITE, RED)[::-1] + _ramp(WHITE, INK)[1:]
+    for badge in dict.fromkeys(BADGES.values()):
+        colours += _ramp(badge, WHITE)
+    return [value for colour in colours for value in colour]

@@ -43,7 +43,7 @@ ALT = N_("%(kicker)s: %(title)s")
 ALT_BADGE = N_("%(kicker)s: %(title)s. %(badge)s.")
 
 #: Bumped when the drawing changes, so that cached cards are drawn again.
-DRAWING = 1
+DRAWING = 2
 
 
 class Cards(Output):

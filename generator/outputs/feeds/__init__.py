@@ -96,13 +96,14 @@ class Feeds(Output):
         files = Files()
         limit = self.ctx.site.config.settings.feed_limit
         who = self.publisher
+        shared: dict = {}  # each entry set up once for RSS and once for Atom, whatever feeds carry it
         for feed in self.feeds:
             top = feed.top(limit)
             updated = max((i.updated for i in top), default=None) or self._newest
             parts = self._parts(feed, top, updated)
             # Its entries are made only if one of its files is: most feeds come out as they did.
-            self.ctx.make(files, feed.path("rss"), parts + ("rss",), partial(_xml, who, feed, top, updated, "rss"))
-            self.ctx.make(files, feed.path("atom"), parts + ("atom",), partial(_xml, who, feed, top, updated, "atom"))
+            self.ctx.make(files, feed.path("rss"), parts + ("rss",), partial(_xml, who, feed, top, updated, "rss", shared))
+            self.ctx.make(files, feed.path("atom"), parts + ("atom",), partial(_xml, who, feed, top, updated, "atom", shared))
             self.ctx.make(files, feed.path("json"), parts + ("json",), partial(_json, who, feed, top))
         files[OPML_PATH] = opml(who, groups(self.feeds))
         return files
@@ -150,8 +151,8 @@ class Feeds(Output):
         return renderer.render(page)
 
 
-def _xml(who: Publisher, feed: Feed, top: list, updated: datetime, fmt: str) -> bytes:
-    return xml(who, feed, [entry.made() for entry in top], updated, fmt)
+def _xml(who: Publisher, feed: Feed, top: list, updated: datetime, fmt: str, shared: dict) -> bytes:
+    return xml(who, feed, [entry.made() for entry in top], updated, fmt, shared)
 
 
 def _json(who: Publisher, feed: Feed, top: list) -> bytes:

@@ -6,12 +6,14 @@ the file's bytes. Entries' content is made here, when a feed keeps them.
 
 from __future__ import annotations
 
+import copy
 import json
 import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.etree import ElementTree
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
@@ -63,6 +65,26 @@ class RelatedLinks(BaseEntryExtension):
         return entry
 
 
+class KeptEntry(FeedEntry):
+    """A feedgen entry made into XML once: each feed that carries it gets a copy of that XML.
+
+    (Set up for one format: RSS and Atom say its dates differently.)"""
+
+    def __init__(self):
+        super().__init__()
+        self._made: dict[str, object] = {}
+
+    def atom_entry(self, extensions=True):
+        if "atom" not in self._made:
+            self._made["atom"] = super().atom_entry(extensions)
+        return copy.deepcopy(self._made["atom"])
+
+    def rss_entry(self, extensions=True):
+        if "rss" not in self._made:
+            self._made["rss"] = super().rss_entry(extensions)
+        return copy.deepcopy(self._made["rss"])
+
+
 def media_type(link: Link) -> str:
     """A linked file's media type: as the link says, else from its name (a page's address ends in /)."""
     if link.type:
@@ -71,9 +93,14 @@ def media_type(link: Link) -> str:
     return "text/html" if path.endswith("/") else mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-def xml(who: Publisher, feed: Feed, entries: list[Item], updated: datetime, fmt: str) -> bytes:
-    """The feed as RSS 2.0 or Atom 1.0."""
+def xml(who: Publisher, feed: Feed, entries: list[Item], updated: datetime, fmt: str,
+        shared: dict | None = None) -> bytes:
+    """The feed as RSS 2.0 or Atom 1.0.
+
+    ``shared``: where the entries set up for feedgen are kept for the next feed of the same format that
+    carries them (most entries are in several feeds: all, actions, a country's, a theme's)."""
     author = {"name": who.organisation, "uri": who.site_url}
+    shared = {} if shared is None else shared
 
     def when(value: datetime) -> datetime:
         # RSS dates in UTC: validators reject offsets such as Nepal's +0545 in RFC 822 dates.
@@ -93,17 +120,24 @@ def xml(who: Publisher, feed: Feed, entries: list[Item], updated: datetime, fmt:
     fg.generator(GENERATOR)
     fg.updated(when(updated))
     for item in entries:
-        fe = fg.add_entry(order="append")
+        # Its texts asked for in every feed that carries it: a text made once tells each file what it read.
+        title, summary, content = str(item.title), str(item.summary), str(item.content)
+        known = shared.get((who, fmt, item.id))
+        if known is not None and known[0] is item:
+            fg.add_entry(known[1], order="append")
+            continue
+        fe = fg.add_entry(KeptEntry(), order="append")
+        shared[who, fmt, item.id] = (item, fe)
         fe.id(item.id)
-        fe.title(str(item.title))
+        fe.title(title)
         fe.link(href=item.url)
         fe.related.links = list(item.related)
         fe.published(when(item.published))
         fe.updated(when(item.updated))
         fe.author(author)
         fe.dc.dc_creator(who.organisation)
-        fe.summary(str(item.summary))
-        fe.content(str(item.content), type="html")
+        fe.summary(summary)
+        fe.content(content, type="html")
         for cat in item.categories:
             fe.category(term=cat.term, label=cat.label, scheme=cat.scheme)
     return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
