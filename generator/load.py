@@ -14,7 +14,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import read
-from .catalogs import language_problems
 from .core import advice
 from .core.settings import SiteConfig
 from .core.policy import Clock
@@ -174,6 +173,8 @@ def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine
         if config is not None and site_url is not None:
             config = replace(config, site_url=site_url)
         if config is not None and config.settings.languages:
+            from .catalogs import language_problems  # babel: imported only for a site in several languages
+
             problems += language_problems(project.settings, config.settings.site_languages)
         catalogue, more = validate(project, config, result.broken, cache.checks if cache else None)  # also when the settings are wrong
         problems = _merge(problems, more)
