@@ -507,7 +507,7 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
                 problems.append(Problem(path, 1, "file", f"not a Markdown file (.md): move it out of {folder}/"
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
-            slug, translation = split_translation(file.relative_to(base).with_suffix("").as_posix())
+            slug, translation = split_translation(path[len(folder) + 1 : -len(".md")])  # its path in the folder
             raw = file.read_bytes()
             source = more = None
             if cache is not None and len(raw) <= MAX_FILE_BYTES:

@@ -11,8 +11,7 @@ removes ``draft`` and checks that every placeholder is named.
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 from pydantic import BaseModel
 
@@ -78,20 +77,22 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _texts(value: Any, loc: tuple, out: list) -> None:
-    """Add ``(key path, text)`` for every text inside ``value`` to ``out``, in the order of the fields."""
-    if isinstance(value, str):
-        out.append((loc, value))
-    elif isinstance(value, (Private, int, date)) or value is None:
-        return
-    elif isinstance(value, BaseModel):
+    """Add ``(key path, text)`` for every text inside a model or a list to ``out``, in the order of the fields.
+
+    Private notes, numbers and dates hold none; the texts are taken in the loop, without a call each.
+    """
+    if isinstance(value, BaseModel):
         names = _FIELDS.get(type(value))
         if names is None:
             names = _FIELDS[type(value)] = tuple(type(value).model_fields)
-        for name in names:
-            _texts(getattr(value, name), loc + (name,), out)
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            _texts(item, loc + (i,), out)
+        items: Iterable = [(name, getattr(value, name)) for name in names]
+    else:
+        items = enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            out.append((loc + (key,), item))
+        elif isinstance(item, (BaseModel, tuple)) and not isinstance(item, Private):
+            _texts(item, loc + (key,), out)
 
 
 def placeholder_problems(source: Source, record: Content, body: str) -> list[Problem]:

@@ -250,6 +250,8 @@ def _hidden(value: Any) -> Any:
         updates = {}
         for name in names:
             old = getattr(value, name)
+            if old is None or (isinstance(old, str) and "<!--" not in old):
+                continue  # most values: kept as they are, without a call each
             new = _hidden(old)
             if new is not old:
                 updates[name] = new

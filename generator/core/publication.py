@@ -237,7 +237,9 @@ def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
             if names is None:
                 names = _FIELDS[type(value)] = tuple(type(value).model_fields)
             for name in names:
-                walk(getattr(value, name), entry, loc + (name,))
+                item = getattr(value, name)
+                if item is not None and not isinstance(item, str):
+                    walk(item, entry, loc + (name,))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 walk(item, entry, loc + (i,))
