@@ -250,14 +250,13 @@ def _hidden(value: Any) -> Any:
         updates = {}
         for name in names:
             old = getattr(value, name)
-            if old is None or (isinstance(old, str) and "<!--" not in old):
-                continue  # most values: kept as they are, without a call each
-            new = _hidden(old)
+            # Most values are texts without comments, kept as they are without a call each.
+            new = old if old is None or (isinstance(old, str) and "<!--" not in old) else _hidden(old)
             if new is not old:
                 updates[name] = new
         return value.model_copy(update=updates) if updates else value
     if isinstance(value, tuple):
-        items = tuple(_hidden(v) for v in value)
+        items = tuple(v if v is None or (isinstance(v, str) and "<!--" not in v) else _hidden(v) for v in value)
         return items if any(a is not b for a, b in zip(items, value)) else value
     return value
 

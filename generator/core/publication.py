@@ -242,7 +242,8 @@ def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
                     walk(item, entry, loc + (name,))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
-                walk(item, entry, loc + (i,))
+                if item is not None and not isinstance(item, str):
+                    walk(item, entry, loc + (i,))
 
     for entry in catalogue.entries():
         walk(entry.meta, entry, ())
