@@ -162,6 +162,15 @@ def _stop_problems(ref: Referrer, i: int, stop, site_zone: str | None, stop_ids:
 # ---------------------------------------------------------------- Markdown texts and their links
 
 _COMMENT_OPEN = "<!--"
+#: Every ASCII character :data:`CONTROL` does not match: deleted from an ASCII text, they leave what it would find.
+_NOT_CONTROL = bytes(i for i in range(128) if not CONTROL.match(chr(i)))
+
+
+def _control_in(text: str):
+    """``CONTROL.search(text)``, without the search in an ASCII text that has none (most bodies; a quicker test)."""
+    if text.isascii() and not text.encode("ascii").translate(None, _NOT_CONTROL):
+        return None
+    return CONTROL.search(text)
 
 
 @lru_cache(maxsize=None)
@@ -213,7 +222,7 @@ def text_problems(ref: Referrer, media: frozenset[str], known: Iterable[str],
     for loc, first_line, text in texts_of(ref):
         key = format_key(loc)
         base = first_line
-        found = CONTROL.search(text) if loc == ("body",) else None  # front matter texts are refused by their type (fields.py)
+        found = _control_in(text) if loc == ("body",) else None  # front matter texts are refused by their type (fields.py)
         if found:
             problems.append(Problem(ref.path, base + text.count("\n", 0, found.start()), key, control_problem(text)))
         start = text.find(_COMMENT_OPEN)
