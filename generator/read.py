@@ -13,6 +13,7 @@ import hashlib
 import marshal
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -464,6 +465,14 @@ def _walk(folder: Path, recursive: bool):
                 yield Path(dirpath) / name
 
 
+def _mode(path: Path) -> int | None:
+    """The file's type and mode bits, not following a link; None when they cannot be read."""
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
 def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
     """Read mkdocs.yml, every content file and the list of media files under ``root``.
 
@@ -496,10 +505,13 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
         base = root / folder
         for file in _walk(base, recursive=kind.recursive):
             path = rel(file)
-            if file.is_symlink() and not _inside(file, base):
+            mode = _mode(file)  # one system call answers the questions below, for a file that is not a link
+            link = stat.S_ISLNK(mode) if mode is not None else file.is_symlink()
+            if link and not _inside(file, base):
                 problems.append(Problem(path, 1, "file", "a symbolic link to outside its folder: copy the file in instead"))
                 continue
-            if file.is_dir() or not file.is_file():
+            regular = stat.S_ISREG(mode) if mode is not None and not link else not file.is_dir() and file.is_file()
+            if not regular:
                 problems.append(Problem(path, 1, "file", f"not a folder accompany reads: {folder}/ holds Markdown files only"
                                         if not kind.recursive else "not a regular file"))
                 continue
