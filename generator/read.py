@@ -450,7 +450,7 @@ def _inside(path: Path, root: Path) -> bool:
 def _walk(folder: Path, recursive: bool):
     """Files under ``folder`` in a stable order; hidden files and folders are skipped."""
     if not recursive:
-        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        entries = sorted(folder.iterdir(), key=lambda p: p.name) if folder.is_dir() else []  # one folder: by name
         for p in entries:
             if not p.name.startswith("."):
                 yield p
