@@ -11,7 +11,6 @@ removes ``draft`` and checks that every placeholder is named.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any, Iterable
 
 from pydantic import BaseModel
@@ -49,30 +48,51 @@ _PATTERNS = (
 )
 
 
+#: Most words in a whole-value placeholder: a text with more cannot be one.
+_MOST_WORDS = max(len(text.split()) for text in PLACEHOLDER_TEXTS)
+
+
 def find_placeholder(text: str) -> tuple[str, int] | None:
     """The placeholder in ``text`` and the line (0-based, within the text) it is on, or None."""
-    if " ".join(text.split()) in PLACEHOLDER_TEXTS:
+    # Each test below is skipped only where it cannot match (most texts are long, and hold no "..."):
+    # split(None, n) gives every word when there are at most n, and n + 1 items when there are more;
+    # the first pattern starts "UA-" at the start of the text, and the others need "..." or "…".
+    words = text.split(None, _MOST_WORDS)
+    if len(words) <= _MOST_WORDS and " ".join(words) in PLACEHOLDER_TEXTS:
         first = text.strip().splitlines()[0]
         shown = first if first == text.strip() else first + " ..."
         return shown, text.count("\n", 0, text.index(first))
-    for pattern in _PATTERNS:
+    patterns = _PATTERNS[:1] if text.startswith("UA-") else ()
+    if "..." in text or "…" in text:
+        patterns += _PATTERNS[1:]
+    for pattern in patterns:
         match = pattern.search(text)
         if match:
             return match.group(0).strip(), text.count("\n", 0, match.start())
     return None
 
 
-def _texts(value: Any, loc: tuple) -> Iterable[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, (Private, int, date)) or value is None:
-        return
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), loc + (name,))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from _texts(item, loc + (i,))
+#: The field names of each model, in order (looked up once per model).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _texts(value: Any, loc: tuple, out: list) -> None:
+    """Add ``(key path, text)`` for every text inside a model or a list to ``out``, in the order of the fields.
+
+    Private notes, numbers and dates hold none; the texts are taken in the loop, without a call each.
+    """
+    if isinstance(value, BaseModel):
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(type(value).model_fields)
+        items: Iterable = [(name, getattr(value, name)) for name in names]
+    else:
+        items = enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            out.append((loc + (key,), item))
+        elif isinstance(item, (BaseModel, tuple)) and not isinstance(item, Private):
+            _texts(item, loc + (key,), out)
 
 
 def placeholder_problems(source: Source, record: Content, body: str) -> list[Problem]:
@@ -80,7 +100,10 @@ def placeholder_problems(source: Source, record: Content, body: str) -> list[Pro
     if record.draft:
         return []
     problems = []
-    for loc, text in [*_texts(record, ()), (("body",), body)]:
+    texts: list[tuple[tuple, str]] = []
+    _texts(record, (), texts)
+    texts.append((("body",), body))
+    for loc, text in texts:
         found = find_placeholder(text)
         if found is None:
             continue

@@ -226,11 +226,39 @@ _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
 
 def strip_comments(text: str) -> str:
     """Markdown without HTML comments: they would sit in the page source, invisible to the author."""
-    return _COMMENT.sub("", text)
+    return _COMMENT.sub("", text) if "<!--" in text else text
 
 
-def _strip_comments_everywhere(record: Any) -> Any:
-    return _rewrite(record, lambda v: strip_comments(v) if isinstance(v, str) and "<!--" in v else v)
+#: The field names of each model, in order (looked up once per model).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _hidden(value: Any) -> Any:
+    """``value`` without its ``private`` mappings and HTML comments, at any depth.
+
+    :func:`strip_private` then :func:`strip_comments` on every text, in one walk (every file is
+    shown, so this is a large part of applying the policy); rebuilds only what changed.
+    """
+    if isinstance(value, str):
+        return strip_comments(value) if "<!--" in value else value
+    if isinstance(value, Private):
+        return None
+    if isinstance(value, BaseModel):
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(type(value).model_fields)
+        updates = {}
+        for name in names:
+            old = getattr(value, name)
+            # Most values are texts without comments, kept as they are without a call each.
+            new = old if old is None or (isinstance(old, str) and "<!--" not in old) else _hidden(old)
+            if new is not old:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, tuple):
+        items = tuple(v if v is None or (isinstance(v, str) and "<!--" not in v) else _hidden(v) for v in value)
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    return value
 
 
 def shown(entry: Entry) -> Entry:
@@ -238,5 +266,4 @@ def shown(entry: Entry) -> Entry:
     meta = entry.meta
     if isinstance(meta, Defender):
         meta = redact_defender(meta)
-    meta = _strip_comments_everywhere(strip_private(meta))
-    return entry.replace(meta=meta, body=strip_comments(entry.body))
+    return entry.replace(meta=_hidden(meta), body=strip_comments(entry.body))

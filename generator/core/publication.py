@@ -22,7 +22,7 @@ Read :func:`publish` top to bottom. The rules for one file are in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from . import languages, links
@@ -218,20 +218,32 @@ def _public_texts(entry: Entry, unlinked: frozenset[str]) -> list[tuple[tuple, i
     return out
 
 
+#: The field names of each model, in order (looked up once per model).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
     """Every ``private.real_name`` of every file and translation, published or not, with the file and line."""
     found: dict[str, tuple[str, int]] = {}
 
     def walk(value: Any, entry: Entry, loc: tuple) -> None:
+        if isinstance(value, (str, int, date)) or value is None:
+            return  # most values: text, numbers and dates hold no private mapping
         if isinstance(value, Private):
             if value.real_name and value.real_name.strip():
                 found.setdefault(value.real_name.strip(), (entry.path, entry.line(loc + ("real_name",))))
         elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), entry, loc + (name,))
+            names = _FIELDS.get(type(value))
+            if names is None:
+                names = _FIELDS[type(value)] = tuple(type(value).model_fields)
+            for name in names:
+                item = getattr(value, name)
+                if item is not None and not isinstance(item, str):
+                    walk(item, entry, loc + (name,))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
-                walk(item, entry, loc + (i,))
+                if item is not None and not isinstance(item, str):
+                    walk(item, entry, loc + (i,))
 
     for entry in catalogue.entries():
         walk(entry.meta, entry, ())

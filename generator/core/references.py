@@ -162,6 +162,15 @@ def _stop_problems(ref: Referrer, i: int, stop, site_zone: str | None, stop_ids:
 # ---------------------------------------------------------------- Markdown texts and their links
 
 _COMMENT_OPEN = "<!--"
+#: Every ASCII character :data:`CONTROL` does not match: deleted from an ASCII text, they leave what it would find.
+_NOT_CONTROL = bytes(i for i in range(128) if not CONTROL.match(chr(i)))
+
+
+def _control_in(text: str):
+    """``CONTROL.search(text)``, without the search in an ASCII text that has none (most bodies; a quicker test)."""
+    if text.isascii() and not text.encode("ascii").translate(None, _NOT_CONTROL):
+        return None
+    return CONTROL.search(text)
 
 
 @lru_cache(maxsize=None)
@@ -170,21 +179,25 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
     return tuple((name, is_markdown(info.annotation, info.metadata)) for name, info in model.model_fields.items())
 
 
-def _markdown_fields(record: BaseModel, prefix: tuple) -> Iterable[tuple[tuple, str]]:
+def _markdown_fields(record: BaseModel, prefix: tuple, out: list | None = None) -> list[tuple[tuple, str]]:
+    """``(key path, text)`` of every Markdown text inside ``record``, in the order of its fields (added to ``out``)."""
+    out = [] if out is None else out
     for name, is_md in _fields(type(record)):
         value = getattr(record, name)
         if value is None or isinstance(value, (Private, int, date)):
             continue
-        if isinstance(value, str) and is_md:
-            yield prefix + (name,), value
+        if isinstance(value, str):
+            if is_md:
+                out.append((prefix + (name,), value))
         elif isinstance(value, BaseModel):
-            yield from _markdown_fields(value, prefix + (name,))
+            _markdown_fields(value, prefix + (name,), out)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _markdown_fields(item, prefix + (name, i))
+                    _markdown_fields(item, prefix + (name, i), out)
                 elif isinstance(item, str) and is_md:
-                    yield prefix + (name, i), item
+                    out.append((prefix + (name, i), item))
+    return out
 
 
 def texts_of(ref: Referrer) -> list[tuple[tuple, int, str]]:
@@ -209,8 +222,8 @@ def text_problems(ref: Referrer, media: frozenset[str], known: Iterable[str],
     for loc, first_line, text in texts_of(ref):
         key = format_key(loc)
         base = first_line
-        found = CONTROL.search(text)
-        if found and loc == ("body",):  # front matter texts are refused by their type (fields.py)
+        found = _control_in(text) if loc == ("body",) else None  # front matter texts are refused by their type (fields.py)
+        if found:
             problems.append(Problem(ref.path, base + text.count("\n", 0, found.start()), key, control_problem(text)))
         start = text.find(_COMMENT_OPEN)
         while start != -1:

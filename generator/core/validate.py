@@ -127,7 +127,7 @@ def _requirements(record: BaseModel, prefix: tuple) -> list[tuple[tuple, str, tu
         out.append((prefix + loc, message, prefix + at))
     for name in type(record).model_fields:
         value = getattr(record, name)
-        if isinstance(value, Private):
+        if value is None or isinstance(value, (str, Private)):
             continue
         if isinstance(value, BaseModel):
             out += _requirements(value, prefix + (name,))
