@@ -30,7 +30,7 @@ from . import incremental
 from .alerts.snapshot import Memo as AlertsMemo, record as record_published
 from .cache import BuildCache
 from .core.problems import Problem, ProblemsFound
-from .engines import Engine, Runs, Staged, engine_runs
+from .engines import Engine, Ready, Runs, Staged, engine_runs
 from .executor import Executor
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
@@ -130,6 +130,9 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         # Where the last build left no record, the build is full: nothing to link.
         early = site_dir.is_dir() and all(cache.previous_state(lang) is not None for lang in loaded.languages)
         staging.take_spare(early)  # the last site kept: only what differs from the site is linked
+        # The engine loads itself while the pages are staged: one for a build in part (its pages are few), else one per core.
+        env = engine.environment(loaded.site.clock.now, cache.folder / "engine")
+        ready = stack.enter_context(Ready(engine, env, 1 if early else executor.cores))
         linking = stack.enter_context(incremental.Linking([
             (site_dir / where, staging.output / where, others if not where else set())
             for where in prefixes] if early else []))
@@ -143,7 +146,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             linking.drop(staging.root / "unused")
         for part in languages:
             # Which pages to render depends on the pages alone: the engines start before the other files are made.
-            with engine_runs(engine, executor, loaded.site.clock.now) as runs:
+            with engine_runs(engine, executor, env, ready) as runs:
                 _start(runs, engine, part.staged, part.plan, staging.root, part.prefix.replace("/", "-"), executor.cores,
                        timings)
                 part.files = part.renderers.files()

@@ -142,24 +142,31 @@ class Processes:
         self._slots = slots
         self._started: list[tuple[subprocess.Popen, Future]] = []
 
-    def start(self, argv: list[str], env: dict[str, str] | None = None) -> Future:
-        """Start ``argv``; the future gives its :class:`Finished`. Waits for a free core first."""
+    def start(self, argv: list[str], env: dict[str, str] | None = None,
+              ready: subprocess.Popen | None = None, given: str | None = None) -> Future:
+        """Start ``argv``; the future gives its :class:`Finished`. Waits for a free core first.
+
+        ``ready``: a process started ahead that does what ``argv`` would once it reads ``given`` on its
+        standard input (an engine that loaded itself meanwhile: engines.Ready); ``argv`` if it has ended."""
         self._slots.acquire()
         try:
-            process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True, errors="replace")
+            if ready is not None and ready.poll() is None:
+                process = ready
+            else:
+                process, given = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                                  stderr=subprocess.PIPE, text=True, errors="replace"), None
         except BaseException:
             self._slots.release()
             raise
         future: Future = Future()
         future.set_running_or_notify_cancel()
         self._started.append((process, future))
-        threading.Thread(target=self._collect, args=(process, future), daemon=True).start()
+        threading.Thread(target=self._collect, args=(process, future, given), daemon=True).start()
         return future
 
-    def _collect(self, process: subprocess.Popen, future: Future) -> None:
+    def _collect(self, process: subprocess.Popen, future: Future, given: str | None) -> None:
         try:
-            out, err = process.communicate()
+            out, err = process.communicate(given)
             future.set_result(Finished(process.returncode, out, err))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
             future.set_exception(exc)

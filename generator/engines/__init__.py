@@ -51,6 +51,7 @@ they say, byte for byte and page by page, what changed.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from abc import ABC, abstractmethod
@@ -156,9 +157,17 @@ class Engine(ABC):
     def build_command(self, project: Path, output: Path) -> list[str]:
         """The command line that builds the project folder ``project`` into ``output``."""
 
+    def runner(self) -> list[str] | None:
+        """A command line that loads the engine and waits for its run: it reads one line on its standard
+        input, the JSON of :meth:`build_command`'s, and does what that would; on an empty input it ends.
+        The build starts it while it stages the pages (:class:`Ready`), so that a run does not wait for
+        the engine's imports. None: every run starts from nothing."""
+        return None
+
     @abstractmethod
-    def environment(self, now: datetime) -> dict[str, str]:
-        """The environment of a run: dates the engine prints are ``now``, never the wall clock's."""
+    def environment(self, now: datetime, cache: Path | None = None) -> dict[str, str]:
+        """The environment of a run: dates the engine prints are ``now``, never the wall clock's. ``cache``: a
+        folder where runs may keep what they compile for the next (never anything of the site)."""
 
     def failure(self, finished) -> EngineFailed:
         """What a run that failed said, as an exception (``finished``: an :class:`~generator.executor.Finished`)."""
@@ -198,11 +207,36 @@ def stub(staged: Staged, doc: str) -> bytes:
     return front_matter_of(pages[doc])
 
 
+class Ready:
+    """Engine processes started ahead of their runs (:meth:`Engine.runner`), each taken by a run; those
+    left when the build ends are ended. A context manager."""
+
+    def __init__(self, engine: Engine, env: dict[str, str], count: int):
+        command = engine.runner() if count else None
+        self._waiting = [subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True, errors="replace")
+                         for _ in range(count)] if command else []
+
+    def take(self) -> subprocess.Popen | None:
+        """A process ready for a run, or None."""
+        return self._waiting.pop(0) if self._waiting else None
+
+    def __enter__(self) -> "Ready":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in self._waiting:
+            process.kill()  # not needed: ended now rather than once it has loaded what no run will use
+            process.communicate()
+        self._waiting = []
+
+
 class Runs:
     """The engine runs of one build: see :func:`engine_runs`."""
 
-    def __init__(self, engine: Engine, processes: Processes, now: datetime):
-        self.engine, self._processes, self._env = engine, processes, engine.environment(now)
+    def __init__(self, engine: Engine, processes: Processes, env: dict[str, str], ready: Ready | None = None):
+        self.engine, self._processes, self._env = engine, processes, env
+        self._ready = ready
         self.started: float | None = None
         """When the first run started (``time.perf_counter()``)."""
         self.outputs: list[tuple[Path, list[str]]] = []
@@ -210,14 +244,19 @@ class Runs:
 
     def start(self, project: Path, output: Path, pages: list[str]) -> None:
         """Build the project folder ``project`` (holding ``pages``) into ``output``, beside the other runs."""
-        self._processes.start(self.engine.build_command(project, output), self._env)
+        argv = self.engine.build_command(project, output)
+        ready = self._ready.take() if self._ready is not None else None
+        self._processes.start(argv, self._env, ready, json.dumps(argv) + "\n" if ready is not None else None)
         self.started = self.started or time.perf_counter()
         self.outputs.append((output, pages))
 
 
 @contextmanager
-def engine_runs(engine: Engine, executor: Executor, now: datetime) -> Iterator[Runs]:
+def engine_runs(engine: Engine, executor: Executor, env: dict[str, str], ready: Ready | None = None) -> Iterator[Runs]:
     """Engine runs started inside the block, on the executor's cores; leaving it waits for them.
+
+    ``env``: their environment (:meth:`Engine.environment`); ``ready``: engine processes started ahead,
+    which the runs take first.
 
     Raises :class:`EngineFailed` (what the engine printed) for the first run
     that failed. An error inside the block (a broken link, a leak, a failed
@@ -225,7 +264,7 @@ def engine_runs(engine: Engine, executor: Executor, now: datetime) -> Iterator[R
     reported as one.
     """
     with executor.processes() as processes:
-        runs = Runs(engine, processes, now)
+        runs = Runs(engine, processes, env, ready)
         yield runs
     for finished in processes.wait():
         if finished.returncode != 0:

@@ -36,6 +36,7 @@ from ..write import Tree
 from . import Engine, Staged, stub
 
 CONFIG = "mkdocs.yml"
+HOOKS = "accompany_hooks.py"
 THEME_CSS = ["assets/stylesheets/accompany.css"]
 THEME_JS = ["assets/javascripts/accompany.js"]
 
@@ -44,6 +45,7 @@ _ENGINE_OWNED = {
     "docs_dir": "accompany stages the docs itself from content/ and campaigns/",
     "nav": "accompany builds the navigation: top-level pages appear by their order key",
     "use_directory_urls": "accompany needs directory URLs",
+    "hooks": "the engine runs only accompany's own code: code of the site's could publish what accompany withholds",
 }
 _ALLOWED_PLUGINS = {"search"}
 
@@ -198,6 +200,7 @@ class MkDocs(Engine):
             edit_uri="",
             theme=theme,
             plugins=[search],
+            hooks=[HOOKS],
             nav=[{html.escape(title, quote=False): path} for title, path in staged.nav],
             extra_css=list(raw.get("extra_css") or []) + THEME_CSS,
             extra_javascript=list(raw.get("extra_javascript") or []) + THEME_JS,
@@ -217,6 +220,7 @@ class MkDocs(Engine):
         tree.update({"docs/" + p: d for p, d in (files or {}).items()}, "files")
         tree.update({"theme/" + p: d for p, d in staged.theme.items()}, "theme")
         tree.add(CONFIG, _dump(self.config(staged)), "engine config")
+        tree.add(HOOKS, resources.files(__package__).joinpath("mkdocs_hooks.py").read_bytes(), "engine hooks")
         return tree
 
     def project_path(self, path: str) -> str:
@@ -228,8 +232,15 @@ class MkDocs(Engine):
         return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                 "--config-file", str(project / CONFIG), "--site-dir", str(output)]
 
-    def environment(self, now: datetime) -> dict[str, str]:
+    def runner(self) -> list[str]:
+        return [sys.executable, "-c", _RUNNER]
+
+    def environment(self, now: datetime, cache: Path | None = None) -> dict[str, str]:
         env = dict(os.environ)
+        if cache is not None:
+            env["ACCOMPANY_ENGINE_CACHE"] = os.fspath(cache)  # Material's templates compiled once (mkdocs_hooks.py)
+        else:
+            env.pop("ACCOMPANY_ENGINE_CACHE", None)
         env["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
         env["PYTHONHASHSEED"] = "0"
         env["NO_MKDOCS_2_WARNING"] = "1"  # Material's banner about its future: not the volunteer's business
@@ -284,6 +295,23 @@ class MkDocs(Engine):
     def preview_url(self, address: str, config: SiteConfig) -> str:
         # mkdocs serve serves the site under its URL's path.
         return f"http://{address}{urlsplit(config.site_url).path}"
+
+
+#: The engine loaded ahead of its run (Engine.runner): MkDocs' command line, its build, its config's schema, the
+#: plugins and Markdown extensions the staged project names (the imports, about half a second); then the one
+#: run given on standard input, as ``python -m mkdocs ...`` would make it (its public entry point, mkdocs.__main__.cli).
+_RUNNER = r"""
+import json, sys
+import mkdocs.__main__, mkdocs.commands.build, mkdocs.config.defaults, mkdocs.plugins
+import markdown.extensions.attr_list, markdown.extensions.codehilite, material.plugins.search.plugin
+mkdocs.plugins.get_plugins()
+line = sys.stdin.readline()
+if line:
+    argv = json.loads(line)
+    assert argv[1:3] == ["-m", "mkdocs"], argv
+    sys.argv = ["mkdocs", *argv[3:]]
+    mkdocs.__main__.cli(args=argv[3:], prog_name="mkdocs")
+"""
 
 
 def _dump(config: dict) -> bytes:
