@@ -55,7 +55,15 @@ def _child(code: str, *args: str) -> dict:
     return out
 
 
-BUILD = """
+#: The process's own peak resident memory, in KiB (VmHWM): its ``ru_maxrss`` would start at the size of the
+#: bench process that forked it, which holds the last size's sites by then.
+PEAK = """
+def peak():
+    with open("/proc/self/status") as status:
+        return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+"""
+
+BUILD = PEAK + """
 import json, resource, sys, time
 started = time.perf_counter()
 from datetime import date
@@ -66,8 +74,7 @@ root = Path(sys.argv[1])
 report = build(root, root / "site", date.fromisoformat(sys.argv[2]))
 print(json.dumps({"phases": report.timings.phases, "files": report.files, "kind": report.plan.kind,
                   "import": imported - started, "build": time.perf_counter() - imported,
-                  "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+                  "rss_self": peak(), "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
 STAGE = """
@@ -104,7 +111,7 @@ report = build(root, target / "site", date.fromisoformat(sys.argv[2]), cache_dir
 print(json.dumps({"files": report.files}))
 """
 
-CHECK = """
+CHECK = PEAK + """
 import json, resource, sys, time
 from datetime import date
 from pathlib import Path
@@ -113,7 +120,7 @@ from generator.load import load
 imported = time.perf_counter()
 loaded = load(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))
 print(json.dumps({"import": imported - started, "load": time.perf_counter() - imported,
-                  "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "rss_self": peak()}))
 """
 
 
