@@ -131,7 +131,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         early = site_dir.is_dir() and all(cache.previous_state(lang) is not None for lang in loaded.languages)
         staging.take_spare(early)  # the last site kept: only what differs from the site is linked
         # The engine loads itself while the pages are staged: one for a build in part (its pages are few), else one per core.
-        env = engine.environment(loaded.site.clock.now, cache.folder / "engine")
+        env = engine.environment(loaded.site.clock.now, staging.borrow(cache.folder / "engine", "engine-cache"))
         ready = stack.enter_context(Ready(engine, env, 1 if early else executor.cores))
         linking = stack.enter_context(incremental.Linking([
             (site_dir / where, staging.output / where, others if not where else set())

@@ -308,11 +308,15 @@ class Staging:
         self.swapped = False
         self.keep = False
         self.removal: threading.Thread | None = None
+        self._borrowed: list[tuple[Path, Path]] = []
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            for there, folder in self._borrowed:
+                _move_back(there, folder)
         old = self.output if exc_type is None and self.keep else None
         if exc_type is None and self.background and self.swapped:
             self.removal = threading.Thread(target=_retire, args=(self.root, old, self.site_dir, self.spare))
@@ -332,6 +336,18 @@ class Staging:
             return False
         return use
 
+    def borrow(self, folder: Path, name: str) -> Path:
+        """``folder`` (what a build keeps for the next, such as the engine's compiled templates) moved into the
+        staging folder as ``name`` (made empty where there is none), and moved back once the build succeeded:
+        a failed build leaves nothing of its own outside the staging folder. Its place while the build runs."""
+        there = self.root / name
+        try:
+            os.rename(folder, there)
+        except OSError:
+            there.mkdir()
+        self._borrowed.append((there, folder))
+        return there
+
     def keep_spare(self) -> None:
         """Keep ``output`` (after :meth:`swap_in`, the old site) as the next build's spare, scrubbed."""
         self.keep = True
@@ -345,6 +361,14 @@ class Staging:
         """Put the built site in place of the old one, atomically where the system allows."""
         swap(self.output, self.site_dir, self.root / "old-site")
         self.swapped = True
+
+
+def _move_back(there: Path, folder: Path) -> None:
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(there, folder)
+    except OSError:
+        pass  # another build put one there meanwhile: this one goes with the staging folder
 
 
 def _retire(folder: Path, old: Path | None, site: Path, spare: Path | None) -> None:

@@ -273,10 +273,11 @@ def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
 
 def test_the_cache_keeps_only_what_the_last_build_used(built):
     project, site, cache = built
-    first = {p.name for p in cache.iterdir()} - {"spare"}  # the last site kept for the next build: write.Staging
+    kept = {"spare", "engine"}  # the last site kept for the next build (write.Staging), the engine's templates
+    first = {p.name for p in cache.iterdir()} - kept
     assert sum(n.startswith("pdf-") for n in first) == 3 * 6  # two sheets and four packs, in each of three languages
     pipeline.build(project.root, site, SAMPLE_AS_OF.replace(day=2), cache_dir=cache)  # every sheet says "made on" the 2nd
-    second = {p.name for p in cache.iterdir()} - {"spare"}
+    second = {p.name for p in cache.iterdir()} - kept
     cards = {n for n in first if n.startswith(("card-", "qr-"))}  # preview cards, QR codes: no day in them, kept
     assert cards and cards <= second
     bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources.marshal", "templates"}

@@ -13,7 +13,6 @@ import jinja2
 
 def on_env(env, config, files):
     folder = os.environ.get("ACCOMPANY_ENGINE_CACHE")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    if folder:  # the build made it
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
     return env
