@@ -63,6 +63,13 @@ def peak():
         return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
 """
 
+#: How the snippets end: as the ``accompany`` command does (generator.cli.entry), not freeing every object.
+END = """
+import os
+sys.stdout.flush()
+os._exit(0)
+"""
+
 BUILD = PEAK + """
 import json, resource, sys, time
 started = time.perf_counter()
@@ -75,7 +82,7 @@ report = build(root, root / "site", date.fromisoformat(sys.argv[2]))
 print(json.dumps({"phases": report.timings.phases, "files": report.files, "kind": report.plan.kind,
                   "import": imported - started, "build": time.perf_counter() - imported,
                   "rss_self": peak(), "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
-"""
+""" + END
 
 STAGE = """
 import json, shutil, sys
@@ -121,7 +128,7 @@ imported = time.perf_counter()
 loaded = load(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))
 print(json.dumps({"import": imported - started, "load": time.perf_counter() - imported,
                   "rss_self": peak()}))
-"""
+""" + END
 
 
 def _tree_state(site: Path) -> dict[str, tuple[int, int, bytes]]:

@@ -70,3 +70,12 @@ def test_no_progress_line_when_the_output_is_not_a_terminal(project: Project, tm
                            "--as-of", "2026-12-01", "--site-dir", str(tmp_path / "site")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == "" and len(done.stdout.splitlines()) == 1
+
+
+def test_the_command_ends_with_mains_exit_code_and_all_it_printed(project: Project):
+    """The command ends the process as soon as main returns (cli.entry): its code and every line it wrote survive."""
+    project.write("content/actions/a.md", VALID_ACTION.replace("title: A valid action", "title: 12"))
+    done = subprocess.run([sys.executable, "-m", "generator", "--project", str(project.root), "check",
+                           "--as-of", "2026-12-01"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done
+    assert re.search(r"^content/actions/a\.md:\d+: title: ", done.stderr, re.M) and done.stderr.endswith("\n"), done.stderr
