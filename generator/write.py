@@ -332,7 +332,10 @@ class Staging:
             return False
         try:
             os.rename(self.spare, self.output if use else self.root / "spare")
-        except OSError:  # none, or on another file system: the site is linked whole
+        except FileNotFoundError:  # none: the site is linked whole
+            return False
+        except OSError:  # on another file system than this site's: never left to hold what a site withdrew since
+            shutil.rmtree(self.spare, ignore_errors=True)
             return False
         return use
 

@@ -222,6 +222,27 @@ def test_what_the_spare_holds_that_the_site_does_not_never_reaches_it(built, tmp
     _same_as_full(project, site, tmp_path)
 
 
+def test_a_spare_on_another_file_system_than_the_site_is_removed_not_left_behind(built, tmp_path):
+    """Building into a site folder on another file system, the spare cannot be used: it is removed, for it would
+    otherwise keep what the first site showed, withdrawn since (the build after it could not scrub it)."""
+    import tempfile
+
+    project, site, cache = built
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing:", "Keep writing now:"))
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    assert (cache / "spare/defenders/tierra-viva/index.html").is_file()
+    elsewhere = Path("/dev/shm")
+    if not elsewhere.is_dir() or elsewhere.stat().st_dev == cache.stat().st_dev:
+        pytest.skip("no second file system here (/dev/shm)")
+    with tempfile.TemporaryDirectory(dir=elsewhere) as other:
+        (project.root / "content/tours/americas-listening-tour.md").unlink()
+        pipeline.build(project.root, Path(other) / "site", SAMPLE_AS_OF, cache_dir=cache)
+        assert (Path(other) / "site/index.html").is_file()
+        assert not (Path(other) / "site/tours/americas-listening-tour").exists()
+    assert not (cache / "spare").exists()
+
+
 def test_a_failed_incremental_build_leaves_the_published_files_as_they_were(built, monkeypatch):
     project, site, cache = built
     before = {p: (s, (site / p).read_bytes()) for p, s in _stat(site).items()}
