@@ -153,6 +153,17 @@ def project(tmp_path) -> Project:
     return Project(tmp_path / "project")
 
 
+def build_sample(folder: Path):
+    """The sample (content, campaigns, settings) copied into ``folder/project`` and built as of SAMPLE_AS_OF into
+    ``folder/site``, its cache in ``folder/cache``: ``(project, site, cache, the build's report)``."""
+    from generator.build import build
+
+    project = Project(folder / "project")
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    report = build(project.root, folder / "site", SAMPLE_AS_OF, cache_dir=folder / "cache")
+    return project, folder / "site", folder / "cache", report
+
+
 VALID_ACTION = """\
 ---
 title: A valid action

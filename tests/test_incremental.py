@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION, VALID_DEFENDER, Project, site_files
+from conftest import (MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION, VALID_DEFENDER, Project, build_sample,
+                      site_files)
 from generator import build as pipeline
 from generator.core.problems import ProblemsFound
 from generator.engines import EngineFailed
@@ -20,12 +21,9 @@ def _stat(site: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture
 def built(tmp_path):
-    project = Project(tmp_path / "project")
-    project.copy_sample("content", "campaigns", "mkdocs.yml")
-    site = tmp_path / "site"
-    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=tmp_path / "cache")
+    project, site, cache, report = build_sample(tmp_path)
     assert report.plan.kind == "full"
-    return project, site, tmp_path / "cache"
+    return project, site, cache
 
 
 def test_nothing_changed_means_nothing_is_rewritten(built):

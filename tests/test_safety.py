@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, Project, site_files
+from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, Project, build_sample, site_files
 from generator import build as pipeline
 from generator import write
 from generator.core.problems import ProblemsFound
@@ -104,11 +104,7 @@ def test_feed_and_sheet_images_point_only_at_the_site(sample_site):
 
 @pytest.fixture
 def live(tmp_path):
-    project = Project(tmp_path / "project")
-    project.copy_sample("content", "campaigns", "mkdocs.yml")
-    site = tmp_path / "site"
-    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=tmp_path / "cache")
-    return project, site
+    return build_sample(tmp_path)[:2]
 
 
 def _state(site: Path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from conftest import SAMPLE_AS_OF, Project, site_files
+from conftest import SAMPLE_AS_OF, build_sample, site_files
 from generator import build as pipeline
 from generator.outputs import memo as memo_module
 from generator.outputs.memo import TemplateReads
@@ -48,11 +48,7 @@ def test_what_a_template_reads_is_kept_and_not_parsed_again():
 
 @pytest.fixture
 def built(tmp_path):
-    project = Project(tmp_path / "project")
-    project.copy_sample("content", "campaigns", "mkdocs.yml")
-    site = tmp_path / "site"
-    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=tmp_path / "cache")
-    return project, site, tmp_path / "cache"
+    return build_sample(tmp_path)[:3]
 
 
 @pytest.fixture
