@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -114,6 +115,11 @@ class Server(ThreadingHTTPServer):
     def __init__(self, site: Path, port: int, shown: Shown):
         self.site, self.shown = site, shown
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that left before its answer was sent is no error; anything else is reported as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="preview-server", daemon=True)
