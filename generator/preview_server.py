@@ -77,14 +77,19 @@ class Shown:
 
 
 def banner(problems: tuple[str, ...]) -> str:
-    """The problems as every page shows them (Material's banner, as its ``announce`` block would hold them)."""
+    """The problems as every page shows them, inside Material's banner (the theme's ``announce`` block)."""
     count = len(problems)
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-    return ('<aside class="md-banner"><div class="md-banner__inner md-grid md-typeset">'
-            '<div class="ac-preview-problems" role="alert">'
+    return ('<div class="ac-preview-problems" role="alert">'
             f'<p><strong>Not updated: accompany found {count} problem{"s" if count != 1 else ""}.</strong> '
             "This preview shows the last version that worked. Fix the files and save: it updates by itself.</p>"
-            f"<ul>{items}</ul></div></div></aside>")
+            f"<ul>{items}</ul></div>")
+
+
+#: Where a page made by the engine has its banner (Material's, shown when the theme's announce block is not
+#: empty), and where it would have one.
+_BANNER = '<div class="md-banner__inner md-grid md-typeset">'
+_ANNOUNCE = '<div data-md-component="announce">'
 
 
 def inject(page: bytes, script: str, version: int, problems: tuple[str, ...]) -> bytes:
@@ -96,10 +101,15 @@ def inject(page: bytes, script: str, version: int, problems: tuple[str, ...]) ->
     text = text[:head] + tag + text[head:] if head >= 0 else tag + text
     if problems:
         shown = banner(problems)
-        spot = '<div data-md-component="announce">'
-        at = text.find(spot)
-        if at >= 0:
-            at += len(spot)
+        announce = text.find(_ANNOUNCE)
+        inner = text.find(_BANNER, announce) if announce >= 0 else -1
+        if inner >= 0 and text[announce + len(_ANNOUNCE):inner].split() != ['<aside', 'class="md-banner">']:
+            inner = -1  # not the banner of the announce block
+        if inner >= 0:  # the theme's banner, empty: the problems in it
+            at = inner + len(_BANNER)
+        elif announce >= 0:  # no banner: Material's, with the problems
+            at = announce + len(_ANNOUNCE)
+            shown = f'<aside class="md-banner">{_BANNER}{shown}</div></aside>'
         else:  # a page not made by the engine (a print sheet): first in its body
             body = text.find("<body")
             at = text.find(">", body) + 1 if body >= 0 else 0
