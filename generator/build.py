@@ -30,7 +30,7 @@ from . import incremental
 from .alerts.snapshot import Memo as AlertsMemo, record as record_published
 from .cache import BuildCache
 from .core.problems import Problem, ProblemsFound
-from .engines import Engine, Ready, Runs, Staged, engine_runs
+from .engines import Engine, Ready, Runs, Staged, Warm, engine_runs
 from .executor import Executor
 from .leakscan import scan_files, scan_tree
 from .load import Loaded, Timings, load
@@ -78,7 +78,7 @@ class Language:
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None, site_url: str | None = None,
-          timings: Timings | None = None) -> BuildReport:
+          timings: Timings | None = None, warm: Warm | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
     Only what changed since the last build goes to the engine, unless ``full``
@@ -86,6 +86,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     ``engines`` is the build's budget of cores: how many page workers, and
     then engine runs, may go side by side (default: the machine's).
     ``site_url`` builds a mirror: every absolute URL points there (see load()).
+    ``warm``: engine processes loaded ahead by the caller (the preview), which the runs take first.
     A site in several languages is built one language after the other, each
     as a site of its own: the default at the top, another under ``<lang>/``.
     """
@@ -98,12 +99,12 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     loaded = load(root, as_of, timings, site_url, sources=sources)
     try:
         # The site folder is taken to be the last build's, and checked file by file as the build links them.
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full)
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full, warm=warm)
     except incremental.SiteTouched:
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False)
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False, warm=warm)
     except Stale as stale:
         # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
-        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False)
+        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False, warm=warm)
         report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
                                "built again (please report this to the developers of accompany)")
     if sources is not None:
@@ -112,7 +113,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
 
 
 def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines: int | None, timings: Timings,
-           trust: bool) -> BuildReport:
+           trust: bool, warm: Warm | None = None) -> BuildReport:
     engine = loaded.engine
     cache = BuildCache(cache_dir, fresh_start=full)
     executor = Executor(engines)
@@ -132,7 +133,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         staging.take_spare(early)  # the last site kept: only what differs from the site is linked
         # The engine loads itself while the pages are staged: one for a build in part (its pages are few), else one per core.
         env = engine.environment(loaded.site.clock.now, staging.borrow(cache.folder / "engine", "engine-cache"))
-        ready = stack.enter_context(Ready(engine, env, 1 if early else executor.cores))
+        ready = stack.enter_context(Ready(engine, env, 1 if early else executor.cores, warm))
         linking = stack.enter_context(incremental.Linking([
             (site_dir / where, staging.output / where, others if not where else set())
             for where in prefixes] if early else []))

@@ -1,160 +1,118 @@
-"""Preview on 127.0.0.1 while editing: re-stage on every change, let the engine reload the browser.
+"""Preview on 127.0.0.1 while editing: the build's own incremental build, served by the preview itself.
 
-The preview shows exactly what a build would publish as of now. It binds to
-127.0.0.1 only; never expose it. When the files have problems, the preview
-keeps the last version that worked and shows the problems above every page
-until they are fixed. ``kill`` (SIGTERM) or Ctrl-C stops the engine with it.
+The preview shows exactly what a build would publish as of now, in every
+language, at the preview's address. It binds to 127.0.0.1 only; never expose
+it. When the files have problems, the preview keeps the last version that
+worked and shows the problems above every page until they are fixed. ``kill``
+(SIGTERM) or Ctrl-C stops it, and the engine with it.
 
-The preview keeps what it has read and made: files whose bytes did not change
-are not parsed again (read.SourceCache), pages and files whose inputs did not
-change are not rendered again (outputs/memo.py), and only what changed is
-written into the engine's project, which the engine's server renders again
-alone (its ``dirty`` mode: the navigation holds sections, so a page's HTML
-depends on itself and on what every page shares). A change is seen as it is
-saved (the system's file events, through watchdog, MkDocs' own watcher).
+Each change runs :func:`generator.build.build`, as ``accompany build`` does, in
+this process (kept loaded between builds), into folders of the preview's own:
+``.accompany/preview/site`` and its cache ``.accompany/preview/cache`` (the
+site and the build's cache are never touched). So the preview makes again only
+what changed (read.SourceCache, outputs/memo.py, incremental.py), checks every
+byte the way a build does, and a withdrawn item leaves it as it leaves the site.
+``preview_server.py`` serves the folder and reloads the pages open in a browser.
+A change is seen as it is saved (the system's file events, through watchdog).
 """
 
 from __future__ import annotations
 
-import os
+import shutil
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from urllib.parse import urlsplit
 
-from .build import load
-from .cache import CompiledTemplates, disk_cache
+from .build import build
 from .clock import resolve_as_of
 from .core.problems import ProblemsFound, report
-from .read import SourceCache
-from .render import Renderers
-from .write import Tree, file_digest, safe_relative
+from .engines import EngineFailed, Warm
+from .load import validate_settings
+from .preview_server import Server, Shown
+from .read import parse_settings
 
 WATCHED = ("content", "campaigns", "theme", "mkdocs.yml")
 #: How many problems the browser shows (all of them are in the terminal).
 SHOWN = 30
 #: After a change, how long to wait for more (an editor saving several files, or writing one in steps).
 SETTLE = 0.05
+#: What the preview of an older accompany left in .accompany/preview (the engine's project): removed.
+_OLD_LAYOUT = ("mkdocs.yml", "accompany_hooks.py", "docs", "theme")
 
 
-def sync(tree: Tree, target: Path) -> int:
-    """Make ``target`` hold exactly ``tree``, touching only files that changed. Returns the count changed."""
-    changed = 0
-    for rel, data in tree.files.items():
-        path = target / rel
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        changed += 1
-    for path in sorted(target.rglob("*"), reverse=True):
-        rel = path.relative_to(target).as_posix()
-        if path.is_file() and rel not in tree.files:
-            path.unlink()
-            changed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return changed
+def site_path(root: Path) -> str:
+    """The path of the site's URL (``/``, ``/org/``), where the preview serves it; ``/`` while mkdocs.yml has
+    problems (the build reports them)."""
+    try:
+        source, _ = parse_settings((root / "mkdocs.yml").read_bytes())
+    except OSError:
+        return "/"
+    config = validate_settings(source)[0] if source is not None else None
+    path = urlsplit(config.site_url).path if config is not None else "/"
+    return path if path.endswith("/") else path + "/"
 
 
 class _Preview:
-    """The preview folder, kept in step with the files; the last version that worked, while they have problems.
+    """The preview's site folder, built again on every change; the last version that worked, while the
+    files have problems (then ``shown`` holds them)."""
 
-    ``written`` is what the folder holds, by path: the digest of each file, so that a stage writes only
-    what changed (and reads nothing back)."""
+    def __init__(self, root: Path, port: int, as_of_arg):
+        self.root, self.port, self.as_of_arg = root, port, as_of_arg
+        folder = root / ".accompany" / "preview"
+        self.site, self.cache = folder / "site", folder / "cache"
+        for name in _OLD_LAYOUT:
+            old = folder / name
+            if old.is_dir():
+                shutil.rmtree(old)
+            elif old.exists():
+                old.unlink()
+        self.shown = Shown(site_path(root))
+        self.good = False
+        self.warm: Warm | None = None
 
-    def __init__(self, root: Path, folder: Path, as_of_arg):
-        self.root, self.folder, self.as_of_arg = root, folder, as_of_arg
-        self.loaded = None
-        self.records: dict | None = None
-        self.sources = SourceCache(root / ".accompany" / "cache")
-        self.templates = CompiledTemplates(root / ".accompany" / "cache" / "templates")
-        self.written: dict[str, str] | None = None
-        self.settings: Tree | None = None
-        """The last good project's theme and engine settings (to show problems in)."""
+    def url(self, prefix: str) -> str:
+        return f"http://127.0.0.1:{self.port}{prefix}"
 
     def stage(self) -> bool:
+        prefix = site_path(self.root)
         try:
-            loaded = load(self.root, resolve_as_of(self.as_of_arg), sources=self.sources)
-            renderers = Renderers(loaded, disk_cache(self.root / ".accompany" / "cache"), records=self.records,
-                                  trace=True, templates=self.templates)
-            staged = renderers.staged()
-            files = renderers.files()
-            engine = loaded.engine
-            settings = engine.project(staged, pages=())
-            wanted: dict[str, tuple[str, Callable[[], bytes]]] = {}
-            for path in staged.pages:
-                wanted[engine.project_path(path)] = (staged.pages.digest(path), _getter(staged.pages, path))
-            for path in files.files:
-                wanted[engine.project_path(path)] = (files.files.digest(path), _getter(files.files, path))
-            changed = self._write(wanted, engine.preview(settings))
-        except ProblemsFound as found:
-            print(report(found.problems).replace("nothing was built or changed", "the preview keeps the last good version"),
-                  file=sys.stderr)
-            if self.settings is not None:
-                lines = [str(p) for p in sorted(set(found.problems))]
-                shown = lines[:SHOWN] + ([f"... and {len(lines) - SHOWN} more: see the terminal"] if len(lines) > SHOWN else [])
-                self._settings(self.loaded.engine.preview(self.settings, shown))
+            built = build(self.root, self.site, resolve_as_of(self.as_of_arg), cache_dir=self.cache,
+                          site_url=self.url(prefix), warm=self.warm)
+        except (ProblemsFound, EngineFailed) as failed:
+            if isinstance(failed, ProblemsFound):
+                print(report(failed.problems).replace("nothing was built or changed",
+                                                      "the preview keeps the last good version"), file=sys.stderr)
+                lines = [str(p) for p in sorted(set(failed.problems))]
+            else:
+                print(f"engine: {failed}\nthe preview keeps the last good version", file=sys.stderr)
+                lines = [f"{self.root.name}: the engine failed: {failed}"]
+            shown = lines[:SHOWN] + ([f"... and {len(lines) - SHOWN} more: see the terminal"] if len(lines) > SHOWN else [])
+            if self.good:
+                self.shown.update(tuple(shown))
             return False
-        self.records, self.loaded, self.settings = renderers.records(), loaded, settings
-        self.sources.write()
-        self.templates.flush()
+        plan = built.plan
+        changed = built.files if plan.kind == "full" else len(plan.pages) + len(plan.files) + len(plan.removed)
+        self.good = True
+        self.shown.update((), prefix)
         print(f"preview updated ({changed} file{'s' if changed != 1 else ''} changed)", flush=True)
+        self._warm_up(built.loaded)
         return True
 
-    def _write(self, wanted: dict[str, tuple[str, Callable[[], bytes]]], settings: Tree) -> int:
-        """Write what changed since the last stage (everything, the first time); remove what is gone."""
-        if self.written is None:  # the folder as the last run of the preview left it: made again whole
-            sync(Tree(), self.folder)
-            self.written = {}
-        for path, data in settings.files.items():
-            wanted[path] = (file_digest(data), lambda data=data: data)
-        changed = 0
-        for path, (digest, make) in wanted.items():
-            if self.written.get(path) != digest:
-                target = self.folder / safe_relative(path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(make())
-                self.written[path] = digest
-                changed += 1
-        for path in sorted(set(self.written) - set(wanted)):
-            (self.folder / path).unlink(missing_ok=True)
-            del self.written[path]
-            changed += 1
-        if self._config_changed(settings):
-            self._touch_pages()
-        return changed
+    def _warm_up(self, loaded) -> None:
+        """The engine loaded for the next build (its environment is given with its run): an edit does not
+        wait for its imports."""
+        engine = loaded.engine
+        if self.warm is None or type(self.warm.engine) is not type(engine):
+            self.close()
+            self.warm = Warm(engine)
+        self.warm.fill(engine.environment(loaded.site.clock.now))
 
-    def _settings(self, settings: Tree) -> None:
-        """Write the engine's settings alone (the problems above every page, or none)."""
-        for path, data in settings.files.items():
-            digest = file_digest(data)
-            if self.written.get(path) != digest:
-                target = self.folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                self.written[path] = digest
-        if self._config_changed(settings):
-            self._touch_pages()
-
-    def _config_changed(self, settings: Tree) -> bool:
-        digest = file_digest(b"".join(path.encode() + b"\0" + data for path, data in sorted(settings.files.items())))
-        changed = getattr(self, "_config", None) not in (None, digest)
-        self._config = digest
-        return changed
-
-    def _touch_pages(self) -> None:
-        """Every page is made again by the engine: what every page shows changed (the problems above them)."""
-        now = time.time()
-        for path in self.written:
-            if path.endswith(".md"):
-                os.utime(self.folder / path, (now, now))
-
-
-def _getter(files, path: str) -> Callable[[], bytes]:
-    return lambda: files[path]
+    def close(self) -> None:
+        if self.warm is not None:
+            self.warm.close()
 
 
 def _stop(signum, frame) -> None:
@@ -198,29 +156,21 @@ class _Changes:
 
 
 def serve(root: Path, port: int, as_of_arg) -> int:
-    folder = root / ".accompany" / "preview"
-    folder.mkdir(parents=True, exist_ok=True)
-    preview = _Preview(root, folder, as_of_arg)
-    if not preview.stage():
-        return 1
-    # kill (SIGTERM) and a closed terminal (SIGHUP) stop the engine too, as Ctrl-C does.
+    # kill (SIGTERM) and a closed terminal (SIGHUP) stop the preview and its engine, as Ctrl-C does.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
-    loaded = preview.loaded
-    address = f"127.0.0.1:{port}"
-    process = loaded.engine.serve(folder, address, loaded.site.clock.now)
-    print(f"previewing on {loaded.engine.preview_url(address, loaded.config)} (Ctrl-C to stop)", flush=True)
-    changes = _Changes(root)
+    preview = _Preview(root, port, as_of_arg)
+    server = Server(preview.site, port, preview.shown)  # bound first: the port is taken, or the preview stops now
+    changes = _Changes(root)  # watching before the first build: a file saved meanwhile is built next
     try:
-        while process.poll() is None:
+        if not preview.stage():
+            return 1
+        server.start()
+        print(f"previewing on {preview.url(preview.shown.prefix)} (Ctrl-C to stop)", flush=True)
+        while True:
             if changes.wait(0.5):
                 preview.stage()
     finally:
         changes.stop()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except Exception:
-            process.kill()
-            process.wait()
-    return process.returncode or 0
+        preview.close()
+        server.server_close()  # its threads are the process's daemons: they end with it

@@ -14,7 +14,7 @@ def test_kill_stops_the_preview_and_its_engine_and_frees_the_port(project: Proje
     project.write("content/actions/a.md", VALID_ACTION)
     with Preview(project.root) as preview:
         engines = preview.children()
-        assert engines, "the engine runs as a child process"
+        assert engines, "the engine runs as a child process (loaded ahead of the next build)"
         preview.process.send_signal(signal.SIGTERM)
         assert preview.process.wait(timeout=20) == 128 + signal.SIGTERM
         deadline = time.monotonic() + 10

@@ -41,9 +41,10 @@ method; the docstrings below say what the build relies on. In order:
    link check); :attr:`Engine.search_index` names the one file that holds
    something of every page, and :meth:`Engine.merge_search_index` merges the
    runs' indexes into what one run would have written.
-6. **The preview.** :meth:`Engine.serve` runs the engine's own server on a
-   project folder; :meth:`Engine.preview` adds what that needs (a reload
-   script the pages' Content-Security-Policy allows) and shows problems.
+
+The preview (``accompany serve``) asks nothing more of an engine: it runs the
+same build into a folder of its own and serves that folder itself
+(generator/serve.py), its reload script and problems added as it serves a page.
 
 Then run ``scripts/digest.py`` and the whole suite with the new adapter:
 they say, byte for byte and page by page, what changed.
@@ -59,7 +60,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence, TextIO
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..core.settings import SiteConfig
 from ..core.problems import Problem
@@ -159,7 +160,8 @@ class Engine(ABC):
 
     def runner(self) -> list[str] | None:
         """A command line that loads the engine and waits for its run: it reads one line on its standard
-        input, the JSON of :meth:`build_command`'s, and does what that would; on an empty input it ends.
+        input, the JSON of ``{"argv": build_command's, "env": environment's}``, and does what that command
+        would in that environment; on an empty input it ends.
         The build starts it while it stages the pages (:class:`Ready`), so that a run does not wait for
         the engine's imports. None: every run starts from nothing."""
         return None
@@ -180,23 +182,6 @@ class Engine(ABC):
         entries of those pages from each run's index (``parts``), in the engine's order of ``pages``
         (every staged page). None when there is nothing to merge."""
 
-    # ---- the preview
-
-    @abstractmethod
-    def preview(self, project: Tree, problems: Sequence[str] = ()) -> Tree:
-        """The project as ``accompany serve`` shows it, with ``problems`` above every page (if any)."""
-
-    @abstractmethod
-    def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
-        """Start the engine's preview server on the project folder; it reloads the browser when files change.
-
-        The preview writes only the files that changed (and touches every page when what every page
-        shares changed): a server that renders again only what changed shows an edit soonest."""
-
-    @abstractmethod
-    def preview_url(self, address: str, config: SiteConfig) -> str:
-        """Where the preview server shows the home page: ``http://127.0.0.1:8000/`` and the site's path."""
-
 
 def stub(staged: Staged, doc: str) -> bytes:
     """A page that holds its place in the navigation: its front matter (what the navigation of the other
@@ -209,13 +194,17 @@ def stub(staged: Staged, doc: str) -> bytes:
 
 class Ready:
     """Engine processes started ahead of their runs (:meth:`Engine.runner`), each taken by a run; those
-    left when the build ends are ended. A context manager."""
+    left when the build ends are ended (or, from ``warm``, given back to it). A context manager.
 
-    def __init__(self, engine: Engine, env: dict[str, str], count: int):
-        command = engine.runner() if count else None
-        self._waiting = [subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, text=True, errors="replace")
-                         for _ in range(count)] if command else []
+    ``warm``: processes started before the build (by the preview, after its last build), taken first."""
+
+    def __init__(self, engine: Engine, env: dict[str, str], count: int, warm: "Warm | None" = None):
+        self._warm = warm
+        self._waiting = warm.take(count) if warm is not None else []
+        command = engine.runner() if count > len(self._waiting) else None
+        self._waiting += [subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True, errors="replace")
+                          for _ in range(count - len(self._waiting))] if command else []
 
     def take(self) -> subprocess.Popen | None:
         """A process ready for a run, or None."""
@@ -225,10 +214,51 @@ class Ready:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._warm is not None and exc[0] is None:
+            self._warm.give(self._waiting)  # they ran nothing: as ready for the next build as they were
+            self._waiting = []
         for process in self._waiting:
             process.kill()  # not needed: ended now rather than once it has loaded what no run will use
             process.communicate()
         self._waiting = []
+
+
+class Warm:
+    """Engine processes kept loaded between builds (``accompany serve``): started after a build with
+    :meth:`fill`, taken by the next build's runs (:class:`Ready`), so that an edit does not wait for the
+    engine's imports. Each runs at most one build, with the environment that build gives it."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._processes: list[subprocess.Popen] = []
+
+    def fill(self, env: dict[str, str], count: int = 1) -> None:
+        """Start processes until ``count`` are waiting (``env``: any build's; each run is given its own)."""
+        command = self.engine.runner()
+        self._processes = [p for p in self._processes if p.poll() is None]
+        while command and len(self._processes) < count:
+            self._processes.append(subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                    stderr=subprocess.PIPE, text=True, errors="replace"))
+
+    def take(self, count: int) -> list[subprocess.Popen]:
+        """Up to ``count`` of the waiting processes that are still alive."""
+        alive = [p for p in self._processes if p.poll() is None]
+        taken, self._processes = alive[:count], alive[count:]
+        return taken
+
+    def give(self, processes: list[subprocess.Popen]) -> None:
+        """Processes a build did not use, kept for the next."""
+        self._processes += processes
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self._processes]
+
+    def close(self) -> None:
+        """End every waiting process."""
+        for process in self._processes:
+            process.kill()
+            process.communicate()
+        self._processes = []
 
 
 class Runs:
@@ -246,7 +276,9 @@ class Runs:
         """Build the project folder ``project`` (holding ``pages``) into ``output``, beside the other runs."""
         argv = self.engine.build_command(project, output)
         ready = self._ready.take() if self._ready is not None else None
-        self._processes.start(argv, self._env, ready, json.dumps(argv) + "\n" if ready is not None else None)
+        # The run's own environment goes with its command line: a process started ahead may have another's.
+        given = json.dumps({"argv": argv, "env": self._env}) + "\n" if ready is not None else None
+        self._processes.start(argv, self._env, ready, given)
         self.started = self.started or time.perf_counter()
         self.outputs.append((output, pages))
 

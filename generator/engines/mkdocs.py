@@ -4,9 +4,9 @@ All accompany knows of MkDocs is here: the keys of ``mkdocs.yml`` it reads
 and those accompany writes itself, the project's layout (``mkdocs.yml``,
 ``docs/``, ``theme/`` as ``custom_dir``), directory URLs and the order in
 which MkDocs walks pages, the nav format, Material's interface languages,
-its search index and the files it makes, ``mkdocs build`` and ``mkdocs
-serve``. Each run gets "now" as ``SOURCE_DATE_EPOCH``, so that every date it
-prints comes from the build's clock, not the wall's.
+its search index and the files it makes, ``mkdocs build``. Each run gets
+"now" as ``SOURCE_DATE_EPOCH``, so that every date it prints comes from the
+build's clock, not the wall's.
 """
 
 from __future__ import annotations
@@ -15,20 +15,15 @@ import html
 import json
 import os
 import re
-import subprocess
 import sys
-import threading
-from collections import deque
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, TextIO
-from urllib.parse import urlsplit
+from typing import Iterable, Mapping, Sequence
 
 import yaml
 
-from ..core.settings import SiteConfig
 from ..core.problems import Problem, format_key
 from ..core.source import Source
 from ..core.validate import describe
@@ -48,36 +43,6 @@ _ENGINE_OWNED = {
     "hooks": "the engine runs only accompany's own code: code of the site's could publish what accompany withholds",
 }
 _ALLOWED_PLUGINS = {"search"}
-
-#: The preview's reload script: see :meth:`MkDocs.preview`.
-RELOAD_SCRIPT = "assets/javascripts/preview-reload.js"
-
-#: MkDocs' reload script is inline, which every page's CSP refuses (script-src 'self'). This file,
-#: from the preview's own origin, does what it would: it reads the two numbers MkDocs wrote into
-#: that script and asks the server, as it would, when the preview has changed.
-_RELOAD_JS = """\
-/* accompany serve only: reload the page when the preview changes (the engine's inline script cannot run). */
-window.addEventListener("load", function () {
-  "use strict";
-  var found = null;
-  Array.prototype.forEach.call(document.scripts, function (s) {
-    var m = /livereload\\((\\d+), (\\d+)\\);\\s*$/.exec(s.textContent || "");
-    if (m) { found = m; }
-  });
-  if (!found) { return; }
-  var epoch = found[1], id = found[2];
-  (function poll() {
-    var request = new XMLHttpRequest();
-    request.onloadend = function () {
-      if (parseFloat(this.responseText) > epoch) { location.reload(); }
-      else { setTimeout(poll, this.status === 200 ? 0 : 3000); }
-    };
-    request.open("GET", "/livereload/" + epoch + "/" + id);
-    request.send();
-  })();
-});
-"""
-
 
 #: Where a theme adds interface languages Material lacks (theme/partials/languages/ne.html).
 LANGUAGES = "partials/languages/"
@@ -190,7 +155,6 @@ class MkDocs(Engine):
         extra = dict(raw.get("extra") or {})
         # The theme's values (csp: printed first in every page's head); generator: false drops Material's "Made with".
         extra.update(staged.theme_values, generator=False)
-        extra.pop("preview_problems", None)  # the preview's own (see preview()): never in a build
         raw.update(
             extra=extra,
             site_name=config.site_name,
@@ -267,39 +231,10 @@ class MkDocs(Engine):
         # Same serialisation as Material's search plugin (material/plugins/search/plugin.py).
         return json.dumps({"config": config, "docs": entries}, separators=(",", ":"), default=str).encode()
 
-    # ---- the preview
-
-    def preview(self, project: Tree, problems: Sequence[str] = ()) -> Tree:
-        """With a reload script the pages' CSP allows, and ``problems`` above every page (theme/main.html)."""
-        config = yaml.safe_load(project.files[CONFIG])
-        config["extra_javascript"] = list(config.get("extra_javascript") or []) + [RELOAD_SCRIPT]
-        if problems:
-            config.setdefault("extra", {})["preview_problems"] = list(problems)
-        out = Tree()
-        out.update({p: d for p, d in project.files.items() if p != CONFIG}, "project")
-        out.add(CONFIG, _dump(config), "preview")
-        out.add("docs/" + RELOAD_SCRIPT, _RELOAD_JS.encode(), "preview")
-        return out
-
-    def serve(self, project: Path, address: str, now: datetime, out: TextIO | None = None) -> subprocess.Popen:
-        """What MkDocs prints goes to ``out`` (stderr) only when it matters: its warnings and errors, and
-        its last lines if it stops with an error; not its banners and progress."""
-        # --dirty: only the pages whose files changed are rendered again (the preview writes only those).
-        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", address,
-                   "--config-file", str(project / CONFIG)]
-        process = subprocess.Popen(command, env=self.environment(now), stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, errors="replace")
-        threading.Thread(target=_relay, args=(process, out or sys.stderr), daemon=True).start()
-        return process
-
-    def preview_url(self, address: str, config: SiteConfig) -> str:
-        # mkdocs serve serves the site under its URL's path.
-        return f"http://{address}{urlsplit(config.site_url).path}"
-
 
 #: The engine loaded ahead of its run (Engine.runner): MkDocs' command line, its build, its config's schema, the
 #: plugins and Markdown extensions the staged project names (the imports, about half a second); then the one
-#: run given on standard input, as ``python -m mkdocs ...`` would make it (its public entry point, mkdocs.__main__.cli).
+#: run given on standard input, in its environment, as ``python -m mkdocs ...`` would make it (its public entry point, mkdocs.__main__.cli).
 _RUNNER = r"""
 import json, os, sys
 import mkdocs.__main__, mkdocs.commands.build, mkdocs.config.defaults, mkdocs.plugins
@@ -307,7 +242,10 @@ import markdown.extensions.attr_list, markdown.extensions.codehilite, material.p
 mkdocs.plugins.get_plugins()
 line = sys.stdin.readline()
 if line:
-    argv = json.loads(line)
+    given = json.loads(line)
+    argv = given["argv"]
+    os.environ.clear()  # the run's environment, not the one this process was started with (engines.Warm)
+    os.environ.update(given["env"])
     if argv[:3] != [sys.executable, "-m", "mkdocs"]:  # another command line (a test's wrapper): that program
         os.execvp(argv[0], argv)
     sys.argv = ["mkdocs", *argv[3:]]
@@ -317,18 +255,3 @@ if line:
 
 def _dump(config: dict) -> bytes:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _relay(process: subprocess.Popen, out: TextIO) -> None:
-    """Pass on the engine's warnings and errors; keep the rest in case it fails."""
-    last: deque[str] = deque(maxlen=30)
-    for line in process.stdout:
-        line = _ANSI.sub("", line.rstrip())
-        last.append(line)
-        if line.startswith(("WARNING", "ERROR", "CRITICAL")) and "'dirty' build" not in line:  # --dirty is ours
-            print(f"engine: {line}", file=out, flush=True)
-    if process.wait() not in (0, -15):
-        print("engine: stopped with an error:\n" + "\n".join(last), file=out, flush=True)
