@@ -397,3 +397,10 @@ def test_no_page_skips_a_heading_level(sample_site):
 def test_the_home_page_names_the_site_once(sample_site):
     assert _outline((sample_site / "index.html").read_text()).title == "Accompany Sample Network"
     assert _outline((sample_site / "actions/index.html").read_text()).title == "Urgent actions - Accompany Sample Network"
+
+
+def test_no_page_shows_an_empty_banner(sample_site: Path):
+    # Material shows its banner whenever the theme's announce block renders anything, even a line break.
+    pages = sorted(sample_site.rglob("*.html"))
+    assert pages
+    assert [p.relative_to(sample_site).as_posix() for p in pages if 'class="md-banner"' in p.read_text()] == []
