@@ -106,11 +106,11 @@ def test_a_page_is_rendered_again_only_when_what_it_shows_changed(built, tmp_pat
 
 
 def test_a_translation_is_rendered_again_when_only_its_original_changed(built, tmp_path, rendered):
-    """The Spanish page of an action takes its facts from the original (core/translations.py): a new deadline
-    in the original alone, the translation's file unchanged, renders the page again in every language."""
+    """The Spanish page of an action takes its facts from the original (core/translations.py): a new e-mail
+    address in the original alone, the translation's file unchanged, renders the page again in every language."""
     project, site, cache = built
     river = project.root / "content/actions/river-guardians.md"
-    river.write_text(river.read_text().replace("deadline: 2026-12-22", "deadline: 2026-12-23"))
+    river.write_text(river.read_text().replace("email: despacho@fiscalia.example.org", "email: fiscal@fiscalia.example.org"))
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "partial"
     assert "es/actions/river-guardians/index.md" in report.plan.pages
