@@ -105,6 +105,19 @@ def test_a_page_is_rendered_again_only_when_what_it_shows_changed(built, tmp_pat
     _same_as_full(project, site, tmp_path)
 
 
+def test_a_translation_is_rendered_again_when_only_its_original_changed(built, tmp_path, rendered):
+    """The Spanish page of an action takes its facts from the original (core/translations.py): a new e-mail
+    address in the original alone, the translation's file unchanged, renders the page again in every language."""
+    project, site, cache = built
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("email: despacho@fiscalia.example.org", "email: fiscal@fiscalia.example.org"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert "es/actions/river-guardians/index.md" in report.plan.pages
+    assert rendered.count("actions/river-guardians/") == 3  # en, es (the translation), ne (the original's words)
+    _same_as_full(project, site, tmp_path)
+
+
 def test_a_link_to_a_file_withheld_now_is_left_out_where_it_was(built, tmp_path, rendered):
     """A profile overdue for review is withheld: the link to it in an action's text (Markdown, traced by
     where it leads) is left out, so the action is rendered again though its own file did not change."""

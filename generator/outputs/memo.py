@@ -53,7 +53,8 @@ class Memo:
         """What each template reads (:class:`TemplateReads`), kept with the records: the global key holds the templates."""
         self._changed: set[int] | None = None
         self.records: dict[str, tuple] = {}
-        """This build's: path to (base key, digest, queries or None if untraceable, media, Markdown texts, notes)."""
+        """This build's: path to (base key, digest, queries or None if untraceable, media, Markdown texts, notes);
+        the queries of a file kept from the last build are :class:`Recorded`."""
 
     def key(self, *parts: Any) -> str | None:
         """A file's base key from its parts (with the global key); None when a part cannot be fingerprinted."""
@@ -80,11 +81,10 @@ class Memo:
         if key is None or record is None or record[0] != key or record[2] is None:
             return None
         changed = self._changed_queries()
-        if any(i in changed for i in record[2]):
+        if changed and not changed.isdisjoint(record[2]):
             return None
-        queries = frozenset(self._queries[i][0] for i in record[2])
         media, texts, notes = tuple(record[3]), tuple(record[4]), tuple(record[5])
-        self.records[path] = (key, record[1], queries, media, texts, notes)
+        self.records[path] = (key, record[1], Recorded(record[2], self._queries), media, texts, notes)
         return Made(record[1], media, texts, notes)
 
     def record(self, path: str, key: str | None, data: bytes, tape: Tape | None) -> None:
@@ -97,15 +97,50 @@ class Memo:
 
     def export(self) -> dict:
         """This build's records, for the next (JSON)."""
-        used = sorted({q for _, _, queries, *_ in self.records.values() if queries for q in queries})
+        kept: set[int] = set()  # the last build's queries that files kept read, by index
+        made: set[str] = set()
+        for _, _, queries, *_ in self.records.values():
+            if type(queries) is Recorded:
+                kept.update(queries.indexes)
+            elif queries:
+                made.update(queries)
+        last = self._queries
+        used = sorted(made.union(last[i][0] for i in kept))
         index = {q: i for i, q in enumerate(used)}
+        # Both lists are sorted: a kept file's indexes, mapped, stay in order.
+        moved = {i: index[last[i][0]] for i in kept}
         answers = self.queries.answers
+
+        def indexes(queries) -> list[int] | None:
+            if queries is None:
+                return None
+            if type(queries) is Recorded:
+                return [moved[i] for i in queries.indexes]
+            return sorted(index[q] for q in queries)
+
         return {"version": VERSION, "global": self.shared,
                 "templates": {name: self.templates[name] for name in sorted(self.templates)},
                 "queries": [[q, answers.get(q, GONE)] for q in used],
-                "files": {path: [key, digest, sorted(index[q] for q in queries) if queries is not None else None,
-                                 list(media), list(texts), list(notes)]
+                "files": {path: [key, digest, indexes(queries), list(media), list(texts), list(notes)]
                           for path, (key, digest, queries, media, texts, notes) in sorted(self.records.items())}}
+
+
+class Recorded:
+    """The queries a kept file made, as the last build recorded them: indexes into its list, read as
+    query strings only where asked (the next build's records map them to its own indexes)."""
+
+    __slots__ = ("indexes", "_queries")
+
+    def __init__(self, indexes: list[int], queries: list[list[str]]):
+        self.indexes = indexes
+        self._queries = queries
+
+    def __iter__(self):
+        queries = self._queries
+        return (queries[i][0] for i in self.indexes)
+
+    def __len__(self) -> int:
+        return len(self.indexes)
 
 
 # ---------------------------------------------------------------- what every file shares

@@ -61,7 +61,10 @@ def _digest(text: str) -> str:
 class Fingerprints:
     """Fingerprints of values, each entry's and each immutable object's made once per build."""
 
-    def __init__(self) -> None:
+    def __init__(self, whole: bool = False) -> None:
+        """``whole``: encode every entry's record and body, not what decides them (see DECIDED_ELSEWHERE): slower,
+        for tests that check the shortcut."""
+        self._whole = whole
         self._memo: dict[int, tuple[Any, str]] = {}
         self._by_class: dict[type, Callable[[Any, list], None]] = {
             str: self._plain, int: self._plain, float: self._plain, bool: self._plain, type(None): self._plain,
@@ -174,10 +177,48 @@ class Fingerprints:
         if found is None or found[0] is not entry:
             source = entry.source
             inner = [source.path, "|", source.digest, "|", str(source.translation), "|", str(entry.original_lang), "|",
-                     ",".join(sorted(map(repr, entry.untranslated))), "|", entry.body, "|"]
-            self._model(entry.meta, inner)
+                     ",".join(sorted(map(repr, entry.untranslated))), "|"]
+            if source.digest and source.translation is None and not self._whole:
+                self._decided_elsewhere(entry.meta, inner)
+            else:  # a translation holds its original's words too; a file not read from disk, whatever it holds
+                inner += ["=", entry.body, "|"]
+                self._model(entry.meta, inner)
             found = self._memo[id(entry)] = (entry, _digest("".join(inner)))
         parts.append("E" + found[1])
+
+    def _decided_elsewhere(self, meta: BaseModel, parts: list[str]) -> None:
+        """What another file, the calendar or the language decided of a public file's record (see DECIDED_ELSEWHERE)."""
+        parts.append("~" + type(meta).__qualname__ + "{")
+        fields = meta.__dict__
+        encode = self._encode
+        for name in DECIDED_ELSEWHERE:
+            encode(fields.get(name), parts)
+            parts.append(",")
+        parts.append("}")
+
+
+#: The fields of a public file's record that are not a function of the file's own bytes.
+#:
+#: Why an entry's fingerprint need not encode the rest of its record and its body (Fingerprints._entry):
+#: a public entry that is no translation (``source.translation`` None) is, field by field, either
+#:
+#: * a function of its file's bytes (``source.digest``) and path (its kind and slug), given the code and the
+#:   settings (both in every file's global key, render.py): read.py parses the bytes, core/validate.py makes
+#:   the record from the parsed data alone (``validate_record(source, model, source.data)``) and the body is
+#:   the file's; core/policy.shown strips private data and comments and redacts a profile as its own consent
+#:   says (redact_defender), from the record alone; or
+#: * one of these fields, which the rest of the site, the calendar or the language decide, written over the
+#:   record with ``model_copy`` and encoded as they are: core/publication.py leaves out ``campaigns``,
+#:   ``defenders`` and ``stops[].actions`` that name what is withheld now (_without_withheld), and ``image``
+#:   and ``image_alt`` where the photo is a withheld profile's (_Photos.without_hidden); core/languages.py sets
+#:   ``lang`` (with ``untranslated`` and ``original_lang`` on the Entry, encoded beside them) where a file is
+#:   shown in another language than it is written in.
+#:
+#: Every entry a template can reach is such a public entry: core/site.py is built from the public catalogues
+#: alone. A translation is made of its original's bytes too (core/translations.translated), which its own
+#: source does not name: its record and body are encoded whole. A core change that writes another field over
+#: a public record from elsewhere must add it here (tests/test_fingerprints.py compares both ways).
+DECIDED_ELSEWHERE = ("lang", "image", "image_alt", "campaigns", "defenders", "stops")
 
 
 # ---------------------------------------------------------------- queries
