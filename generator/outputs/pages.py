@@ -20,7 +20,7 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from ..core.kinds import KINDS
+from ..core.kinds import KINDS, SECTION_PAGES
 from ..core.messages import N_
 from ..core.model import Entry
 from ..core.site import Site
@@ -224,6 +224,9 @@ class PageRenderer:
             if kind.section and kind.index_template:
                 out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
                                       fmt.translate(kind.description), {"kind": kind}))
+            if kind.name == "action" and len(site.past_actions) > site.past_shown:
+                out.append(StagedPage(f"{kind.section}/{SECTION_PAGES['action'][0]}/", _("Resolved and closed actions"),
+                                      "actions_past.html", fmt.translate(kind.description), {"kind": kind}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
                     continue  # the home page, above
