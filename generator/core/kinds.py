@@ -127,6 +127,11 @@ GENERATED = ("countries", "themes", "media", "subscribe", "feeds", "calendars", 
              "404", "admin")
 
 
+#: Addresses accompany makes inside a type's section (``actions/past/``, the past actions when the index lists
+#: only the newest: Site.past_shown): no item of that type may take them.
+SECTION_PAGES: dict[str, tuple[str, ...]] = {"action": ("past",)}
+
+
 def sections() -> list[Kind]:
     """The types with a section of their own (not pages), in the navigation's order."""
     ranked = {name: i for i, name in enumerate(NAV_ORDER)}

@@ -76,6 +76,15 @@ class Site:
     def open_actions(self) -> list[ActionView]:
         return [a for a in self.actions_ordered if a.status == "open"]
 
+    @cached_property
+    def past_actions(self) -> list[ActionView]:
+        """Resolved and closed, newest first."""
+        return [a for a in self.actions_ordered if a.status != "open"]
+
+    #: How many of the past actions the actions' index lists; when there are more, all of them are on a page of
+    #: their own (PAST_ACTIONS), so that the index a new action changes stays small however long the history.
+    past_shown = 10
+
     @property
     def defenders(self) -> list[Entry]:
         return self.listed("defender")

@@ -20,7 +20,7 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from ..core.kinds import KINDS
+from ..core.kinds import KINDS, SECTION_PAGES
 from ..core.messages import N_
 from ..core.model import Entry
 from ..core.site import Site
@@ -224,6 +224,10 @@ class PageRenderer:
             if kind.section and kind.index_template:
                 out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
                                       fmt.translate(kind.description), {"kind": kind}))
+            # A theme copied before actions_past.html existed lists every past action on the index, as it did.
+            if kind.name == "action" and len(site.past_actions) > site.past_shown and self._has("actions_past.html"):
+                out.append(StagedPage(f"{kind.section}/{SECTION_PAGES['action'][0]}/", _("Resolved and closed actions"),
+                                      "actions_past.html", fmt.translate(kind.description), {"kind": kind}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
                     continue  # the home page, above
@@ -244,6 +248,13 @@ class PageRenderer:
                                   _("%(theme)s: actions, tours and defenders.", theme=label),
                                   {"theme": slug, "label": label, "items": items}))
         return out
+
+    def _has(self, template: str) -> bool:
+        try:
+            self.env.get_template(template)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
 
     # ---- rendering
 
