@@ -28,7 +28,7 @@ from ..core.problems import Problem, format_key
 from ..core.source import Source
 from ..core.validate import describe
 from ..write import Tree
-from . import Engine, Staged, stub
+from . import Engine, Staged, mkdocs_search, stub
 
 CONFIG = "mkdocs.yml"
 HOOKS = "accompany_hooks.py"
@@ -215,21 +215,9 @@ class MkDocs(Engine):
         if old is None and not parts:
             return None
         replaced = {self.page_url(d) for d in rebuilt if d.endswith(".md")}
-        entries = []
-        if old is not None:
-            previous = json.loads(old)
-            entries += [e for e in previous["docs"] if e["location"].split("#")[0] not in replaced]
-            config = previous["config"]
-        seen: set[str] = set()
-        for index in (json.loads(part) for part in parts):
-            config = index["config"]
-            here = [e for e in index["docs"] if e["location"].split("#")[0] in replaced - seen]
-            seen |= {e["location"].split("#")[0] for e in here}
-            entries += here
         rank = {self.page_url(d): i for i, d in enumerate(sorted((p for p in pages if p.endswith(".md")), key=self.order))}
-        entries.sort(key=lambda e: rank.get(e["location"].split("#")[0], len(rank)))
-        # Same serialisation as Material's search plugin (material/plugins/search/plugin.py).
-        return json.dumps({"config": config, "docs": entries}, separators=(",", ":"), default=str).encode()
+        # The kept entries as the last build wrote them, not parsed and written again (mkdocs_search.py).
+        return mkdocs_search.merge(old, parts, replaced, lambda page: rank.get(page, len(rank)))
 
 
 #: The engine loaded ahead of its run (Engine.runner): MkDocs' command line, its build, its config's schema, the

@@ -33,6 +33,7 @@ class FeedItems:
         self.sheets = sheets
         self.authority = ctx.site.config.settings.tag_authority
         self._categories: dict[tuple, tuple[Category, ...]] = {}
+        self._days: dict[date, datetime] = {}
         self.later = partial(Later, recorder=ctx.recorder)
 
     def absolute(self, url: str) -> str:
@@ -40,7 +41,10 @@ class FeedItems:
 
     def day(self, value: date) -> datetime:
         """A content date as its midnight in the site's time zone."""
-        return datetime.combine(value, time(0), tzinfo=self.site.timezone)
+        found = self._days.get(value)  # thousands of entries, a few hundred days
+        if found is None:
+            found = self._days[value] = datetime.combine(value, time(0), tzinfo=self.site.timezone)
+        return found
 
     def categories(self, country: str | None, themes, campaigns) -> tuple[Category, ...]:
         """Country, themes and campaigns, each labelled as on the site."""

@@ -7,7 +7,6 @@ it is written (:class:`Later`), by feeds/bodies.py.
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -168,11 +167,10 @@ def tag_uri(authority: str, specific: str) -> str:
 
 def update_keys(updates) -> list[str]:
     """Each update's id part, in file order: its date, with ``-2``, ``-3`` for more on the same day."""
-    seen: Counter = Counter()
+    seen: dict = {}
     keys = []
     for update in updates:
-        seen[update.date] += 1
-        n = seen[update.date]
+        n = seen[update.date] = seen.get(update.date, 0) + 1
         keys.append(update.date.isoformat() + (f"-{n}" if n > 1 else ""))
     return keys
 
