@@ -317,15 +317,20 @@ def _references(entry: Entry, catalogue: Catalogue, ids: dict[str, Entry], by_pa
 
 
 class _Referrer:
-    """Looks up what files name, once per catalogue."""
+    """Looks up what files name, once per catalogue, and once per entry (the same object: asked by the errors,
+    then by the public file, which is most often the very same entry)."""
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self.ids = {a.meta.id: a for a in catalogue.actions.values()}
         self.by_path = catalogue.by_path()
+        self._found: dict[int, tuple[Entry, list[_Reference]]] = {}
 
-    def __call__(self, entry: Entry):
-        return _references(entry, self.catalogue, self.ids, self.by_path)
+    def __call__(self, entry: Entry) -> list[_Reference]:
+        found = self._found.get(id(entry))
+        if found is None or found[0] is not entry:  # the entry is kept with its references: its id is not reused
+            found = self._found[id(entry)] = (entry, list(_references(entry, self.catalogue, self.ids, self.by_path)))
+        return found[1]
 
 
 def _references_to_fixable(entries, referrer: _Referrer, held: dict[str, Withholding]) -> list[Problem]:
