@@ -9,12 +9,15 @@ anchors and aliases (the "billion laughs"), and duplicate keys are refused.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
 import re
 import stat
 import sys
+import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -353,77 +356,132 @@ def parse_settings(raw: bytes, path: str = "mkdocs.yml") -> tuple[Source | None,
     return Source(path, "settings", "mkdocs", data, lines, "", 1, text_lines), problems
 
 
+#: How much older than the moment a file is read its modification and change times must be for its stat key to be
+#: trusted by the next run (see :class:`SourceCache`): more than the coarsest clock of a file system it may be on
+#: (FAT's two seconds), and than the time between a read and the clock read before it.
+RACY_SECONDS = 2
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What tells one version of a file from another without reading it, as git's index does."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class SourceCache:
     """Files as the last run parsed them, by path and by a digest of their bytes: a file whose bytes are
     the same is not parsed again (its front matter's YAML is most of the time a large project takes to read).
 
-    Kept in one file (``marshal``: the parsed data holds only text, numbers, tuples and mappings) in the
-    build cache folder, for the same version of accompany and of Python only; a cache that cannot be read
-    is ignored. The results of checks that read a file alone (its placeholders: core/validate.py) are kept
-    with it, by the same digest.
+    A file is not even read again when its *stat key* (device, inode, size, modification and change times:
+    :func:`stat_key`) is the one recorded when its bytes were last read, as git's index does. That is sound
+    because any write to a file moves its change time (ctime) to the clock's "now", which neither an editor
+    nor ``touch`` nor ``os.utime`` can set back, and a rename onto it changes its inode. Its one gap is a
+    write in the same tick of the file system's clock as the recorded times, after they were recorded
+    ("racy" files, in git's words): so a key is recorded only when both times are older than the moment the
+    run started reading, minus :data:`RACY_SECONDS`. A file written since then, or in the same tick as then,
+    or whose times are in the future, is read and hashed by every run until its times are old enough. The
+    key is taken before the bytes are read: a write in between moves the times, so the next run reads it.
+    A symbolic link is always read (its own times are not its target's).
+
+    Kept in :data:`SHARDS` files (``marshal``: the parsed data holds only text, numbers, tuples and mappings)
+    in a folder of the build cache, each file holding the files whose path falls in it, so that a run that
+    changed a few files rewrites a few of them; for the same version of accompany and of Python only. A
+    file that cannot be read is ignored, and every entry is checked against the file it describes (its stat
+    key or its digest), so files written by different runs may sit side by side. The results of checks that
+    read a file alone (its placeholders, its rules, its texts: core/validate.py) are kept with it, by its
+    digest and path.
     """
 
-    FILE = "sources.marshal"
+    FILE = "sources"
+    """The folder, in the build cache."""
+    SHARDS = 16
 
     def __init__(self, folder: Path | None):
-        self.path = folder / self.FILE if folder is not None else None
+        self.folder = folder / self.FILE if folder is not None else None
         self._key = f"{marshal.version}:{sys.version_info[:2]}:{code_digest()}"
-        self._old: dict = {}
+        self._stored: list[dict] = [{} for _ in range(self.SHARDS)]
+        """What each shard's file holds (the last run's), as written or read."""
+        self._old_files: dict[str, tuple] = {}
         self.files: dict[str, tuple] = {}
-        """Path to (digest, data, lines, text lines, body line), for this run."""
-        self.checks: dict[str, list] = {}
-        """Digest to the checks' results (core/validate.py's ``checked``), for this run."""
-        self._changed = False
-        self._unwritten = False
-        if self.path is not None:
+        """Path to (digest, data, lines, text lines, body line, body, stat key or None), for this run."""
+        self.checks: dict[str, dict] = {}
+        """``digest:path`` to the checks' results (core/validate.py's ``checked``), for this run."""
+        self._dirty: set[int] = set()
+        if self.folder is not None:
+            enabled = gc.isenabled()
+            gc.disable()  # the cache is a few hundred thousand small containers, all kept: nothing to collect
             try:
-                stored = marshal.loads(self.path.read_bytes())
-                if isinstance(stored, dict) and stored.get("key") == self._key:
-                    self._old = stored
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
-        self._old_files = self._old.get("files", {})
-        self.checks = dict(self._old.get("checks", {}))
+                for shard in range(self.SHARDS):
+                    try:
+                        stored = marshal.loads((self.folder / f"{shard:02x}.marshal").read_bytes())
+                    except (OSError, EOFError, ValueError, TypeError):
+                        continue
+                    if isinstance(stored, dict) and stored.get("key") == self._key:
+                        self._stored[shard] = stored
+                        self._old_files.update(stored["files"])
+                        self.checks.update(stored["checks"])
+            finally:
+                if enabled:
+                    gc.enable()
 
-    def parsed(self, path: str, digest: str, raw: bytes, kind: str, slug: str, translation: str | None) -> Source | None:
-        """The file as last parsed, if its bytes are the same; else None."""
+    def _shard(self, path: str) -> int:
+        return zlib.crc32(path.encode()) % self.SHARDS
+
+    def unchanged(self, path: str, key: tuple, kind: str, slug: str, translation: str | None) -> Source | None:
+        """The file as last parsed, if its stat key is the one recorded then (not a racy one); else None."""
+        found = self._old_files.get(path)
+        if found is None or found[6] is None or found[6] != key:
+            return None
+        self.files[path] = found
+        digest, data, lines, text_lines, body_line, body, _ = found
+        return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation, digest)
+
+    def parsed(self, path: str, digest: str, key: tuple | None, kind: str, slug: str,
+               translation: str | None) -> Source | None:
+        """The file as last parsed, if its bytes are the same; else None. ``key``: its stat key, if it may be
+        trusted next time (else None)."""
         found = self._old_files.get(path)
         if found is None or found[0] != digest:
             return None
-        text, _ = decode(raw, path)
-        split = split_front_matter(text, path) if text is not None else None
-        if not isinstance(split, tuple):
-            return None
-        _, data, lines, text_lines, body_line = found
+        if found[6] != key:
+            found = found[:6] + (key,)
         self.files[path] = found
-        return Source(path, kind, slug, data, lines, split[1], body_line, text_lines, translation, digest)
+        _, data, lines, text_lines, body_line, body, _ = found
+        return Source(path, kind, slug, data, lines, body, body_line, text_lines, translation, digest)
 
-    def keep(self, source: Source) -> None:
-        """A file parsed in this run (without problems)."""
+    def keep(self, source: Source, key: tuple | None = None) -> None:
+        """A file parsed in this run (without problems); ``key``: its stat key, if it may be trusted next time."""
         self.files[source.path] = (source.digest, source.data, dict(source.lines), dict(source.text_lines),
-                                   source.body_line)
-        self._changed = True
+                                   source.body_line, source.body, key)
 
     def finish(self) -> None:
         """The run read every file: what it parsed (and nothing of files gone) is what the next run in this
         process (the preview) starts from, and what :meth:`write` keeps."""
-        digests = {entry[0] for entry in self.files.values()}
-        checks = {digest: found for digest, found in self.checks.items() if digest in digests}
-        new = self._changed or len(self.files) != len(self._old_files) or checks != self._old.get("checks", {})
-        self._old = {"key": self._key, "files": self.files, "checks": checks}
-        self._old_files, self.files, self.checks, self._changed = self.files, {}, dict(checks), False
-        self._unwritten = self._unwritten or new
+        shards: list[dict] = [{"key": self._key, "files": {}, "checks": {}} for _ in range(self.SHARDS)]
+        for path, entry in self.files.items():
+            shards[self._shard(path)]["files"][path] = entry
+        for name, found in self.checks.items():
+            path = name.partition(":")[2]
+            entry = self.files.get(path)
+            if entry is not None and name.startswith(entry[0] + ":"):  # only what the files as they are now need
+                shards[self._shard(path)]["checks"][name] = found
+        # Most shards hold the very objects read: comparing them is quick, unless they changed.
+        self._dirty |= {i for i, shard in enumerate(shards) if shard != self._stored[i]}
+        self._stored = shards
+        self._old_files, self.files = self.files, {}
+        self.checks = {name: found for shard in shards for name, found in shard["checks"].items()}
 
     def write(self) -> None:
-        """Keep what the last finished run parsed, for the next process (after a build that succeeded)."""
-        if self.path is None or not self._unwritten:
+        """Keep what the last finished run parsed, for the next process (after a build that succeeded): the
+        shards that changed."""
+        if self.folder is None or not self._dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.FILE}.tmp")
-            temporary.write_bytes(marshal.dumps(self._old))
-            temporary.replace(self.path)
-            self._unwritten = False
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for shard in sorted(self._dirty):
+                temporary = self.folder / f".{shard:02x}.tmp"
+                temporary.write_bytes(marshal.dumps(self._stored[shard]))
+                temporary.replace(self.folder / f"{shard:02x}.marshal")
+                self._dirty.discard(shard)
         except (OSError, ValueError):
             pass  # a cache: the next run parses again
 
@@ -465,10 +523,10 @@ def _walk(folder: Path, recursive: bool):
                 yield Path(dirpath) / name
 
 
-def _mode(path: Path) -> int | None:
-    """The file's type and mode bits, not following a link; None when they cannot be read."""
+def _lstat(path: Path) -> os.stat_result | None:
+    """The file's status, not following a link; None when it cannot be read."""
     try:
-        return os.lstat(path).st_mode
+        return os.lstat(path)
     except OSError:
         return None
 
@@ -476,7 +534,10 @@ def _mode(path: Path) -> int | None:
 def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
     """Read mkdocs.yml, every content file and the list of media files under ``root``.
 
-    With a ``cache``, a file whose bytes the last run parsed is not parsed again."""
+    With a ``cache``, a file whose bytes the last run parsed is not parsed again, and one whose stat key is
+    the one recorded then is not read again (see :class:`SourceCache`)."""
+    # Before any file is looked at: a file whose times are older than this, less the margin, has a key to trust.
+    trusted_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
     problems: list[Problem] = []
     broken: set[str] = set()
     settings_path = root / "mkdocs.yml"
@@ -505,7 +566,8 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
         base = root / folder
         for file in _walk(base, recursive=kind.recursive):
             path = rel(file)
-            mode = _mode(file)  # one system call answers the questions below, for a file that is not a link
+            status = _lstat(file)  # one system call answers the questions below, for a file that is not a link
+            mode = status.st_mode if status is not None else None
             link = stat.S_ISLNK(mode) if mode is not None else file.is_symlink()
             if link and not _inside(file, base):
                 problems.append(Problem(path, 1, "file", "a symbolic link to outside its folder: copy the file in instead"))
@@ -520,16 +582,24 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
             slug, translation = split_translation(path[len(folder) + 1 : -len(".md")])  # its path in the folder
-            raw = file.read_bytes()
-            source = more = None
-            if cache is not None and len(raw) <= MAX_FILE_BYTES:
-                source = cache.parsed(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw, kind.name, slug,
-                                      translation)
-                more = []
+            source = None
+            more: list[Problem] = []
+            key = None
+            if cache is not None and status is not None and not link:
+                key = stat_key(status)
+                if max(status.st_mtime_ns, status.st_ctime_ns) >= trusted_before:
+                    key = None  # racy: written too close to now for its times to tell a later write
+                else:
+                    source = cache.unchanged(path, key, kind.name, slug, translation)
             if source is None:
-                source, more = parse_source(raw, path, kind.name, slug, translation)
-                if cache is not None and source is not None and not more:
-                    cache.keep(source)
+                raw = file.read_bytes()
+                if cache is not None and len(raw) <= MAX_FILE_BYTES:
+                    source = cache.parsed(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), key, kind.name,
+                                          slug, translation)
+                if source is None:
+                    source, more = parse_source(raw, path, kind.name, slug, translation)
+                    if cache is not None and source is not None and not more:
+                        cache.keep(source, key)
             problems += more
             if source is None:
                 broken.add(path)

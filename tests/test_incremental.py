@@ -312,7 +312,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(built):
     second = {p.name for p in cache.iterdir()} - kept
     cards = {n for n in first if n.startswith(("card-", "qr-"))}  # preview cards, QR codes: no day in them, kept
     assert cards and cards <= second
-    bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources.marshal", "templates"}
+    bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources", "templates"}
     assert len(second) == len(first) and not (first - cards - bookkeeping) & second
 
 

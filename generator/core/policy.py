@@ -232,6 +232,9 @@ def strip_comments(text: str) -> str:
 #: The field names of each model, in order (looked up once per model).
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
+#: Values with nothing inside to hide, by their exact type (a subclass of one is looked at like any other value).
+_PLAIN = frozenset({type(None), bool, int, float, date, datetime})
+
 
 def _hidden(value: Any) -> Any:
     """``value`` without its ``private`` mappings and HTML comments, at any depth.
@@ -247,16 +250,21 @@ def _hidden(value: Any) -> Any:
         names = _FIELDS.get(type(value))
         if names is None:
             names = _FIELDS[type(value)] = tuple(type(value).model_fields)
+        fields = value.__dict__  # a model's field values (a name missing there fails loudly, never silently)
         updates = {}
         for name in names:
-            old = getattr(value, name)
-            # Most values are texts without comments, kept as they are without a call each.
-            new = old if old is None or (isinstance(old, str) and "<!--" not in old) else _hidden(old)
+            old = fields[name]
+            # Most values are texts without comments, numbers and dates: kept as they are without a call each.
+            kind = old.__class__
+            if kind in _PLAIN or (kind is str and "<!--" not in old) or (kind is tuple and not old):
+                continue
+            new = _hidden(old)
             if new is not old:
                 updates[name] = new
         return value.model_copy(update=updates) if updates else value
     if isinstance(value, tuple):
-        items = tuple(v if v is None or (isinstance(v, str) and "<!--" not in v) else _hidden(v) for v in value)
+        items = tuple([v if v.__class__ in _PLAIN or (v.__class__ is str and "<!--" not in v) else _hidden(v)
+                       for v in value])
         return items if any(a is not b for a, b in zip(items, value)) else value
     return value
 

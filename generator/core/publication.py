@@ -22,7 +22,7 @@ Read :func:`publish` top to bottom. The rules for one file are in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import languages, links
@@ -220,6 +220,8 @@ def _public_texts(entry: Entry, unlinked: frozenset[str]) -> list[tuple[tuple, i
 
 #: The field names of each model, in order (looked up once per model).
 _FIELDS: dict[type, tuple[str, ...]] = {}
+#: Values that hold no private mapping, by their exact type (a subclass of one is looked at like any other value).
+_PLAIN = frozenset({type(None), str, bool, int, float, date, datetime})
 
 
 def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
@@ -232,17 +234,19 @@ def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
         if isinstance(value, Private):
             if value.real_name and value.real_name.strip():
                 found.setdefault(value.real_name.strip(), (entry.path, entry.line(loc + ("real_name",))))
-        elif hasattr(type(value), "model_fields"):
+        elif type(value) in _FIELDS or hasattr(type(value), "model_fields"):
             names = _FIELDS.get(type(value))
             if names is None:
                 names = _FIELDS[type(value)] = tuple(type(value).model_fields)
+            fields = value.__dict__  # a model's field values (a name missing there fails loudly, never silently)
             for name in names:
-                item = getattr(value, name)
-                if item is not None and not isinstance(item, str):
+                item = fields[name]
+                kind = item.__class__
+                if kind not in _PLAIN and (kind is not tuple or item):  # by exact type: anything else is looked at
                     walk(item, entry, loc + (name,))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
-                if item is not None and not isinstance(item, str):
+                if item.__class__ not in _PLAIN:
                     walk(item, entry, loc + (i,))
 
     for entry in catalogue.entries():
@@ -296,13 +300,13 @@ class _Reference:
 
 def _references(entry: Entry, catalogue: Catalogue, ids: dict[str, Entry], by_path: dict[str, Entry]):
     """Every file this one names by slug, action id or link."""
-    meta = entry.meta
+    fields = entry.meta.__dict__  # the record's field values: a kind without the field names nothing there
     for name in ("campaigns", "defenders"):
-        for i, slug in enumerate(getattr(meta, name, ())):
+        for i, slug in enumerate(fields.get(name, ())):
             target = catalogue.of(name[:-1]).get(slug)
             if target is not None:
                 yield _Reference((name, i), entry.line((name, i)), target)
-    for i, stop in enumerate(getattr(meta, "stops", ())):
+    for i, stop in enumerate(fields.get("stops", ())):
         for j, action_id in enumerate(stop.actions):
             if action_id in ids:
                 loc = ("stops", i, "actions", j)
@@ -313,15 +317,20 @@ def _references(entry: Entry, catalogue: Catalogue, ids: dict[str, Entry], by_pa
 
 
 class _Referrer:
-    """Looks up what files name, once per catalogue."""
+    """Looks up what files name, once per catalogue, and once per entry (the same object: asked by the errors,
+    then by the public file, which is most often the very same entry)."""
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self.ids = {a.meta.id: a for a in catalogue.actions.values()}
         self.by_path = catalogue.by_path()
+        self._found: dict[int, tuple[Entry, list[_Reference]]] = {}
 
-    def __call__(self, entry: Entry):
-        return _references(entry, self.catalogue, self.ids, self.by_path)
+    def __call__(self, entry: Entry) -> list[_Reference]:
+        found = self._found.get(id(entry))
+        if found is None or found[0] is not entry:  # the entry is kept with its references: its id is not reused
+            found = self._found[id(entry)] = (entry, list(_references(entry, self.catalogue, self.ids, self.by_path)))
+        return found[1]
 
 
 def _references_to_fixable(entries, referrer: _Referrer, held: dict[str, Withholding]) -> list[Problem]:

@@ -221,19 +221,26 @@ def markdown_texts(entry: Entry) -> list[tuple[tuple, int, str]]:
 def text_problems(ref: Referrer, media: frozenset[str], known: Iterable[str],
                   linked: list[tuple[tuple, str, int]]) -> list[Problem]:
     """Unclosed comments and bad links in every Markdown text; fills ``linked`` with the files linked to."""
-    problems = []
+    return findings_problems(ref.path, text_findings(ref), media, known, linked)
+
+
+def text_findings(ref: Referrer) -> list[tuple]:
+    """What the file's Markdown texts hold, in order, as far as it depends on the file alone (its bytes and path):
+    ``("problem", line, key, message)``, and ``("file", key path, target, line, key, link)`` for each link to a
+    file, whose target is checked against the project by :func:`findings_problems`."""
+    out: list[tuple] = []
     for loc, first_line, text in texts_of(ref):
         key = format_key(loc)
         base = first_line
         found = _control_in(text) if loc == ("body",) else None  # front matter texts are refused by their type (fields.py)
         if found:
-            problems.append(Problem(ref.path, base + text.count("\n", 0, found.start()), key, control_problem(text)))
+            out.append(("problem", base + text.count("\n", 0, found.start()), key, control_problem(text)))
         start = text.find(_COMMENT_OPEN)
         while start != -1:
             end = text.find("-->", start + 4)
             if end == -1:
                 line = base + text.count("\n", 0, start)
-                problems.append(Problem(ref.path, line, key, "an HTML comment '<!--' is never closed: add '-->'"))
+                out.append(("problem", line, key, "an HTML comment '<!--' is never closed: add '-->'"))
                 break
             start = text.find(_COMMENT_OPEN, end + 3)
         if not links.may_have_links(text):
@@ -243,18 +250,32 @@ def text_problems(ref: Referrer, media: frozenset[str], known: Iterable[str],
             try:
                 target = links.resolve(ref.path, link.target)
             except links.LinkError as exc:
-                problems.append(Problem(ref.path, line, key, f"link {link.target!r}: {exc}"))
+                out.append(("problem", line, key, f"link {link.target!r}: {exc}"))
                 continue
-            if target.kind != "file":
-                continue
-            linked.append((loc, target.path, line))
-            if target.path.startswith(MEDIA_DIR + "/"):
-                if target.path not in media:
-                    problems.append(Problem(ref.path, line, key, f"link {link.target!r}: no such file in content/media/"))
-            elif target.path not in known:
-                problems.append(Problem(
-                    ref.path, line, key,
-                    f"link {link.target!r}: not a content file; link to another file's .md path, "
-                    "or to an image in content/media/",
-                ))
+            if target.kind == "file":
+                out.append(("file", loc, target.path, line, key, link.target))
+    return out
+
+
+def findings_problems(path: str, findings: list[tuple], media: frozenset[str], known: Iterable[str],
+                      linked: list[tuple[tuple, str, int]]) -> list[Problem]:
+    """The problems of :func:`text_findings` in a project with these ``media`` and ``known`` files; fills ``linked``
+    with the files linked to."""
+    problems = []
+    for finding in findings:
+        if finding[0] == "problem":
+            _, line, key, message = finding
+            problems.append(Problem(path, line, key, message))
+            continue
+        _, loc, target, line, key, link = finding
+        linked.append((loc, target, line))
+        if target.startswith(MEDIA_DIR + "/"):
+            if target not in media:
+                problems.append(Problem(path, line, key, f"link {link!r}: no such file in content/media/"))
+        elif target not in known:
+            problems.append(Problem(
+                path, line, key,
+                f"link {link!r}: not a content file; link to another file's .md path, "
+                "or to an image in content/media/",
+            ))
     return problems

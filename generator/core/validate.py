@@ -22,7 +22,7 @@ from .model import Entry, Private
 from .settings import Settings, SiteConfig
 from .placeholders import placeholder_problems
 from .problems import Problem, format_key
-from .references import Referrer, cross_references, text_problems
+from .references import Referrer, cross_references, findings_problems, text_findings, text_problems
 from .source import Project, Source
 from .stops import slugify
 
@@ -215,8 +215,9 @@ def validate(project: Project, config: SiteConfig | None,
     ``broken`` holds the paths of files the reader could not read (already
     reported): references to them are not reported a second time. ``config``
     is None when the settings are wrong: the files are checked all the same.
-    ``checked`` remembers the checks that read one file alone (its placeholders), by the file's digest:
-    the caller may keep it between runs (read.SourceCache), and this adds what it lacks.
+    ``checked`` remembers the checks that read one file alone (the rules between its keys, its placeholders,
+    what its texts hold and link to), by the file's digest and path: the caller may keep it between runs
+    (read.SourceCache), and this adds what it lacks.
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
@@ -229,7 +230,8 @@ def validate(project: Project, config: SiteConfig | None,
         if slug_problem:
             problems.append(slug_problem)
             continue
-        record, more = validate_record(source, KINDS[source.kind].model, source.data)
+        mine = _remembered(source, checked)
+        record, more = _validate_file(source, mine)
         problems += more
         referrers.append(Referrer(source, record))
         if record is None:
@@ -237,7 +239,7 @@ def validate(project: Project, config: SiteConfig | None,
             continue
         if record.image and f"content/{record.image}" not in project.media:
             problems.append(Problem(source.path, source.line(("image",)), "image", f"{record.image!r}: no such file in content/media/"))
-        problems += _placeholders(source, record, checked)
+        problems += _placeholders(source, record, mine)
         catalogue.of(source.kind)[source.slug] = Entry(source, record, source.body)
 
     readable = {r.path for r in referrers}
@@ -248,24 +250,67 @@ def validate(project: Project, config: SiteConfig | None,
     more = cross_references(referrers, catalogue, config, frozenset(broken), unknowable_ids)
     more += _translations(project, catalogue, config, broken)
     known = set(catalogue.by_path()) | broken
-    for ref in referrers + [Referrer(t.source, t.record) for ts in catalogue.translations.values() for t in ts.values()]:
+    for ref in referrers:
         linked: list[tuple[tuple, str, int]] = []
-        more += text_problems(ref, project.media, known, linked)
+        mine = _remembered(ref.source, checked)
+        if mine is None:
+            more += text_problems(ref, project.media, known, linked)
+        else:
+            if "texts" not in mine:
+                mine["texts"] = text_findings(ref)
+            more += findings_problems(ref.path, mine["texts"], project.media, known, linked)
         if ref.meta is not None:
             catalogue.links[ref.path] = linked
+    # A translation's record holds its original's facts: its texts are checked every time.
+    for ref in [Referrer(t.source, t.record) for ts in catalogue.translations.values() for t in ts.values()]:
+        linked = []
+        more += text_problems(ref, project.media, known, linked)
+        catalogue.links[ref.path] = linked
     # A value that failed its schema ('Bad Slug' under defenders) is not also an unknown reference.
     seen = {(p.path, p.key) for p in problems}
     return catalogue, problems + [p for p in more if (p.path, p.key) not in seen]
 
 
-def _placeholders(source: Source, record: Any, checked: dict | None) -> list[Problem]:
-    """:func:`placeholder_problems`, remembered in ``checked`` by the file's digest (they depend on its bytes alone)."""
+# What is checked of one file alone is a function of its bytes and its path (its kind, its slug, where its
+# relative links point), and of accompany's code (read.SourceCache is dropped when that changes): kept in
+# ``checked`` under both, it is not worked out again while the file stays the same.
+
+
+def _remembered(source: Source, checked: dict | None) -> dict | None:
+    """What was found in this file alone (a mapping filled as it is worked out), or None when not kept."""
     if checked is None or not source.digest:
+        return None
+    key = f"{source.digest}:{source.path}"
+    found = checked.get(key)
+    # A copy: what this run adds shows as a change to the caller, who compares with what it kept before.
+    found = checked[key] = dict(found) if isinstance(found, dict) else {}
+    return found
+
+
+def _validate_file(source: Source, mine: dict | None) -> tuple[Any, list[Problem]]:
+    """:func:`validate_record` for a file of its kind; the rules between its keys remembered in ``mine``."""
+    model = KINDS[source.kind].model
+    if mine is None or "rules" not in mine:
+        record, problems = validate_record(source, model, source.data)
+        if mine is not None and record is not None:
+            mine["rules"] = [(p.line, p.key, p.message) for p in problems]
+        return record, problems
+    try:
+        record = model.model_validate(source.data)
+    except ValidationError as error:  # cannot be, for the same bytes: checked as if never seen
+        mine.clear()
+        return None, schema_problems(source, model, error)
+    return record, [Problem(source.path, line, key, message) for line, key, message in mine["rules"]]
+
+
+def _placeholders(source: Source, record: Any, mine: dict | None) -> list[Problem]:
+    """:func:`placeholder_problems`, remembered in ``mine`` (they depend on the file's bytes alone)."""
+    if mine is None:
         return placeholder_problems(source, record, source.body)
-    found = checked.get(source.digest)
+    found = mine.get("placeholders")
     if found is None:
-        found = checked[source.digest] = [(p.line, p.key, p.message)
-                                          for p in placeholder_problems(source, record, source.body)]
+        found = mine["placeholders"] = [(p.line, p.key, p.message)
+                                        for p in placeholder_problems(source, record, source.body)]
     return [Problem(source.path, line, key, message) for line, key, message in found]
 
 
