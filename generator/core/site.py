@@ -14,7 +14,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .catalogue import Catalogue
-from .kinds import CONTRACT, KINDS, Kind
+from .kinds import CONTRACT, KINDS, SECTION_PAGES, Kind
 from .model import Entry
 from .settings import SiteConfig
 from .policy import Clock, action_status, days_left
@@ -82,8 +82,15 @@ class Site:
         return [a for a in self.actions_ordered if a.status != "open"]
 
     #: How many of the past actions the actions' index lists; when there are more, all of them are on a page of
-    #: their own (PAST_ACTIONS), so that the index a new action changes stays small however long the history.
+    #: their own (past_page), so that the index a new action changes stays small however long the history.
     past_shown = 10
+
+    @property
+    def past_page(self) -> str | None:
+        """The address of the page of every past action when the actions' index lists only the newest; else None."""
+        if len(self.past_actions) <= self.past_shown:
+            return None
+        return f"{KINDS['action'].section}/{SECTION_PAGES['action'][0]}/"
 
     @property
     def defenders(self) -> list[Entry]:

@@ -20,7 +20,7 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from ..core.kinds import KINDS, SECTION_PAGES
+from ..core.kinds import KINDS
 from ..core.messages import N_
 from ..core.model import Entry
 from ..core.site import Site
@@ -225,8 +225,8 @@ class PageRenderer:
                 out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
                                       fmt.translate(kind.description), {"kind": kind}))
             # A theme copied before actions_past.html existed lists every past action on the index, as it did.
-            if kind.name == "action" and len(site.past_actions) > site.past_shown and self._has("actions_past.html"):
-                out.append(StagedPage(f"{kind.section}/{SECTION_PAGES['action'][0]}/", _("Resolved and closed actions"),
+            if kind.name == "action" and site.past_page and self._has("actions_past.html"):
+                out.append(StagedPage(site.past_page, _("Resolved and closed actions"),
                                       "actions_past.html", fmt.translate(kind.description), {"kind": kind}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
