@@ -80,7 +80,7 @@ class _Preview:
         prefix = site_path(self.root)
         try:
             built = build(self.root, self.site, resolve_as_of(self.as_of_arg), cache_dir=self.cache,
-                          site_url=self.url(prefix), warm=self.warm, alerts=False)
+                          site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False)
         except (ProblemsFound, EngineFailed) as failed:
             if isinstance(failed, ProblemsFound):
                 print(report(failed.problems).replace("nothing was built or changed",
