@@ -79,7 +79,8 @@ class Language:
 
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None, site_url: str | None = None,
-          timings: Timings | None = None, warm: Warm | None = None) -> BuildReport:
+          timings: Timings | None = None, warm: Warm | None = None, alerts: bool = True,
+          wait: bool = True) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
     Only what changed since the last build goes to the engine, unless ``full``
@@ -88,6 +89,10 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     then engine runs, may go side by side (default: the machine's).
     ``site_url`` builds a mirror: every absolute URL points there (see load()).
     ``warm``: engine processes loaded ahead by the caller (the preview), which the runs take first.
+    ``alerts``: record what the site now publishes for ``accompany alert`` (alerts/snapshot.py); the preview,
+    whose site is no one's public site, does not.
+    ``wait``: return only once the old site's copy is removed (or kept, scrubbed, for the next build); else the
+    next build of ``site_dir`` in this process waits for it (the preview: an edit is shown the sooner).
     A site in several languages is built one language after the other, each
     as a site of its own: the default at the top, another under ``<lang>/``.
     """
@@ -103,14 +108,15 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     # the end of the build: it is taken out of the collector's sight (so are the last build's records, below),
     # and given back when the build ends (a preview builds again and again in one process).
     gc.freeze()
+    given = dict(warm=warm, alerts=alerts, wait=wait)
     try:
         # The site folder is taken to be the last build's, and checked file by file as the build links them.
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full, warm=warm)
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full, **given)
     except incremental.SiteTouched:
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False, warm=warm)
+        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False, **given)
     except Stale as stale:
         # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
-        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False, warm=warm)
+        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False, **given)
         report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
                                "built again (please report this to the developers of accompany)")
     finally:
@@ -121,7 +127,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
 
 
 def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines: int | None, timings: Timings,
-           trust: bool, warm: Warm | None = None) -> BuildReport:
+           trust: bool, warm: Warm | None = None, alerts: bool = True, wait: bool = True) -> BuildReport:
     engine = loaded.engine
     cache = BuildCache(cache_dir, fresh_start=full)
     executor = Executor(engines)
@@ -175,7 +181,8 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             staging.keep_spare()
             if trust and incremental.site_manifest(site_dir) != default.previous.site:
                 raise incremental.SiteTouched()
-            _record(languages, cache, site_dir)
+            if alerts:
+                _record(languages, cache, site_dir)
             cache.templates.flush()
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings,
                                {part.lang: part.plan for part in languages})
@@ -231,15 +238,16 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
                                               written + sorted(maps))
     count = len(manifest)
     # What `accompany alert` compares: the site as now published, never before it is.
-    alerts = _record(languages, cache, site_dir)
+    recorded = _record(languages, cache, site_dir) if alerts else None
     texts: dict = {}
     for part in languages:
         texts.update(part.renderers.markup.kept)
     cache.commit(texts, {part.lang: incremental.State(
         part.engine_key, incremental.digests(part.staged, part.files),
         manifest, secrets) for part in languages}, {part.lang: part.renderers.records() for part in languages},
-        alerts)
-    staging.wait()  # the old site was removed meanwhile
+        recorded)
+    if wait:
+        staging.wait()  # the old site was removed meanwhile
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
                        {part.lang: part.plan for part in languages})
 

@@ -39,8 +39,8 @@ WATCHED = ("content", "campaigns", "theme", "mkdocs.yml")
 SHOWN = 30
 #: After a change, how long to wait for more (an editor saving several files, or writing one in steps).
 SETTLE = 0.05
-#: What the preview of an older accompany left in .accompany/preview (the engine's project): removed.
-_OLD_LAYOUT = ("mkdocs.yml", "accompany_hooks.py", "docs", "theme")
+#: What the preview of an older accompany left in .accompany/preview (the engine's project, an alerts snapshot): removed.
+_OLD_LAYOUT = ("mkdocs.yml", "accompany_hooks.py", "docs", "theme", "alerts")
 
 
 def site_path(root: Path) -> str:
@@ -80,7 +80,7 @@ class _Preview:
         prefix = site_path(self.root)
         try:
             built = build(self.root, self.site, resolve_as_of(self.as_of_arg), cache_dir=self.cache,
-                          site_url=self.url(prefix), warm=self.warm)
+                          site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False)
         except (ProblemsFound, EngineFailed) as failed:
             if isinstance(failed, ProblemsFound):
                 print(report(failed.problems).replace("nothing was built or changed",

@@ -297,8 +297,15 @@ class Staging:
     nor removing the site costs a system call per file.
     """
 
+    #: The removal each site folder's last staging left running (a build that did not wait for it): the next
+    #: staging of the same site waits for it before it starts, for it leaves the spare the next one takes.
+    _removing: dict[str, threading.Thread] = {}
+
     def __init__(self, site_dir: Path, background: bool = False, spare: Path | None = None):
         """``background``: after a build that succeeded, remove the folder in a thread (:meth:`wait` joins it)."""
+        last = Staging._removing.pop(os.fspath(site_dir.absolute()), None)
+        if last is not None:
+            last.join()
         self.site_dir = site_dir
         self.background = background
         self.spare = spare
@@ -321,6 +328,7 @@ class Staging:
         if exc_type is None and self.background and self.swapped:
             self.removal = threading.Thread(target=_retire, args=(self.root, old, self.site_dir, self.spare))
             self.removal.start()
+            Staging._removing[os.fspath(self.site_dir.absolute())] = self.removal
         else:
             _retire(self.root, old, self.site_dir, self.spare)
 
@@ -356,9 +364,11 @@ class Staging:
         self.keep = True
 
     def wait(self) -> None:
-        """Wait until the staging folder is gone (the old site with it, or kept as the spare)."""
+        """Wait until the staging folder is gone (the old site with it, or kept as the spare). A build that
+        does not wait (the preview's: its next edit is the sooner shown) leaves it to the next staging of the site."""
         if self.removal is not None:
             self.removal.join()
+            Staging._removing.pop(os.fspath(self.site_dir.absolute()), None)
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""

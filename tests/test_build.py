@@ -283,6 +283,33 @@ def test_the_staging_folder_goes_with_the_old_site_and_nothing_else(tmp_path):
     assert (site / "new" / "index.html").read_text() == "new" and not (site / "old").exists()
 
 
+def test_a_build_that_does_not_wait_for_the_old_site_to_go_leaves_it_to_the_next_staging(tmp_path, monkeypatch):
+    from generator import write
+
+    retire = write._retire
+
+    def slow(*args):
+        time.sleep(0.5)
+        retire(*args)
+
+    monkeypatch.setattr(write, "_retire", slow)
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    (site / "old").mkdir(parents=True)
+    (site / "old" / "index.html").write_text("old")
+    with write.Staging(site, background=True, spare=spare) as first:
+        (first.output / "new").mkdir(parents=True)
+        (first.output / "new" / "index.html").write_text("new")
+        first.swap_in()
+        first.keep_spare()
+    assert first.removal.is_alive()  # the preview returns now: first.wait() is not called
+    with write.Staging(site, background=True, spare=spare) as second:
+        assert not first.removal.is_alive() and not first.root.exists()
+        assert spare.is_dir() and second.take_spare(True)  # the spare the first left, scrubbed: nothing old in it
+        assert not (second.output / "old").exists()
+    second.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
     project, site = built
     assert (site / "defenders/wanjiru/index.html").exists()

@@ -191,3 +191,6 @@ def test_a_withdrawn_defender_leaves_the_preview(tmp_path: Path):
             with urllib.request.urlopen(preview.url + path) as response:
                 data = response.read()
             assert b"Quillbrook" not in data and b"defenders/ana/" not in data
+    # The preview is no one's public site: nothing of it is recorded for `accompany alert` to compare.
+    assert not (project.root / ".accompany" / "preview" / "alerts").exists()
+    assert not (project.root / ".accompany" / "alerts").exists()

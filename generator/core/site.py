@@ -87,10 +87,37 @@ class Site:
 
     @property
     def past_page(self) -> str | None:
-        """The address of the page of every past action when the actions' index lists only the newest; else None."""
+        """The address of the archive of past actions when the actions' index lists only the newest; else None.
+
+        The archive has a page for each year (:meth:`past_year_page`), which lists the past actions last
+        updated that year: a page a change to one past action makes again stays the size of a year's history."""
         if len(self.past_actions) <= self.past_shown:
             return None
         return f"{KINDS['action'].section}/{SECTION_PAGES['action'][0]}/"
+
+    def past_year_page(self, year: int) -> str:
+        """The address of the archive's page of ``year`` (see :attr:`past_page`)."""
+        return f"{self.past_page}{year}/"
+
+    @cached_property
+    def _past_by_year(self) -> dict[int, list[ActionView]]:
+        by_year: dict[int, list[ActionView]] = {}
+        for action in self.past_actions:  # newest first, so each year's are too
+            by_year.setdefault(action.updated.year, []).append(action)
+        return by_year
+
+    @property
+    def past_years(self) -> list[int]:
+        """The years in which past actions were last updated, newest first: the archive's pages."""
+        return list(self._past_by_year)
+
+    def past_in(self, year: int) -> list[ActionView]:
+        """The past actions last updated in ``year``, newest first."""
+        return self._past_by_year.get(year, [])
+
+    def past_count(self, year: int) -> int:
+        """How many past actions were last updated in ``year``."""
+        return len(self.past_in(year))
 
     @property
     def defenders(self) -> list[Entry]:

@@ -224,10 +224,17 @@ class PageRenderer:
             if kind.section and kind.index_template:
                 out.append(StagedPage(kind.section + "/", fmt.translate(kind.title), kind.index_template,
                                       fmt.translate(kind.description), {"kind": kind}))
-            # A theme copied before actions_past.html existed lists every past action on the index, as it did.
+            # A theme copied before actions_past.html existed lists every past action on the index, as it did;
+            # one copied before actions_past_year.html, every past action on actions_past.html.
             if kind.name == "action" and site.past_page and self._has("actions_past.html"):
-                out.append(StagedPage(site.past_page, _("Resolved and closed actions"),
-                                      "actions_past.html", fmt.translate(kind.description), {"kind": kind}))
+                by_year = self._has("actions_past_year.html")
+                out.append(StagedPage(site.past_page, _("Resolved and closed actions"), "actions_past.html",
+                                      fmt.translate(kind.description), {"kind": kind, "by_year": by_year}))
+                for year in site.past_years if by_year else ():
+                    out.append(StagedPage(site.past_year_page(year),
+                                          _("Resolved and closed actions in %(year)s", year=str(year)),
+                                          "actions_past_year.html", fmt.translate(kind.description),
+                                          {"kind": kind, "year": year}))
             for item in site.listed(kind.name):
                 if kind.name == "page" and item.slug == "index":
                     continue  # the home page, above
