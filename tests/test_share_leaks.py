@@ -19,6 +19,7 @@ import re
 import shutil
 import struct
 import unicodedata
+import zlib
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -67,13 +68,28 @@ def channels(site: dict[str, bytes]) -> dict[str, list[str]]:
 
 
 def png_chunks(data: bytes) -> list[str]:
+    """The PNG's chunk types, in order; each chunk's CRC checked, and not a byte after IEND (cards are written
+    by a writer of our own, rowpng.py: nothing may ride along outside the chunks a reader shows)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     chunks, i = [], 8
     while i < len(data):
         (length,) = struct.unpack(">I", data[i:i + 4])
-        chunks.append(data[i + 4:i + 8].decode("ascii"))
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + length]
+        assert struct.unpack(">I", data[i + 8 + length:i + 12 + length]) == (zlib.crc32(kind + body),), kind
+        chunks.append(kind.decode("ascii"))
         i += 12 + length
+        if kind == b"IEND":
+            assert i == len(data), "bytes after IEND"
     return chunks
+
+
+def _chunk_bodies(data: bytes, kind: bytes) -> list[bytes]:
+    bodies, i = [], 8
+    while i < len(data):
+        (length,) = struct.unpack(">I", data[i:i + 4])
+        bodies += [data[i + 8:i + 8 + length]] if data[i + 4:i + 8] == kind else []
+        i += 12 + length
+    return bodies
 
 
 def cards_of(root: Path) -> tuple[dict[str, bytes], dict[str, list[str]]]:
@@ -154,6 +170,10 @@ def test_cards_say_only_their_public_fields_and_carry_no_metadata(built):
         with Image.open(io.BytesIO(data)) as image:
             assert image.size == (1200, 630) and not image.info, path
             assert image.mode == ("RGB" if path == "tours/public-tour/card.png" else "P"), path  # a photo: full colour
+        # The pixels' stream holds the rows and nothing after them.
+        stream = zlib.decompressobj()
+        rows = stream.decompress(b"".join(_chunk_bodies(data, b"IDAT")))
+        assert stream.eof and stream.unused_data == b"" and len(rows) == 630 * (1 + 1200 * len(image.mode)), path
 
 
 def _photo_area(data: bytes) -> bytes:

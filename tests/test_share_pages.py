@@ -4,11 +4,15 @@ is cut, the share texts, the preview tags and cards of every page, the footer's 
 from __future__ import annotations
 
 import html
+import io
 import re
+import struct
+import zlib
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from PIL import Image
 
 from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, site_files
 from generator.build import Renderers, build
@@ -132,6 +136,83 @@ def test_cards_are_the_same_bytes_every_time_and_from_the_cache(sample_site, tmp
     assert first == second and len(first) == 9
     built = site_files(sample_site)  # built with a cache, from an empty one
     assert {p: built[p] for p in first} == first
+
+
+def _png_rows(data: bytes) -> bytes:
+    """A PNG's pixel rows, decompressed by a parser of our own (zlib checks the stream's Adler-32 as it ends)."""
+    at, idat = 8, b""
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        (crc,) = struct.unpack(">I", data[at + 8 + length:at + 12 + length])
+        assert crc == zlib.crc32(data[at + 4:at + 8 + length]), kind
+        idat += data[at + 8:at + 8 + length] if kind == b"IDAT" else b""
+        at += 12 + length
+    return zlib.decompress(idat)
+
+
+def _rows(image: Image.Image) -> bytes:
+    """The rows of a palette image as a PNG holds them, each after its filter byte (0: none)."""
+    pixels, width = image.tobytes(), image.width
+    return b"".join(b"\0" + pixels[i:i + width] for i in range(0, len(pixels), width))
+
+
+#: Cards that test the writer: long titles in four lines, another script, lines that touch, a badge cut short.
+HARD_CARDS = [("", "Only a title", "", "neutral", ""),
+              ("Urgent action · UA-1", "Defenders of the río San Ignacio, Ñuñoa and Åland " * 6,
+               "Act by 1 December 2026", "open", "Org"),
+              ("अभियान", "नदी के रक्षकों की रक्षा करें and the river", "Closed", "closed", "संगठन"),
+              ("Campaign", "Resolved", "Resolved: good news " * 8, "resolved", "Network " * 20),
+              ("K", "gjpqy ÅÅÅÅ ǺǺǺ " * 8, "Since 2020", "neutral", "Org"),
+              ("Urgent action · UA-2", "Closed", "Closed", "closed", "Org")]
+
+
+def test_a_card_without_a_photo_is_written_with_exactly_the_pixels_drawn(monkeypatch):
+    """Cards without a photo are written by rowpng.py (runs of rows compressed once per build and joined): the
+    PNG must decode, in Pillow and in zlib, to the very image drawn, with its palette, whatever was written
+    before it; and a fresh writer gives the same bytes as the build's, which has kept runs of other cards."""
+    from generator.outputs import cardimage, rowpng
+    cards = next(o for o in Renderers(load(REPO, SAMPLE_AS_OF)).outputs if o.name == "cards")
+    texts = [card for _, card, photo in cards.cards.values() if photo is None]
+    texts += [cardimage.CardText(*fields) for fields in HARD_CARDS]
+    texts += texts  # again: now from the runs kept
+    assert len(texts) >= 2 * 12
+    drawn: list[Image.Image] = []
+    write = rowpng.RowPNG.png
+    monkeypatch.setattr(rowpng.RowPNG, "png", lambda self, image, bands: drawn.append(image.copy()) or
+                        write(self, image, bands))
+    fonts, png = cardimage.Fonts(REPO / "theme/assets/fonts"), cardimage.writer()
+    for card in texts:
+        data = cardimage.draw(card, fonts, None, png).png
+        image = drawn[-1]
+        assert image.mode == "P" and image.size == (1200, 630)
+        with Image.open(io.BytesIO(data)) as written:
+            written.verify()
+        with Image.open(io.BytesIO(data)) as written:
+            assert written.mode == "P" and written.size == (1200, 630) and not written.info, card
+            assert written.tobytes() == image.tobytes() and written.getpalette() == image.getpalette(), card
+        assert _png_rows(data) == _rows(image), card
+        assert cardimage.draw(card, cardimage.Fonts(REPO / "theme/assets/fonts")).png == data, card
+    assert any(png._inked.values()) and len(png._blank) > 1  # the runs kept were used, and written right
+
+
+def test_the_writer_writes_every_row_whatever_bands_it_is_told():
+    """The bands only say where a run of rows starts: a row drawn on outside them is written all the same, and
+    a run that looks like one kept but is not (one pixel off) is not taken for it."""
+    from generator.outputs import cardimage
+    png = cardimage.writer()
+    blank = cardimage._Palette().new()
+    cardimage._Palette().stripe(cardimage.ImageDraw.Draw(blank))
+    first, second = blank.copy(), blank.copy()
+    first.putpixel((600, 300), 40)
+    second.putpixel((601, 300), 40)
+    for image, bands in [(first, []), (second, [(290, 310)]), (first, [(290, 310)]), (blank, [(0, 630)]),
+                         (second, [(0, 1), (629, 630), (300, 301)]), (first, [(-5, 700)])]:
+        data = png.png(image, bands)
+        with Image.open(io.BytesIO(data)) as written:
+            assert written.tobytes() == image.tobytes() and written.getpalette() == image.getpalette(), bands
+        assert _png_rows(data) == _rows(image), bands
+    with pytest.raises(ValueError):
+        png.png(blank.convert("RGB"), [])
 
 
 def test_a_long_letter_is_cut_and_the_page_says_so_and_without_a_contact_there_is_no_tell_us(project, tmp_path):

@@ -6,7 +6,9 @@ cleared for publication, and returns the PNG and the list of every string it
 drew (the test hook the leak suite reads: what a card shows can be checked
 without OCR). The PNG holds the pixels (and, without a photo, their palette)
 only: no text, time, EXIF or colour profile chunk; the same texts, photo,
-fonts and Pillow give the same bytes.
+fonts and Pillow give the same bytes. A card without a photo is written by
+the build's :class:`~.rowpng.RowPNG` (:func:`writer`), which compresses the
+rows every card shares once per build.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .rowpng import RowPNG
 
 WIDTH, HEIGHT = 1200, 630
 PHOTO_WIDTH = 400
@@ -156,8 +160,13 @@ def _photo(data: bytes) -> Image.Image:
     return ImageOps.fit(upright, (PHOTO_WIDTH, HEIGHT), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
 
 
-def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
-    """The card as PNG bytes, with every string drawn."""
+def writer() -> RowPNG:
+    """A PNG writer for one build's cards without a photo (it keeps the rows they share, compressed)."""
+    return _Palette().writer()
+
+
+def draw(card: CardText, fonts: Fonts, photo: bytes | None = None, png: RowPNG | None = None) -> Drawn:
+    """The card as PNG bytes, with every string drawn; ``png``: the build's :func:`writer` (else one of its own)."""
     # Without a photo, a card is flat colours and the anti-aliased edges between them: it is drawn straight
     # in a palette of exactly those (each text colour on its background, in 17 steps: half the bytes of full
     # colour); with a photo, in full colour.
@@ -165,6 +174,7 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
     image = paint.new()
     pen = ImageDraw.Draw(image)
     drawn: list[str] = []
+    bands: list[tuple[int, int]] = []  # the rows drawn on but for the stripe: where the PNG's runs of rows start
 
     def text(x: float, y: int, value: str, bold: bool, size: int, fore, back=WHITE) -> None:
         """Draws ``value`` in ``fore`` on ``back`` with its baseline at ``y``, word by word."""
@@ -176,6 +186,7 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
                 if found:
                     mask, left, top = found
                     image.paste(ink, (round(x) + left, y + top), mask)
+                    bands.append((y + top, y + top + mask.height))
                 x += fonts.width(piece, bold, size)
             x += space
 
@@ -183,7 +194,7 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
     if photo is not None:
         image.paste(_photo(photo), (WIDTH - PHOTO_WIDTH, 0))
         right = WIDTH - PHOTO_WIDTH - 56
-    pen.rectangle((0, 0, 15, HEIGHT), fill=paint.ink(WHITE, RED))
+    paint.stripe(pen)
     width = right - MARGIN
 
     y = 64 + 28
@@ -209,21 +220,29 @@ def draw(card: CardText, fonts: Fonts, photo: bytes | None = None) -> Drawn:
         box_width = fonts.width(badge, True, badge_size) + 48
         colour = BADGES.get(card.badge_style, BADGES["neutral"])
         pen.rounded_rectangle((MARGIN, top, MARGIN + box_width, top + 64), radius=10, fill=paint.ink(colour, colour))
+        bands.append((top, top + 65))
         text(MARGIN + 24, top + 45, badge, True, badge_size, WHITE, colour)
     if card.organisation:
         organisation = card.organisation
         while len(organisation) > 1 and fonts.width(organisation, True, 28) > width:
             organisation = organisation[:-1]
         text(MARGIN, HEIGHT - 56, organisation, True, 28, INK)
-    out = io.BytesIO()
-    image.save(out, "PNG", compress_level=paint.compress_level)
-    return Drawn(out.getvalue(), drawn)
+    return Drawn(paint.png(image, bands, png), drawn)
 
 
-class _FullColour:
+class _Paint:
+    """How a card is painted: in full colour or in a palette's indices."""
+
+    def ink(self, back, fore):
+        raise NotImplementedError
+
+    def stripe(self, pen: ImageDraw.ImageDraw) -> None:
+        """The red stripe down the card's left edge."""
+        pen.rectangle((0, 0, 15, HEIGHT), fill=self.ink(WHITE, RED))
+
+
+class _FullColour(_Paint):
     """Drawing in RGB: a text's ink is its colour, blended with what is under it by its mask."""
-
-    compress_level = 6
 
     def new(self) -> Image.Image:
         return Image.new("RGB", (WIDTH, HEIGHT), WHITE)
@@ -231,14 +250,17 @@ class _FullColour:
     def ink(self, back, fore):
         return fore
 
+    def png(self, image: Image.Image, bands, writer) -> bytes:
+        out = io.BytesIO()
+        image.save(out, "PNG", compress_level=6)
+        return out.getvalue()
 
-class _Palette:
+
+class _Palette(_Paint):
     """Drawing in the palette's indices. Each text colour on its background is a ramp of 17 indices, from the
     background's to the text's, so that a text's mask blending its ink's index with its background's (what
     Pillow does on a palette image) gives the index of the right shade. White on the page is one index,
     between the red ramp (below it) and the ink ramp (above it); each badge colour starts a ramp to white."""
-
-    compress_level = 3
 
     def new(self) -> Image.Image:
         image = Image.new("P", (WIDTH, HEIGHT), _WHITE)
@@ -247,6 +269,15 @@ class _Palette:
 
     def ink(self, back, fore) -> int:
         return _INDEX[back, fore]
+
+    def writer(self) -> RowPNG:
+        """The writer of cards drawn in this palette: its blank rows are those of a card with nothing on it."""
+        blank = self.new()
+        self.stripe(ImageDraw.Draw(blank))
+        return RowPNG(blank)
+
+    def png(self, image: Image.Image, bands: list[tuple[int, int]], writer: RowPNG | None) -> bytes:
+        return (writer or self.writer()).png(image, bands)
 
 
 def _ramp(back, fore) -> list[tuple[int, ...]]:

@@ -27,7 +27,8 @@ from ..core.model import Entry
 from ..core.views import ActionView
 from .files import Files
 from . import Output
-from .cardimage import CardText, Fonts, draw
+from .cardimage import CardText, Fonts, draw, writer
+from .rowpng import RowPNG
 from .mobilise import SITE_CARD, date_range, tour_dates
 
 # The words of the cards: messages of the catalog, said in the site's language by its Formatter.
@@ -42,8 +43,9 @@ ALT = N_("%(kicker)s: %(title)s")
 # Translators: the same, with the line below the title (badge): "Act by December 3, 2026".
 ALT_BADGE = N_("%(kicker)s: %(title)s. %(badge)s.")
 
-#: Bumped when the drawing changes, so that cached cards are drawn again.
-DRAWING = 2
+#: Bumped when the drawing changes, so that cached cards are drawn again (3: cards without a photo written by
+#: rowpng.py, the same pixels in other bytes).
+DRAWING = 3
 
 
 class Cards(Output):
@@ -119,7 +121,7 @@ class Cards(Output):
     # ---- rendering
 
     def render(self) -> Files:
-        fonts = Fonts(self.ctx.fonts.folder)
+        fonts, png = Fonts(self.ctx.fonts.folder), writer()
         files = Files()
         jobs = [(SITE_CARD, self._site_card(), None)] + list(self.cards.values())
         for path, card, photo in jobs:
@@ -127,18 +129,18 @@ class Cards(Output):
             key = self._key(card, data)
             # A card is its key's (the cache's): kept where it is the last build's, without reading it.
             self.drawn[path] = [s for s in (card.kicker, card.title, card.badge, card.organisation) if s]
-            self.ctx.make(files, path, ("card", key), partial(self._png, path, card, data, key, fonts))
+            self.ctx.make(files, path, ("card", key), partial(self._png, path, card, data, key, fonts, png))
             if self.ctx.cache and path in files.kept:
                 self.ctx.cache.keep(key)
         return files
 
-    def _png(self, path: str, card: CardText, data: bytes | None, key: str, fonts: Fonts) -> bytes:
+    def _png(self, path: str, card: CardText, data: bytes | None, key: str, fonts: Fonts, png: RowPNG) -> bytes:
         cache = self.ctx.cache
         cached = cache.get(key) if cache else None
         if cached is not None:
             self.drawn[path] = [s for s in (card.kicker, card.title, card.badge, card.organisation) if s]
             return cached
-        result = draw(card, fonts, data)
+        result = draw(card, fonts, data, png)
         self.drawn[path] = result.strings
         if cache:
             cache.put(key, result.png)
