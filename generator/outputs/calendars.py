@@ -115,6 +115,14 @@ class Calendars(Output):
         return out
 
     @cached_property
+    def _by_page(self) -> dict[str, list[CalendarFile]]:
+        """The calendars of each page, in their order: each page asks for its own (thousands of pages)."""
+        out: dict[str, list[CalendarFile]] = {}
+        for cal in self.calendars:
+            out.setdefault(cal.page, []).append(cal)
+        return out
+
+    @cached_property
     def stop_files(self) -> dict[str, str]:
         """Stop UID to the path of its single-event file (names made unique in time order)."""
         out: dict[str, str] = {}
@@ -135,15 +143,14 @@ class Calendars(Output):
         """Subscribe (webcal) and download links for the calendars that belong to the page at ``url``."""
         links: list[Link] = []
         _ = self.ctx.fmt.gettext
-        for cal in self.calendars:
-            if cal.page == url:
-                webcal_url = webcal(self.ctx.site.absolute(cal.path))
-                if cal.path == ALL_PATH:
-                    links.append(Link(webcal_url, _("Subscribe to all events in your calendar")))
-                    links.append(Link(cal.path, _("Download all events (.ics)"), MEDIA_TYPE))
-                else:
-                    links.append(Link(webcal_url, _("Subscribe to this tour's events in your calendar")))
-                    links.append(Link(cal.path, _("Download this tour's events (.ics)"), MEDIA_TYPE))
+        for cal in self._by_page.get(url, ()):
+            webcal_url = webcal(self.ctx.site.absolute(cal.path))
+            if cal.path == ALL_PATH:
+                links.append(Link(webcal_url, _("Subscribe to all events in your calendar")))
+                links.append(Link(cal.path, _("Download all events (.ics)"), MEDIA_TYPE))
+            else:
+                links.append(Link(webcal_url, _("Subscribe to this tour's events in your calendar")))
+                links.append(Link(cal.path, _("Download this tour's events (.ics)"), MEDIA_TYPE))
         return links
 
     def stop_links(self, stop: StopView) -> list[Link]:

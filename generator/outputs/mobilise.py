@@ -19,6 +19,7 @@ the shared Markdown renderer's sanitised HTML: what the page itself shows.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 from babel.core import get_global
@@ -143,7 +144,17 @@ def date_range(first, last, fmt: Formatter) -> str:
     """One day, or a range of days in the reader's language (Babel's interval formats)."""
     if first == last:
         return fmt.date(first)
+    if type(first) is date and type(last) is date:  # not a datetime: two equal ones may be other days
+        return _days(first, last, fmt.locale)
     return format_interval(first, last, "yMMMMd", locale=fmt.locale)
+
+
+@lru_cache(maxsize=4096)
+def _days(first: date, last: date, locale) -> str:
+    # Babel matches the skeleton anew for every range: slow, and the same ranges are asked again (a tour's
+    # share text and its card, in every build of the preview). Two days, and a Locale (equal when its
+    # identifier is): the text is a function of them.
+    return format_interval(first, last, "yMMMMd", locale=locale)
 
 
 def theme_extra(config: SiteConfig, fmt: Formatter) -> dict[str, str]:

@@ -21,6 +21,7 @@ X ``x.com/intent/tweet`` (docs.x.com "Web intent"), Facebook
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote
 
 from ..core.messages import N_
@@ -61,20 +62,41 @@ class ShareLink:
 
 @dataclass(frozen=True)
 class Share:
-    """What a page offers to share: the title, the text (ending with the address) and the links."""
+    """What a page offers to share: the title, the text (ending with the address) and the links.
+
+    Its fields are all it is made of: its links are made from them (and the code) when a page shows them.
+    So the fields are what a build compares (outputs/trace.py fingerprints a dataclass by its fields): a
+    build that asks again what a page was offered to share makes no link (``tests/test_share_pages.py``)."""
 
     title: str
     text: str
     """The whole message: the item's text, its address and the hashtags."""
     url: str
-    links: tuple[ShareLink, ...]
     text_id: str
     """The id of the element that shows the text on the page (to copy; the Mastodon link's target)."""
+    email_label: str
+    """The e-mail link's words, in the page's language."""
 
     @property
     def bare(self) -> str:
         """The text without the address, for a share sheet or network that takes the address apart."""
         return " ".join(self.text.replace(self.url, " ").split())
+
+    @cached_property
+    def links(self) -> tuple[ShareLink, ...]:
+        """Every network's share link for the text."""
+        q = lambda value: quote(value, safe="")  # noqa: E731
+        text, url = self.text, self.url
+        return (
+            ShareLink("email", self.email_label, mailto([], self.title, text), external=False),
+            ShareLink("whatsapp", NETWORKS["whatsapp"], "https://wa.me/?text=" + q(text)),
+            ShareLink("telegram", NETWORKS["telegram"],
+                      "https://t.me/share/url?url=" + q(url) + "&text=" + q(self.bare)),
+            ShareLink("bluesky", NETWORKS["bluesky"], "https://bsky.app/intent/compose?text=" + q(text)),
+            ShareLink("mastodon", NETWORKS["mastodon"], "#" + self.text_id, external=False),
+            ShareLink("x", NETWORKS["x"], "https://x.com/intent/tweet?text=" + q(text)),
+            ShareLink("facebook", NETWORKS["facebook"], "https://www.facebook.com/sharer/sharer.php?u=" + q(url)),
+        )
 
 
 def hashtag(tag: str | None) -> str:
@@ -107,16 +129,4 @@ def default_lead(title: str, fmt: Formatter, when: str = "") -> str:
 def share(title: str, text: str, url: str, text_id: str, fmt: Formatter) -> Share:
     """Every share link for ``text`` (which holds ``url``), labelled in ``fmt``'s language; the page shows
     the text to copy in the element ``text_id``."""
-    q = lambda value: quote(value, safe="")  # noqa: E731
-    bare = " ".join(text.replace(url, " ").split())
-    links = (
-        ShareLink("email", fmt.translate(EMAIL_A_FRIEND), mailto([], title, text), external=False),
-        ShareLink("whatsapp", NETWORKS["whatsapp"], "https://wa.me/?text=" + q(text)),
-        ShareLink("telegram", NETWORKS["telegram"],
-                  "https://t.me/share/url?url=" + q(url) + "&text=" + q(bare)),
-        ShareLink("bluesky", NETWORKS["bluesky"], "https://bsky.app/intent/compose?text=" + q(text)),
-        ShareLink("mastodon", NETWORKS["mastodon"], "#" + text_id, external=False),
-        ShareLink("x", NETWORKS["x"], "https://x.com/intent/tweet?text=" + q(text)),
-        ShareLink("facebook", NETWORKS["facebook"], "https://www.facebook.com/sharer/sharer.php?u=" + q(url)),
-    )
-    return Share(title, text, url, links, text_id)
+    return Share(title, text, url, text_id, fmt.translate(EMAIL_A_FRIEND))

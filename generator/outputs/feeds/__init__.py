@@ -78,14 +78,23 @@ class Feeds(Output):
 
     def page_links(self, url: str) -> list[Link]:
         """RSS and Atom of each feed that belongs to the page at ``url``, after a link to the Subscribe page."""
-        feeds = self._by_page.get(url, [])
+        feeds = self._by_page.get(url)
+        if not feeds:
+            return []
+        subscribe, links = self._feed_links
+        return [*subscribe[:url != "subscribe/"], *(link for feed in feeds for link in links[id(feed)])]
+
+    @cached_property
+    def _feed_links(self) -> tuple[tuple[Link], dict[int, tuple[Link, ...]]]:
+        """The link to the Subscribe page, and each feed's (by its id): made once, not once per page that shows
+        them (thousands of pages show a few feeds), and the same objects on every page."""
         _ = self.ctx.fmt.gettext
-        links = [Link("subscribe/", _("How to subscribe"))] if feeds and url != "subscribe/" else []
-        for feed in feeds:
-            for fmt in ("rss", "atom"):
-                label = _("%(feed)s (%(format)s)", feed=feed.title, format=FORMATS[fmt].label)
-                links.append(Link(feed.path(fmt), label, FORMATS[fmt].media_type))
-        return links
+        out = {}
+        for feed in self.feeds:
+            out[id(feed)] = tuple(Link(feed.path(fmt), _("%(feed)s (%(format)s)", feed=feed.title,
+                                                         format=FORMATS[fmt].label), FORMATS[fmt].media_type)
+                                  for fmt in ("rss", "atom"))
+        return (Link("subscribe/", _("How to subscribe")),), out
 
     def nav(self) -> list[tuple[str, str]]:
         return [(self.ctx.fmt.gettext("Subscribe"), "subscribe/index.md")]
