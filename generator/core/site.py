@@ -212,11 +212,26 @@ class Site:
         return out
 
     def campaign_defenders(self, campaign: Entry) -> list[Entry]:
-        """Defenders in the campaign, directly or through its actions and tours."""
-        slugs = {d.slug for d in self.defenders if campaign.slug in d.meta.campaigns}
+        """Defenders in the campaign, directly or through its actions and tours, in the defenders' order."""
+        slugs = set(self._defenders_by_campaign.get(campaign.slug, ()))
         for item in [a.meta for a in self.campaign_actions(campaign)] + [t.meta for t in self.campaign_tours(campaign)]:
             slugs.update(item.defenders)
-        return [d for d in self.defenders if d.slug in slugs]
+        place = self._defender_place
+        return [place[slug][1] for slug in sorted(slugs & place.keys(), key=lambda slug: place[slug][0])]
+
+    @cached_property
+    def _defenders_by_campaign(self) -> dict[str, set[str]]:
+        """Each campaign's defenders that name it themselves (every campaign page asks: one walk, not one each)."""
+        out: dict[str, set[str]] = {}
+        for defender in self.defenders:
+            for slug in defender.meta.campaigns:
+                out.setdefault(slug, set()).add(defender.slug)
+        return out
+
+    @cached_property
+    def _defender_place(self) -> dict[str, tuple[int, Entry]]:
+        """Each listed defender by slug: its place in :attr:`defenders`, and itself."""
+        return {defender.slug: (i, defender) for i, defender in enumerate(self.defenders)}
 
     # ---- countries and themes
 
