@@ -48,7 +48,7 @@ class Feeds(Output):
     @cached_property
     def feeds(self) -> list[Feed]:
         """Every feed, in the order the Subscribe page lists them."""
-        return catalogue(self.ctx.site, self.ctx.fmt, self.entries.carried)
+        return catalogue(self.ctx.site, self.ctx.fmt, self.entries.carried, lambda: self.entries.ordered)
 
     @cached_property
     def publisher(self) -> Publisher:
@@ -72,7 +72,7 @@ class Feeds(Output):
     @cached_property
     def _newest(self) -> datetime:
         """The newest content date of the site: the date of a feed that has no entry yet."""
-        return max((i.updated for f in self.feeds for i in f.items), default=EPOCH)
+        return max((f.newest for f in self.feeds if f.newest is not None), default=EPOCH)
 
     # ---- links and navigation
 

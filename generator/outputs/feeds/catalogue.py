@@ -14,11 +14,13 @@ from typing import Callable
 
 from ...core.kinds import KINDS
 from ...core.views import ActionView
-from .model import Feed
+from . import model
 
 
-def catalogue(site, fmt, carried: Callable) -> list[Feed]:
-    """Every feed of the site; ``carried(actions=..., tours=..., ...)`` makes the entries of a feed."""
+def catalogue(site, fmt, carried: Callable, ordered: Callable[[], bool] = lambda: False) -> list[model.Feed]:
+    """Every feed of the site; ``carried(actions=..., tours=..., ...)`` gives the sources of a feed's entries,
+    ``ordered()`` whether they are ranked over the whole site (model.Feed.top)."""
+    Feed = partial(model.Feed, ordered=ordered)  # noqa: N806 (the class, told what every feed shares)
     # One pass over the actions, not one per campaign (Site.campaign_actions).
     campaign_actions: dict[str, list[ActionView]] = {}
     for action in site.actions_ordered:
@@ -75,9 +77,9 @@ def catalogue(site, fmt, carried: Callable) -> list[Feed]:
     return out
 
 
-def groups(feeds: list[Feed]) -> list[tuple[str, list[Feed]]]:
+def groups(feeds: list[model.Feed]) -> list[tuple[str, list[model.Feed]]]:
     """The feeds by group, in the catalogue's order: the Subscribe page's and the OPML's sections."""
-    out: dict[str, list[Feed]] = {}
+    out: dict[str, list[model.Feed]] = {}
     for feed in feeds:
         out.setdefault(feed.group, []).append(feed)
     return list(out.items())

@@ -19,7 +19,7 @@ from ...core.views import ActionView, StopView
 from ..pages import Link
 from .bodies import Bodies
 from ..trace import Untraceable
-from .model import Category, Item, Later, Pending, tag_uri, update_keys
+from .model import Category, Item, Later, Pending, Single, _head, tag_uri, update_keys
 
 
 class FeedItems:
@@ -35,6 +35,7 @@ class FeedItems:
         self._categories: dict[tuple, tuple[Category, ...]] = {}
         self._days: dict[date, datetime] = {}
         self.later = partial(Later, recorder=ctx.recorder)
+        self._items: dict[tuple, tuple[Entry, Single]] = {}
 
     def absolute(self, url: str) -> str:
         return self.site.absolute(url)
@@ -70,21 +71,61 @@ class FeedItems:
 
     # ---- every entry, made once
 
-    def carried(self, actions=(), tours=(), tours_alone=(), stops=(), items=()) -> list[Item | Pending]:
-        """Every entry of ``actions``, of ``items`` of the types added to the registry, of ``tours`` and
-        their stops, of ``tours_alone`` (without their stops), and of ``stops``, in that order.
+    def carried(self, actions=(), tours=(), tours_alone=(), stops=(), items=()) -> list[ActionEntries | Single]:
+        """The sources (model.Feed) of every entry of ``actions``, of ``items`` of the types added to the registry,
+        of ``tours`` and their stops, of ``tours_alone`` (without their stops), and of ``stops``, in that order.
 
         An action's entries are :class:`Pending`: placed in time without being made, made only when a feed
         keeps one; the others are made here (a tour's or item's image must reach the site either way)."""
-        placed = self._actions
-        out: list[Item | Pending] = [entry for a in actions for entry in placed[a.meta.id].places]
-        out += [self.item(entry) for entry in items]
+        single = self._single
+        placed, by_view = self._actions, self._by_view  # by the view itself: thousands of times per build
+        out: list[ActionEntries | Single] = [by_view.get(id(a)) or placed[a.meta.id] for a in actions]
+        out += [self._item(entry) for entry in items]
         for tour in tours:
-            out.append(self._tours[tour.slug])
-            out += [self._stops[s.tour.slug, s.index] for s in self._stops_of[tour.slug]]
-        out += [self._tours[t.slug] for t in tours_alone]
-        out += [self._stops[s.tour.slug, s.index] for s in stops]
+            out.append(single["tour", tour.slug])
+            out += [single["stop", s.tour.slug, s.index] for s in self._stops_of[tour.slug]]
+        out += [single["tour", t.slug] for t in tours_alone]
+        out += [single["stop", s.tour.slug, s.index] for s in stops]
         return out
+
+    @cached_property
+    def _by_view(self) -> dict[int, ActionEntries]:
+        """Each public action's entries by the id() of its view (kept alive by them: no other object has it)."""
+        return {id(source.action): source for source in self._actions.values()}
+
+    @cached_property
+    def _single(self) -> dict[tuple, Single]:
+        """Each tour's and stop's source, one per build: a feed that reaches one twice knows it is the same."""
+        out: dict[tuple, Single] = {("tour", slug): Single(item) for slug, item in self._tours.items()}
+        out.update({("stop", *key): Single(item) for key, item in self._stops.items()})
+        return out
+
+    def _item(self, entry: Entry) -> Single:
+        """An item's source, made once per build (:meth:`item`)."""
+        key = (entry.kind, entry.slug)
+        found = self._items.get(key)
+        if found is None or found[0] is not entry:
+            found = self._items[key] = (entry, Single(self.item(entry)))
+        return found[1]
+
+    @cached_property
+    def ordered(self) -> bool:
+        """Whether every entry of the site has an id no other entry has; if so, each source of the site (model.Feed)
+        is given its ``order``: its rank by head, newest first, over the whole site (model.Feed.top)."""
+        dated = [kind for kind in KINDS.values() if kind.feed_date is not None]
+        sources = [*self._actions.values(), *self._single.values(),
+                   *(self._item(entry) for kind in dated for entry in self.site.listed(kind.name))]
+        # An action's entries are named action/ID[/...] (places): apart where no action id holds a "/" (their
+        # ids differ: the dict's keys) and no other entry's name begins so.
+        prefix = tag_uri(self.authority, "action/")
+        ids = [source.entries[0].id for source in sources[len(self._actions):]]
+        if (any("/" in key for key in self._actions) or len(set(ids)) != len(ids)
+                or any(i.startswith(prefix) for i in ids)):
+            return False
+        sources.sort(key=_head, reverse=True)
+        for n, source in enumerate(sources):
+            source.order = n
+        return True
 
     @cached_property
     def _actions(self) -> dict[str, ActionEntries]:
@@ -151,6 +192,21 @@ class FeedItems:
             out.append((closed_day, 2, f"{base}/{action.status}", closed_day))
         return out
 
+    def head(self, action: ActionView) -> tuple[datetime, int, str]:
+        """The newest of :meth:`places` (its first three), mostly without making them: a date, then the rank."""
+        meta = action.meta
+        when, rank = meta.issued, 0
+        if meta.updates:
+            when, rank = max((when, rank), (max(update.date for update in meta.updates), 1))
+        if action.status in ("closed", "resolved"):
+            when, rank = max((when, rank), (action.closed_on, 2))
+        base = tag_uri(self.authority, f"action/{meta.id}")
+        if rank == 1:  # which update of the day: the greatest id, as update_keys names them
+            same = sum(update.date == when for update in meta.updates)
+            day = when.isoformat()
+            return self.day(when), 1, f"{base}/update/" + max([day] + [f"{day}-{n}" for n in range(2, same + 1)])
+        return self.day(when), rank, base if rank == 0 else f"{base}/{action.status}"
+
     def action(self, action: ActionView) -> list[Item]:
         """The action itself, each update, and its closure or resolution (placed by :meth:`places`)."""
         meta, bodies = action.meta, self.bodies
@@ -214,22 +270,45 @@ class FeedItems:
 
 
 class ActionEntries:
-    """One action's entries: placed first (cheap), made all at once when a feed keeps one, each once per build."""
+    """One action's entries: placed first (cheap), made all at once when a feed keeps one, each once per build.
 
-    __slots__ = ("_maker", "_action", "places", "_items", "_token")
+    A source of a feed (model.Feed): its ``entries`` (:class:`Pending`, set up when first asked), its ``head``
+    (the place of its newest), ``newest`` and ``order``."""
+
+    __slots__ = ("_maker", "action", "_places", "_entries", "head", "order", "_items", "_token")
 
     def __init__(self, maker: FeedItems, action: ActionView):
-        self._maker, self._action = maker, action
-        self.places = [Pending(*place, self, i) for i, place in enumerate(maker.places(action))]
+        self._maker, self.action = maker, action
+        self.head = maker.head(action)
+        self.order: int | None = None
+        self._places: list[tuple] | None = None
+        self._entries: list[Pending] | None = None
         self._items: list[Item] | None = None
         self._token: str | None = None
 
+    @property
+    def places(self) -> list[tuple]:
+        """FeedItems.places, made when first asked."""
+        if self._places is None:
+            self._places = self._maker.places(self.action)
+        return self._places
+
+    @property
+    def newest(self) -> datetime:
+        return max(where[3] for where in self.places)
+
+    @property
+    def entries(self) -> list[Pending]:
+        if self._entries is None:
+            self._entries = [Pending(*where, self, i) for i, where in enumerate(self.places)]
+        return self._entries
+
     def items(self) -> list[Item]:
         if self._items is None:
-            self._items = self._maker.action(self._action)
+            self._items = self._maker.action(self.action)
         return self._items
 
     def token(self) -> str | None:
         if self._token is None:
-            self._token = self._maker.token(self._action)
+            self._token = self._maker.token(self.action)
         return self._token

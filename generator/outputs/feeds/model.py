@@ -124,9 +124,26 @@ class Pending:
         return self.made() if token is None else (token, self._index)
 
 
+class Single:
+    """A source of one made entry (a tour, a stop, an item of a type added to the registry): see :class:`Feed`."""
+
+    __slots__ = ("entries", "head", "newest", "order")
+
+    def __init__(self, item: Item):
+        self.entries = (item,)
+        self.head = place(item)
+        self.newest = item.updated
+        self.order: int | None = None
+
+
 @dataclass(frozen=True)
 class Feed:
-    """One feed: what it is called, what it carries, which pages announce it, and its entries."""
+    """One feed: what it is called, what it carries, which pages announce it, and its entries.
+
+    Its entries come from *sources*: one action's (its issue, updates and closure, each :class:`Pending`), one
+    tour's, one stop's... A source knows its ``entries``, its ``head`` (the place of its newest entry: see
+    :func:`place`), its ``newest`` (latest ``updated``) without making any entry, and its ``order``: its rank by
+    head among all the site's sources, newest first (None until ``ordered()`` gave it one)."""
 
     key: str
     """Its path under feeds/, without suffix: ``actions``, ``countries/co``."""
@@ -135,9 +152,15 @@ class Feed:
     group: str
     pages: tuple[str, ...]
     """Site URLs of the pages it belongs to; the first is its home."""
-    collect: Callable[[], list[Item | Pending]] = field(repr=False, compare=False)
-    """Its entries (made, or :class:`Pending`), some maybe twice. Called only when they are needed: pages need
-    only the rest."""
+    sources: Callable[[], list] = field(repr=False, compare=False)
+    """Its entries' sources, in order, some maybe twice. Called only when they are needed: pages need only the rest."""
+    ordered: Callable[[], bool] = field(repr=False, compare=False, default=lambda: False)
+    """Whether no two entries of the site share an id and every source has its ``order`` (then :meth:`top` need
+    not place every entry)."""
+
+    def collect(self) -> list[Item | Pending]:
+        """Its entries (made, or :class:`Pending`), in its sources' order, some maybe twice."""
+        return [entry for source in self.sources() for entry in source.entries]
 
     @cached_property
     def items(self) -> tuple[Item | Pending, ...]:
@@ -148,16 +171,36 @@ class Feed:
         return f"feeds/{self.key}.{FORMATS[fmt].suffix}"
 
     def top(self, limit: int) -> list[Item | Pending]:
-        """At most ``limit`` entries, newest first, made or not yet (an id is one entry's: no two tie)."""
-        return heapq.nlargest(limit, self.items, key=_place)
+        """At most ``limit`` entries, newest first, made or not yet (an id is one entry's: no two tie).
+
+        Only the entries of the ``limit`` sources with the newest heads are placed: an entry among the newest
+        ``limit`` has fewer than ``limit`` newer entries, so fewer than ``limit`` sources have a newer head than its
+        own (each source's head is one of its entries, and with ids distinct no two sources share one). Where ids
+        are not distinct (two sources claim one), every entry is placed, the first of an id kept."""
+        if self.ordered():
+            ranked = {source.order: source for source in self.sources()}  # a source reached twice is one
+            if None not in ranked:
+                sources = [ranked[n] for n in sorted(ranked)[:limit]]
+                return heapq.nlargest(limit, [entry for source in sources for entry in source.entries], key=place)
+        return heapq.nlargest(limit, self.items, key=place)
+
+    @cached_property
+    def newest(self) -> datetime | None:
+        """The latest ``updated`` of its entries (None if it has none), without placing them."""
+        return max((source.newest for source in self.sources()), default=None)
 
     def entries(self, limit: int) -> list[Item]:
         """At most ``limit`` entries, newest first."""
         return [entry.made() for entry in self.top(limit)]
 
 
-def _place(entry: Item | Pending) -> tuple:
+def place(entry: Item | Pending) -> tuple:
+    """Where an entry stands in a feed: newest first, then by rank (an action before its update), then by id."""
     return entry.published, entry.rank, entry.id
+
+
+def _head(source) -> tuple:
+    return source.head
 
 
 def tag_uri(authority: str, specific: str) -> str:
