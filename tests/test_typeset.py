@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from pypdf import PdfReader
 
 from conftest import REPO
@@ -57,10 +57,11 @@ def test_any_text_is_shown_as_it_is_in_markup_and_in_code(typesetter, hostile):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x24F, categories=("L", "N", "P", "S", "Zs")),
                min_size=1, max_size=40))
+@example("_J")  # pypdf reads a space between glyphs set close ("_ J"): spaces are the reader's guess, not the text
 def test_every_string_compiles_to_itself(typesetter, value):
     data, _ = typesetter.compile(PREAMBLE + str(text(value)), date(2026, 12, 1))
-    shown = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
-    assert shown == " ".join(value.split())  # nothing ran, nothing was styled, nothing was left out
+    shown = "".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert shown == "".join(value.split())  # nothing ran, nothing was styled, nothing was left out
 
 
 def test_html_becomes_paragraphs_emphasis_lists_links_breaks_headings_quotes(typesetter):
