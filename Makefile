@@ -16,6 +16,8 @@ CMS_STAMP := node_modules/.cms-deps
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# accompany's own modules byte-compiled, as a package install compiles them (an editable one does not)
+	$(BIN)/python -m compileall -q generator
 	@touch $(STAMP)
 
 $(BROWSER_STAMP): scripts/install-browser-deps.sh scripts/install-cms.sh package.json package-lock.json

@@ -3,7 +3,8 @@
 
 A new action then changes a small index page, not one that grows with every action ever closed, and a
 change to a past action changes one year's page (issue 16: one action's cost should grow with what it
-touches, not with the site).
+touches, not with the site). A country's and a theme's page do the same: the newest past actions, and all of
+them on a page of their own (``themes/land-rights/past/``).
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ def year(i: int) -> int:
     return 2024 + (i - 1) // 4
 
 
-def closed_actions(project: Project, count: int) -> None:
+def closed_actions(project: Project, count: int, theme: str | None = None) -> None:
     """``count`` actions issued on successive days of September, four a year from 2024, whose deadlines passed
-    in October (the newest: the highest number)."""
+    in October (the newest: the highest number), in Colombia (and on ``theme``)."""
     for i in range(1, count + 1):
         project.write(f"content/actions/closed-{i:02d}.md", VALID_ACTION
+                      .replace("country: CO\n", f"country: CO\nthemes: [{theme}]\n" if theme else "country: CO\n")
                       .replace("title: A valid action", f"title: Closed action {i:02d}")
                       .replace("UA-TEST-001", f"UA-TEST-{100 + i}")
                       .replace("issued: 2026-11-01", f"issued: {year(i)}-09-{i:02d}")
@@ -175,5 +177,79 @@ OLD_INDEX = """\
 {{ m.action_list(open, _("There are no open actions right now.")) }}
 {{ m.past_actions(rest, details=true) }}
 {{ m.subscribe_links() }}
+</article>
+"""
+
+
+def test_a_country_and_a_theme_with_more_past_actions_than_they_show_link_to_a_page_of_them_all(project: Project,
+                                                                                                tmp_path):
+    project.write("content/actions/open.md", VALID_ACTION.replace("country: CO\n", "country: CO\nthemes: [land-rights]\n"))
+    closed_actions(project, 12, theme="land-rights")
+    files, _ = built(project, tmp_path)
+    titles = {doc["location"]: doc["title"] for doc in json.loads(files["search/search_index.json"])["docs"]}
+    sitemap = files["sitemap.xml"].decode()
+    for folder, name in (("themes/land-rights", "Land rights"), ("countries/co", "Colombia")):
+        page = links(files[f"{folder}/index.html"])
+        shown = [text for href, text in page if "closed-" in href]
+        assert shown == [f"Closed action {i:02d}" for i in range(12, 2, -1)]  # the ten newest
+        assert ("past/", "All 12 resolved and closed actions") in page
+        assert [text for href, text in page if href.endswith("/open/")] == ["A valid action"]
+        past = links(files[f"{folder}/past/index.html"])
+        assert [text for href, text in past if "closed-" in href] == [f"Closed action {i:02d}" for i in range(12, 0, -1)]
+        assert ("../", name) in past and not [text for href, text in past if href.endswith("/open/")]
+        assert titles[f"{folder}/past/"] == f"Resolved and closed actions: {name}"
+        assert f"/{folder}/past/</loc>" in sitemap
+
+
+def test_a_new_action_on_a_theme_makes_its_page_again_not_its_page_of_past_actions(project: Project, tmp_path):
+    closed_actions(project, 12, theme="land-rights")
+    built(project, tmp_path)
+    project.write("content/actions/new.md", VALID_ACTION.replace("country: CO\n", "country: CO\nthemes: [land-rights]\n"))
+    files, report = built(project, tmp_path)
+    assert {"themes/land-rights/index.md", "countries/co/index.md"} <= set(report.plan.pages)
+    assert not [p for p in report.plan.pages if "/past/" in p]
+    assert [text for href, text in links(files["themes/land-rights/index.html"]) if href.endswith("/new/")] == [
+        "A valid action"]
+    assert files == built(project, tmp_path / "full", full=True)[0]
+
+
+def test_a_theme_with_no_more_past_actions_than_it_shows_has_no_page_of_them(project: Project, tmp_path):
+    closed_actions(project, 10, theme="land-rights")
+    files, _ = built(project, tmp_path)
+    assert not [path for path in files if "/past/" in path and not path.startswith("actions/")]
+    assert len([href for href, _ in links(files["themes/land-rights/index.html"]) if "closed-" in href]) == 10
+    assert [href for href, _ in links(files["themes/land-rights/index.html"]) if "past" in href] == []
+
+
+def test_a_theme_copied_before_the_pages_of_past_actions_of_a_theme_lists_them_all(project: Project, tmp_path):
+    (project.root / "theme/accompany/listing_past.html").unlink()
+    (project.root / "theme/accompany/theme.html").write_text(OLD_THEME)
+    closed_actions(project, 12, theme="land-rights")
+    files, _ = built(project, tmp_path)
+    assert not [path for path in files if "/past/" in path and not path.startswith("actions/")]
+    assert len([href for href, _ in links(files["themes/land-rights/index.html"]) if "closed-" in href]) == 12
+    assert len([href for href, _ in links(files["countries/co/index.html"]) if "closed-" in href]) == 12
+
+
+#: theme/accompany/theme.html as accompany copied it into sites before a theme's past actions had a page.
+OLD_THEME = """\
+{% import "macros.html" as m with context %}
+{% set open = items.actions | selectattr("status", "equalto", "open") | list %}
+{% set rest = items.actions | rejectattr("status", "equalto", "open") | list %}
+<article class="ac-index">
+<p class="ac-kicker">{{ _("Theme") }}</p>
+<h1>{{ label }}</h1>
+{{ m.subscribe_links() }}
+<h2 id="act-now">{{ _("Open urgent actions") }}</h2>
+{{ m.action_list(open, _("No open actions on this theme right now.")) }}
+{% if items.tours %}
+<h2 id="tours">{{ _("Tours") }}</h2>
+{{ m.entry_list(items.tours) }}
+{% endif %}
+{% if items.defenders %}
+<h2 id="defenders">{{ _("Defenders") }}</h2>
+{{ m.defender_list(items.defenders) }}
+{% endif %}
+{{ m.past_actions(rest) }}{{ m.more_items(items) }}
 </article>
 """

@@ -119,6 +119,20 @@ class Site:
         """How many past actions were last updated in ``year``."""
         return len(self.past_in(year))
 
+    @staticmethod
+    def past_among(items: dict[str, list]) -> list[ActionView]:
+        """The resolved and closed actions among a country's or a theme's items (:attr:`countries`,
+        :attr:`themes`), newest first."""
+        return [a for a in items.get("actions", ()) if a.status != "open"]
+
+    def past_page_of(self, url: str, items: dict[str, list]) -> str | None:
+        """The page of every past action of the country's or theme's page at ``url`` (``themes/land-rights/past/``)
+        when that page lists only the newest :attr:`past_shown` of them; else None.
+
+        As with the actions' index (:attr:`past_page`): a new action on a theme changes the theme's page, which
+        stays small, not a list of every action the theme ever had."""
+        return f"{url}past/" if len(self.past_among(items)) > self.past_shown else None
+
     @property
     def defenders(self) -> list[Entry]:
         return self.listed("defender")

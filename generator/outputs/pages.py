@@ -177,6 +177,9 @@ def written_in(entry: Any, loc: tuple) -> str | None:
 #: The note above a page shown (in part) in its original's words: a language it is not translated into.
 TRANSLATION_NOTE = "translation_note.html"
 
+#: The page of every past action of a country or a theme (Site.past_page_of).
+LISTING_PAST = "listing_past.html"
+
 
 class PageRenderer:
     """Renders every page of the public site to staged Markdown."""
@@ -243,18 +246,35 @@ class PageRenderer:
                                       kind.item_template, meta.summary or "", {kind.name: item, "item": item, "kind": kind}))
         out.append(StagedPage("countries/", _("Countries"), "countries.html",
                               _("Actions, defenders and events by country.")))
+        # A theme copied before listing_past.html existed lists every past action on the country's or theme's page.
+        listing_past = self._has(LISTING_PAST)
         for code, items in site.countries.items():
-            out.append(StagedPage(site.country_url(code), fmt.country(code), "country.html",
-                                  _("Urgent actions, defenders and events: %(country)s.", country=fmt.country(code)),
-                                  {"code": code, "items": items}))
+            url, name = site.country_url(code), fmt.country(code)
+            past = site.past_page_of(url, items) if listing_past else None
+            out.append(StagedPage(url, name, "country.html",
+                                  _("Urgent actions, defenders and events: %(country)s.", country=name),
+                                  {"code": code, "items": items, "past": site.past_among(items), "past_page": past}))
+            if past:
+                out.append(self._listing_past(past, url, _("Country"), name, items))
         if site.themes:
             out.append(StagedPage("themes/", _("Themes"), "themes.html", _("Actions, tours and defenders by theme.")))
         for slug, items in site.themes.items():
-            label = site.config.settings.themes[slug]
-            out.append(StagedPage(site.theme_url(slug), label, "theme.html",
+            url, label = site.theme_url(slug), site.config.settings.themes[slug]
+            past = site.past_page_of(url, items) if listing_past else None
+            out.append(StagedPage(url, label, "theme.html",
                                   _("%(theme)s: actions, tours and defenders.", theme=label),
-                                  {"theme": slug, "label": label, "items": items}))
+                                  {"theme": slug, "label": label, "items": items,
+                                   "past": site.past_among(items), "past_page": past}))
+            if past:
+                out.append(self._listing_past(past, url, _("Theme"), label, items))
         return out
+
+    def _listing_past(self, url: str, back: str, kicker: str, name: str, items: dict) -> StagedPage:
+        """The page of every past action of a country's or theme's page (``back``), see Site.past_page_of."""
+        _ = self.fmt.gettext
+        return StagedPage(url, _("Resolved and closed actions: %(name)s", name=name), LISTING_PAST,
+                          self.fmt.translate(KINDS["action"].description),
+                          {"kicker": kicker, "name": name, "back": back, "actions": self.site.past_among(items)})
 
     def _has(self, template: str) -> bool:
         try:
