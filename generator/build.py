@@ -80,7 +80,7 @@ class Language:
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None, site_url: str | None = None,
           timings: Timings | None = None, warm: Warm | None = None, alerts: bool = True,
-          wait: bool = True) -> BuildReport:
+          wait: bool = True, sources: SourceCache | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
     Only what changed since the last build goes to the engine, unless ``full``
@@ -93,6 +93,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     whose site is no one's public site, does not.
     ``wait``: return only once the old site's copy is removed (or kept, scrubbed, for the next build); else the
     next build of ``site_dir`` in this process waits for it (the preview: an edit is shown the sooner).
+    ``sources``: the files as the last build in this process parsed them (the preview keeps them, with their
+    records), for a cache in ``cache_dir``; by default read from there.
     A site in several languages is built one language after the other, each
     as a site of its own: the default at the top, another under ``<lang>/``.
     """
@@ -101,7 +103,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     if problems:
         raise ProblemsFound(problems)
     cache_dir = cache_dir or root / ".accompany" / "cache"
-    sources = None if full else SourceCache(cache_dir)
+    sources = None if full else sources or SourceCache(cache_dir)
     loaded = load(root, as_of, timings, site_url, sources=sources)
     # Each full collection of Python's cycle collector walks every object it tracks, and a build's heap grows
     # enough to set off several (a fifth of one new action's time at 5,000 items). What load() made is kept to

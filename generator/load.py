@@ -196,7 +196,8 @@ def _validate(root: Path, timings: Timings, site_url: str | None, engine: Engine
             from .catalogs import language_problems  # babel: imported only for a site in several languages
 
             problems += language_problems(project.settings, config.settings.site_languages)
-        catalogue, more = validate(project, config, result.broken, cache.checks if cache else None)  # also when the settings are wrong
+        catalogue, more = validate(project, config, result.broken, cache.checks if cache else None,
+                                   cache.records if cache else None)  # also when the settings are wrong
         problems = _merge(problems, more)
         if cache is not None:
             cache.finish()

@@ -405,6 +405,9 @@ class SourceCache:
         """Path to (digest, data, lines, text lines, body line, body, stat key or None), for this run."""
         self.checks: dict[str, dict] = {}
         """``digest:path`` to the checks' results (core/validate.py's ``checked``), for this run."""
+        self.records: dict[str, object] = {}
+        """``digest:path`` to the file's record (core/validate.py's ``records``): kept in this process only, for
+        its next run (the preview's), never written."""
         self._dirty: set[int] = set()
         if self.folder is not None:
             enabled = gc.isenabled()
@@ -469,6 +472,7 @@ class SourceCache:
         self._stored = shards
         self._old_files, self.files = self.files, {}
         self.checks = {name: found for shard in shards for name, found in shard["checks"].items()}
+        self.records = {name: record for name, record in self.records.items() if name in self.checks}
 
     def write(self) -> None:
         """Keep what the last finished run parsed, for the next process (after a build that succeeded): the

@@ -32,7 +32,7 @@ from .core.problems import ProblemsFound, report
 from .engines import EngineFailed, Warm
 from .load import validate_settings
 from .preview_server import Server, Shown
-from .read import parse_settings
+from .read import SourceCache, parse_settings
 
 WATCHED = ("content", "campaigns", "theme", "mkdocs.yml")
 #: How many problems the browser shows (all of them are in the terminal).
@@ -72,6 +72,8 @@ class _Preview:
         self.shown = Shown(site_path(root))
         self.good = False
         self.warm: Warm | None = None
+        self.sources = SourceCache(self.cache)
+        """The files as the last build parsed and validated them, kept in this process: not read back from disk."""
 
     def url(self, prefix: str) -> str:
         return f"http://127.0.0.1:{self.port}{prefix}"
@@ -80,7 +82,7 @@ class _Preview:
         prefix = site_path(self.root)
         try:
             built = build(self.root, self.site, resolve_as_of(self.as_of_arg), cache_dir=self.cache,
-                          site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False)
+                          site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False, sources=self.sources)
         except (ProblemsFound, EngineFailed) as failed:
             if isinstance(failed, ProblemsFound):
                 print(report(failed.problems).replace("nothing was built or changed",

@@ -17,6 +17,7 @@ import pytest
 
 from generator import read
 from generator.core.problems import ProblemsFound
+from generator.core.validate import validate
 from generator.load import load
 from generator.read import SourceCache, read_project
 
@@ -136,6 +137,33 @@ def test_remembered_checks_give_exactly_the_problems_of_a_run_without(project, t
     expected = _problems(project.root, None)
     for _ in range(2):  # the first run works the checks out and keeps them; the second takes them from disk
         assert _problems(project.root, SourceCache(tmp_path / "cache")) == expected
+    kept = SourceCache(tmp_path / "kept")  # a process that runs again and again (the preview): records kept too
+    for _ in range(2):
+        assert _problems(project.root, kept) == expected
+
+
+def _records(root: Path, cache: SourceCache) -> dict:
+    """Each valid file's record, read and validated with ``cache`` (its checks and records), without settings."""
+    result = read_project(root, cache)
+    catalogue, _ = validate(result.project, None, result.broken, cache.checks, cache.records)
+    return {entry.path: entry.meta for entry in catalogue.entries()}
+
+
+def test_a_process_that_keeps_its_cache_keeps_the_record_of_each_file_unchanged(project, tmp_path):
+    project.copy_sample("content", "campaigns")
+    project.write(PAGE, ONE)
+    kept = SourceCache(tmp_path / "cache")
+    first = _records(project.root, kept)
+    project.write(PAGE, TWO)
+    second = _records(project.root, kept)
+    assert second.keys() == first.keys() and len(first) > 10
+    assert all(second[path] is first[path] for path in first if path != PAGE)  # not validated again
+    assert second[PAGE].title == "Two" and first[PAGE].title == "One"
+    kept.write()
+    anew = _records(project.root, SourceCache(tmp_path / "cache"))  # another process: validated again, the same
+    assert anew == second and all(anew[path] is not second[path] for path in anew)
+    project.write(PAGE, ONE)  # back to bytes it had: its record made again, not an older one
+    assert _records(project.root, kept)[PAGE].title == "One"
 
 
 def test_remembered_checks_follow_the_project_around_the_file(project, tmp_path):

@@ -208,8 +208,8 @@ def _slug_problem(source: Source) -> Problem | None:
     )
 
 
-def validate(project: Project, config: SiteConfig | None,
-             broken: frozenset[str] = frozenset(), checked: dict | None = None) -> tuple[Catalogue, list[Problem]]:
+def validate(project: Project, config: SiteConfig | None, broken: frozenset[str] = frozenset(),
+             checked: dict | None = None, records: dict | None = None) -> tuple[Catalogue, list[Problem]]:
     """Validate every source, then every reference between them.
 
     ``broken`` holds the paths of files the reader could not read (already
@@ -217,7 +217,8 @@ def validate(project: Project, config: SiteConfig | None,
     is None when the settings are wrong: the files are checked all the same.
     ``checked`` remembers the checks that read one file alone (the rules between its keys, its placeholders,
     what its texts hold and link to), by the file's digest and path: the caller may keep it between runs
-    (read.SourceCache), and this adds what it lacks.
+    (read.SourceCache), and this adds what it lacks. ``records`` likewise keeps each file's record (the
+    objects themselves: a process that validates again and again, the preview, keeps them between runs).
     """
     catalogue = Catalogue()
     problems: list[Problem] = []
@@ -231,7 +232,7 @@ def validate(project: Project, config: SiteConfig | None,
             problems.append(slug_problem)
             continue
         mine = _remembered(source, checked)
-        record, more = _validate_file(source, mine)
+        record, more = _validate_file(source, mine, records)
         problems += more
         referrers.append(Referrer(source, record))
         if record is None:
@@ -287,19 +288,27 @@ def _remembered(source: Source, checked: dict | None) -> dict | None:
     return found
 
 
-def _validate_file(source: Source, mine: dict | None) -> tuple[Any, list[Problem]]:
-    """:func:`validate_record` for a file of its kind; the rules between its keys remembered in ``mine``."""
+def _validate_file(source: Source, mine: dict | None, records: dict | None = None) -> tuple[Any, list[Problem]]:
+    """:func:`validate_record` for a file of its kind; the rules between its keys remembered in ``mine``, its
+    record in ``records`` (records are immutable: the same object serves every run that reads the same bytes)."""
     model = KINDS[source.kind].model
     if mine is None or "rules" not in mine:
         record, problems = validate_record(source, model, source.data)
         if mine is not None and record is not None:
             mine["rules"] = [(p.line, p.key, p.message) for p in problems]
+            if records is not None:
+                records[f"{source.digest}:{source.path}"] = record
         return record, problems
-    try:
-        record = model.model_validate(source.data)
-    except ValidationError as error:  # cannot be, for the same bytes: checked as if never seen
-        mine.clear()
-        return None, schema_problems(source, model, error)
+    name = f"{source.digest}:{source.path}"
+    record = records.get(name) if records is not None else None
+    if record is None or type(record) is not model:
+        try:
+            record = model.model_validate(source.data)
+        except ValidationError as error:  # cannot be, for the same bytes: checked as if never seen
+            mine.clear()
+            return None, schema_problems(source, model, error)
+        if records is not None:
+            records[name] = record
     return record, [Problem(source.path, line, key, message) for line, key, message in mine["rules"]]
 
 
