@@ -125,7 +125,8 @@ class Feeds(Output):
         memo = self.ctx.memo
         if memo is None:
             return ()
-        parts = ("feed", self.publisher, feed.key, feed.title, feed.carries, feed.group, feed.pages, updated)
+        # Of its pages only its home (the first) is in it: the others (every action's, for two feeds) only link to it.
+        parts = ("feed", self.publisher, feed.key, feed.title, feed.carries, feed.group, feed.pages[0], updated)
         key = memo.key(*parts, tuple(entry.token for entry in top))
         # Where a token cannot be fingerprinted, the entries themselves (None again if they cannot either).
         return ("feed", key) if key is not None else (*parts, [entry.made() for entry in top])
