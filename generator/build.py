@@ -247,18 +247,19 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         recorded)
     if wait:
         staging.wait()  # the old site was removed meanwhile
+        cache.wait()  # and the results this build did not use
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
                        {part.lang: part.plan for part in languages})
 
 
 def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> dict:
     """What each language of the site now publishes, for the alerts in that language (alerts/snapshot.py);
-    each action's digest in each language, for the next build (by language)."""
+    each action's digest and JSON in each language, for the next build (by language)."""
     folder, last, made = cache.folder.parent / "alerts", cache.remembered("alerts") or {}, {}
     for part in languages:
         site = part.renderers.loaded.site
         prints = part.renderers.recorder.queries.prints if part.renderers.recorder else None
-        memo = AlertsMemo(folder, site.config.settings.language, last.get(part.lang), prints) if prints is not None else None
+        memo = AlertsMemo(last.get(part.lang), prints) if prints is not None else None
         record_published(site, part.renderers.markup, folder, site_dir, memo)
         if memo is not None:
             made[part.lang] = memo.made
