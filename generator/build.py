@@ -189,8 +189,8 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             return BuildReport(loaded, site_dir, 0, timings, _combined(languages), warnings,
                                {part.lang: part.plan for part in languages})
         written: list[str] = []
-        kept: dict[str, tuple[int, int] | None] = {}
-        """The old site's files linked into the new one, by site path: their size and mtime (None: not linked)."""
+        skipped: list[str] = []
+        """The old site's files not linked into the new one (to be made again, or gone), by site path."""
         with timings.phase("compose"):
             linked = linking.wait()
             for part in languages:
@@ -206,7 +206,7 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
                 if from_old and not incremental.unchanged(stats, part.prefix, part.previous.site,
                                                           others if not part.prefix else set()):
                     raise incremental.SiteTouched()
-                kept.update({part.prefix + rel: stat for rel, stat in stats.items()})
+                skipped += [part.prefix + rel for rel, stat in stats.items() if stat is None]
             pages = [engine.page_url(p) for p in sorted(default.staged.pages, key=engine.order)]
             where = {part.lang: part.prefix for part in languages} if len(languages) > 1 else None
             maps = sitemap(pages, loaded.config.site_url, where)  # every language's pages, with their alternates
@@ -235,9 +235,8 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     if any(part.plan.kind == "full" for part in languages):
         manifest = incremental.site_manifest(site_dir)
     else:  # the linked files are the old site's, as checked; only what this build wrote is looked at
-        gone = {part.prefix + engine.site_path(path) for part in languages for path in part.plan.removed}
-        manifest = incremental.manifest_after(site_dir, {p: s for p, s in kept.items() if p not in gone},
-                                              written + sorted(maps))
+        gone = [part.prefix + engine.site_path(path) for part in languages for path in part.plan.removed]
+        manifest = incremental.manifest_after(site_dir, default.previous.site, skipped + gone, written + sorted(maps))
     count = len(manifest)
     # What `accompany alert` compares: the site as now published, never before it is.
     recorded = _record(languages, cache, site_dir) if alerts else None
@@ -250,18 +249,19 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
         recorded)
     if wait:
         staging.wait()  # the old site was removed meanwhile
+        cache.wait()  # and the results this build did not use
     return BuildReport(loaded, site_dir, count, timings, _combined(languages), warnings,
                        {part.lang: part.plan for part in languages})
 
 
 def _record(languages: list[Language], cache: BuildCache, site_dir: Path) -> dict:
     """What each language of the site now publishes, for the alerts in that language (alerts/snapshot.py);
-    each action's digest in each language, for the next build (by language)."""
+    each action's digest and JSON in each language, for the next build (by language)."""
     folder, last, made = cache.folder.parent / "alerts", cache.remembered("alerts") or {}, {}
     for part in languages:
         site = part.renderers.loaded.site
         prints = part.renderers.recorder.queries.prints if part.renderers.recorder else None
-        memo = AlertsMemo(folder, site.config.settings.language, last.get(part.lang), prints) if prints is not None else None
+        memo = AlertsMemo(last.get(part.lang), prints) if prints is not None else None
         record_published(site, part.renderers.markup, folder, site_dir, memo)
         if memo is not None:
             made[part.lang] = memo.made

@@ -3,18 +3,33 @@
 - content-addressed results (PDFs, joined packs), one file each, named by a
   hash of their inputs (the renderer computes the key; the cache never decides
   what is fresh);
-- ``markup.json``: the HTML of every Markdown text, by a hash of the text and
-  of where its links point;
-- ``state.json``: what the build staged and the site it left (see incremental.py).
+- ``markup/``: the HTML of every Markdown text, by a hash of the text and
+  of where its links point, in :data:`MARKUP_SHARDS` files by that hash: a
+  build that rendered a few new texts rewrites a few of them;
+- ``state.marshal``: what the build staged and the site it left (see incremental.py);
+- ``records.marshal``: what the build made of each file and what it read (outputs/memo.py);
+- ``alerts.marshal``: each action the alerts' snapshot holds: its digest and its JSON (alerts/snapshot.py).
 
 Nothing is written until the build has succeeded, and then only what that
-build used is kept: the folder does not grow from day to day.
+build used is kept: the folder does not grow from day to day. A file is
+written only when what it holds changed.
+
+Each file is ``marshal`` data (loaded several times faster than JSON) behind
+a stamp: :data:`STAMP` (this layout, marshal's and Python's versions), the
+data's length and checksum. A file of another stamp, truncated or damaged is
+no cache: the build does the full work, never fails on it, never trusts it.
 """
 
 from __future__ import annotations
 
+import gc
 import io
-import json
+import marshal
+import os
+import struct
+import sys
+import threading
+import zlib
 from pathlib import Path
 
 import jinja2
@@ -58,16 +73,36 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self._new.clear()
 
 
+#: Bumped when the layout of a file below changes.
+FORMAT = 1
+STAMP = f"accompany cache {FORMAT}; marshal {marshal.version}; python {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
+_HEAD = struct.Struct("<QI")  # the data's length and CRC-32, after the stamp
+MARKUP_SHARDS = 64
+#: What the build keeps besides the results (files named by their key, which never end in ``.marshal``).
+BOOKKEEPING = ("markup", "state.marshal", "records.marshal", "alerts.marshal")
+
+
 class BuildCache:
     """The cache folder as one build sees it."""
 
+    #: The removal of dropped files each cache folder's last commit left running (a build that did not wait for
+    #: it): the next build of the same cache waits for it before it reads a file.
+    _dropping_in: dict[str, threading.Thread] = {}
+
     def __init__(self, folder: Path, fresh_start: bool = False):
+        last = BuildCache._dropping_in.pop(os.fspath(folder.absolute()), None)
+        if last is not None:
+            last.join()
+        self._dropping: threading.Thread | None = None
+        self._remembered: dict[str, dict | None] = {}
         self.folder = folder
         self.fresh_start = fresh_start
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
         self._records: dict | None = None
         self._states: dict | None = None
+        self._markup: list[dict] | None = None
+        """What each markup shard's file holds, as read (None: not read; a shard not read is written)."""
         self.templates = CompiledTemplates(folder / "templates")
         """Compiled templates, kept for the next build."""
         self.results = Cache(self._get, self._put, self._used.add)
@@ -84,36 +119,33 @@ class BuildCache:
         self._used.add(key)
         self._new[key] = data
 
-    @property
-    def _markup_file(self) -> Path:
-        return self.folder / "markup.json"
-
-    @property
-    def _state_file(self) -> Path:
-        return self.folder / "state.json"
+    def _shard_file(self, shard: int) -> Path:
+        return self.folder / "markup" / f"{shard:02x}.marshal"
 
     def remembered_markup(self) -> dict | None:
         """The last build's rendered Markdown, or None for a full build."""
-        return None if self.fresh_start else _read_json(self._markup_file)
+        if self.fresh_start:
+            return None
+        self._markup = [_read(self._shard_file(shard)) or {} for shard in range(MARKUP_SHARDS)]
+        out: dict = {}
+        for shard in self._markup:
+            out.update(shard)
+        return out
 
     def previous_state(self, language: str) -> State | None:
         """What the last build left of the site in ``language``, or None for a full build."""
         if self.fresh_start:
             return None
         if self._states is None:
-            self._states = _read_json(self._state_file) or {}
+            self._states = _read(self.folder / "state.marshal") or {}
         return State.from_json(self._states.get(language))
-
-    @property
-    def _records_file(self) -> Path:
-        return self.folder / "records.json"
 
     def previous_records(self, language: str) -> dict | None:
         """What the last build made of each file in ``language`` and what it read (outputs/memo.py), or None."""
         if self.fresh_start:
             return None
         if self._records is None:
-            self._records = _read_json(self._records_file) or {}
+            self._records = _read(self.folder / "records.marshal") or {}
         found = self._records.get(language)
         return found if isinstance(found, dict) else None
 
@@ -121,30 +153,98 @@ class BuildCache:
         """What the last build kept under ``name`` (:meth:`commit`'s ``more``), or None."""
         if self.fresh_start:
             return None
-        return _read_json(self.folder / f"{name}.json")
+        if name not in self._remembered:
+            self._remembered[name] = _read(self.folder / f"{name}.marshal")
+        return self._remembered[name]
 
     def commit(self, markup: dict, states: dict[str, State], records: dict[str, dict] | None = None,
                alerts: dict | None = None) -> None:
         """After a successful build: write its new results, drop what it did not use, record its state
         (``states``: each language's), what it made of each file (``records``: each language's), and
-        the digest of each action the alerts' snapshot holds (``alerts``)."""
+        each action the alerts' snapshot holds, its digest and JSON (``alerts``). Each file is written only
+        when what it holds changed."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for key, data in self._new.items():
             temporary = self.folder / f".{key}.tmp"
             temporary.write_bytes(data)
             temporary.replace(self.folder / key)
-        keep = self._used | {self._markup_file.name, self._state_file.name, self._records_file.name, SourceCache.FILE,
-                             "alerts.json"}
-        for path in self.folder.iterdir():
-            if path.is_file() and path.name not in keep:
-                path.unlink()
-        _write_json(self._markup_file, markup)
-        _write_json(self._state_file, {language: state.as_json() for language, state in states.items()})
+        keep = self._used | set(BOOKKEEPING) | {SourceCache.FILE}
+        with os.scandir(self.folder) as entries:
+            # A result not used, or a file of an earlier layout (markup.json...).
+            drop = [entry.path for entry in entries if entry.name not in keep and entry.is_file(follow_symlinks=False)]
+        if drop:
+            # Removing a file can take milliseconds (a file system that discards its blocks at once): done while
+            # the rest is written; :meth:`wait` (or the next build of this cache) waits for it.
+            self._dropping = threading.Thread(target=_remove, args=(drop,))
+            self._dropping.start()
+            BuildCache._dropping_in[os.fspath(self.folder.absolute())] = self._dropping
+        self._commit_markup(markup)
+        _write(self.folder / "state.marshal", {language: state.as_json() for language, state in states.items()})
         if records is not None:
-            _write_json(self._records_file, records)
-        if alerts is not None:
-            _write_json(self.folder / "alerts.json", alerts)
+            _write(self.folder / "records.marshal", records)
+        if alerts is not None and alerts != self._remembered.get("alerts"):
+            _write(self.folder / "alerts.marshal", alerts)
         self.templates.flush()
+
+    def wait(self) -> None:
+        """Wait until the files :meth:`commit` dropped are gone."""
+        if self._dropping is not None:
+            self._dropping.join()
+            BuildCache._dropping_in.pop(os.fspath(self.folder.absolute()), None)
+
+    def _commit_markup(self, markup: dict) -> None:
+        """Each shard of ``markup`` whose file does not hold it already (most hold the very objects read:
+        comparing them is quick)."""
+        shards: list[dict] = [{} for _ in range(MARKUP_SHARDS)]
+        for key, value in markup.items():
+            shards[zlib.crc32(key.encode()) % MARKUP_SHARDS][key] = value
+        stored = self._markup
+        (self.folder / "markup").mkdir(parents=True, exist_ok=True)
+        for i, shard in enumerate(shards):
+            if stored is None or shard != stored[i]:
+                _write(self._shard_file(i), shard)
+        self._markup = shards
+
+
+def _remove(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
+def _read(path: Path) -> dict | None:
+    """The mapping :func:`_write` wrote at ``path``; None if there is none, or it is of another stamp,
+    truncated or damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    start = len(STAMP) + _HEAD.size
+    if len(raw) < start or not raw.startswith(STAMP):
+        return None
+    size, check = _HEAD.unpack_from(raw, len(STAMP))
+    if len(raw) - start != size or zlib.crc32(memoryview(raw)[start:]) != check:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small containers, all kept: nothing to collect
+    try:
+        data = marshal.loads(memoryview(raw)[start:])
+    except (EOFError, ValueError, TypeError):
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return data if isinstance(data, dict) else None
+
+
+def _write(path: Path, data: dict) -> None:
+    """Replace ``path`` with ``data`` (text, numbers, lists and mappings) in one rename."""
+    payload = marshal.dumps(data)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(STAMP + _HEAD.pack(len(payload), zlib.crc32(payload)) + payload)
+    temporary.replace(path)
 
 
 def disk_cache(folder: Path) -> Cache:
@@ -161,17 +261,3 @@ def disk_cache(folder: Path) -> Cache:
         temporary.replace(folder / key)
 
     return Cache(get, put)
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text())
-        return data if isinstance(data, dict) else None
-    except (OSError, ValueError):
-        return None
-
-
-def _write_json(path: Path, data: dict) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, separators=(",", ":")))
-    temporary.replace(path)

@@ -227,18 +227,25 @@ def unchanged(stats: Mapping[str, tuple[int, int] | None], prefix: str, expected
     return True
 
 
-def manifest_after(site: Path, linked: Mapping[str, tuple[int, int] | None], written: Iterable[str]) -> dict[str, list[int]]:
-    """The manifest of a site made of linked files (``linked``: their size and mtime, by site path, as
-    :func:`unchanged` checked them) and of the files this build ``written``: only those are looked at."""
-    out = {path: list(stat) for path, stat in linked.items() if stat is not None}
+def manifest_after(site: Path, previous: Mapping[str, list[int]], dropped: Iterable[str],
+                   written: Iterable[str]) -> dict[str, list[int]]:
+    """The manifest of a site made of the last build's files, linked (``previous``: its manifest, every file
+    of which :func:`unchanged` checked as it was linked), less those not linked (``dropped``: to be made
+    again, or gone), and of the files this build ``written``: only those are looked at. Its cost grows with
+    what the build wrote, not with the site (the last manifest is taken as it is, not copied file by file)."""
+    out = dict(previous)
+    for path in dropped:
+        out.pop(path, None)
+    added = False
     for path in written:
         try:
             stat = os.stat(site / path)
         except FileNotFoundError:
             out.pop(path, None)
             continue
+        added = added or path not in out
         out[path] = [stat.st_size, stat.st_mtime_ns]
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items())) if added else out
 
 
 class Linking:

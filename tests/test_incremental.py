@@ -285,12 +285,12 @@ def test_several_engine_runs_side_by_side_give_the_bytes_of_one(tmp_path, monkey
 
 
 def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
-    import json
-
     import markdown
 
+    from generator.cache import BuildCache
+
     project, site, cache = built
-    remembered = json.loads((cache / "markup.json").read_text())
+    remembered = BuildCache(cache).remembered_markup()
     assert len(remembered) > 20
     river = project.root / "content/actions/river-guardians.md"
     river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing still: the protection"))
@@ -299,7 +299,7 @@ def test_markdown_is_rendered_again_only_where_it_changed(built, monkeypatch):
     monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: converted.append(text) or real(self, text))
     pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert len(converted) == 1 and "Keep writing still" in converted[0]
-    now = json.loads((cache / "markup.json").read_text())
+    now = BuildCache(cache).remembered_markup()
     assert len(now) == len(remembered) and set(now) != set(remembered)  # the old text's entry is gone
 
 
@@ -312,7 +312,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(built):
     second = {p.name for p in cache.iterdir()} - kept
     cards = {n for n in first if n.startswith(("card-", "qr-"))}  # preview cards, QR codes: no day in them, kept
     assert cards and cards <= second
-    bookkeeping = {"state.json", "markup.json", "records.json", "alerts.json", "sources", "templates"}
+    bookkeeping = {"state.marshal", "markup", "records.marshal", "alerts.marshal", "sources", "templates"}
     assert len(second) == len(first) and not (first - cards - bookkeeping) & second
 
 

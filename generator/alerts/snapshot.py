@@ -32,12 +32,14 @@ def snapshot_path(folder: Path, language: str) -> Path:
     return folder / f"published-{language}.json"
 
 
-def published(site: Site, markup: MarkupRenderer, site_dir: Path, memo: "Memo | None" = None) -> dict:
-    """The public actions of ``site``, built into ``site_dir``, with everything an alert says about them.
+def published(site: Site, markup: MarkupRenderer, site_dir: Path) -> dict:
+    """The public actions of ``site``, built into ``site_dir``, with everything an alert says about them."""
+    return {**_head(site, site_dir), "actions": {a.meta.id: _action(site, markup, a) for a in site.actions_ordered}}
 
-    With a ``memo``, an action whose inputs are those of the last snapshot's is taken from it."""
+
+def _head(site: Site, site_dir: Path) -> dict:
+    """The snapshot but its actions."""
     config = site.config
-    action = memo.action if memo is not None else _action
     return {
         "format": FORMAT,
         "site_dir": str(site_dir.absolute()),
@@ -49,30 +51,48 @@ def published(site: Site, markup: MarkupRenderer, site_dir: Path, memo: "Memo | 
         "organisation": config.settings.organisation,
         "tag_authority": config.settings.tag_authority,
         "actions_url": site.absolute("actions/"),
-        "actions": {a.meta.id: action(site, markup, a) for a in site.actions_ordered},
     }
+
+
+def dumps(data) -> str:
+    """``data`` in the snapshot's JSON: compact (json's fast encoder writes only that: a large site's snapshot
+    is megabytes), keys sorted."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _text(head: dict, actions: dict[str, str]) -> str:
+    """What :func:`dumps` makes of ``head`` with its ``actions`` (by id, each already in JSON): the same
+    text, without encoding again the actions a :class:`Memo` kept. ("actions" sorts before every other key.)"""
+    assert "actions" not in head and all(name > "actions" for name in head)
+    rest = dumps(head)
+    body = ",".join(f"{dumps(name)}:{actions[name]}" for name in sorted(actions))
+    return '{"actions":{' + body + "}" + ("," + rest[1:] if rest != "{}" else "}")
 
 
 class Memo:
     """The last snapshot's actions, each by a digest of what it is made of: an action the same is not made again.
 
-    ``keys`` (action id to digest) are the last build's, kept by the build cache; :attr:`made` this build's."""
+    ``keys`` (action id to its digest and its JSON, as :func:`dumps` writes it in the snapshot) are the last
+    build's, kept by the build cache; :attr:`made` this build's. The snapshot is not read: what an action the
+    same was, in its JSON, is taken as the build cache kept it, beside its digest (one never without the other)."""
 
-    def __init__(self, folder: Path, language: str, keys: dict | None, prints):
-        last = read(folder, language) if keys else None
-        self._last = last["actions"] if last else {}
-        self._keys = keys or {}
+    def __init__(self, keys: dict | None, prints):
+        self._keys = keys if isinstance(keys, dict) else {}
         self._prints = prints
-        self.made: dict[str, str] = {}
+        self.made: dict[str, list] = {}
 
-    def action(self, site: Site, markup: MarkupRenderer, view: ActionView) -> dict:
+    def action(self, site: Site, markup: MarkupRenderer, view: ActionView) -> str:
+        """The action's entry in the snapshot, as JSON."""
         meta = view.meta
         texts = [*meta.steps, meta.letter or "", *(u.text for u in meta.updates), meta.outcome or ""]
         key = self._prints.of((FORMAT, site.config.site_url, view, [markup.text_key(view.entry, t) for t in texts]))
-        self.made[meta.id] = key
-        if self._keys.get(meta.id) == key and meta.id in self._last:
-            return self._last[meta.id]
-        return _action(site, markup, view)
+        last = self._keys.get(meta.id)
+        if isinstance(last, list) and len(last) == 2 and last[0] == key and isinstance(last[1], str):
+            made = last
+        else:
+            made = [key, dumps(_action(site, markup, view))]
+        self.made[meta.id] = made
+        return made[1]
 
 
 def _action(site: Site, markup: MarkupRenderer, action: ActionView) -> dict:
@@ -122,10 +142,13 @@ def record(site: Site, markup: MarkupRenderer, folder: Path, site_dir: Path, mem
     A build elsewhere (a preview as of another day, a mirror) replaces it too:
     ``accompany alert`` refuses a snapshot of another folder than the site's.
     """
-    data = published(site, markup, site_dir, memo)
+    if memo is None:
+        text = dumps(published(site, markup, site_dir))
+    else:  # the same text, with the JSON of each action the memo kept
+        text = _text(_head(site, site_dir), {a.meta.id: memo.action(site, markup, a) for a in site.actions_ordered})
     folder.mkdir(parents=True, exist_ok=True)
-    path = snapshot_path(folder, data["language"])
-    write_json(path, data)
+    path = snapshot_path(folder, site.config.settings.language)
+    _write_text(path, text + "\n")
     return path
 
 
@@ -140,11 +163,13 @@ def read(folder: Path, language: str) -> dict | None:
 
 def write_json(path: Path, data) -> None:
     """Replace ``path`` with ``data`` in one rename, flushed to disk first: a crash leaves the old file or the new."""
+    _write_text(path, dumps(data) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
-        # Compact: json's fast encoder writes only that (a large site's snapshot is megabytes).
-        handle.write(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        handle.write("\n")
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     temporary.replace(path)

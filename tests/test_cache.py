@@ -1,0 +1,156 @@
+"""The build cache's own files: read back as written, and anything else (damaged, truncated, of another
+layout or Python) is no cache: a correct build, the full work, no traceback."""
+
+from __future__ import annotations
+
+import marshal
+
+import pytest
+
+from conftest import SAMPLE_AS_OF, build_sample, site_files
+from generator import build as pipeline
+from generator import cache as cache_module
+from generator.cache import STAMP, BuildCache, _read, _write
+
+
+def test_what_is_written_is_read_back(tmp_path):
+    data = {"a": [1, "é", None, {"b": [2, 3]}], "c": {}}
+    _write(tmp_path / "x.marshal", data)
+    assert _read(tmp_path / "x.marshal") == data
+    assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[:-1],                                          # truncated
+    lambda raw: raw[: len(raw) // 2],
+    lambda raw: raw[:-5] + bytes([raw[-5] ^ 0x40]) + raw[-4:],     # one bit flipped in the data
+    lambda raw: b"",
+    lambda raw: raw.replace(STAMP, STAMP.replace(b"python", b"pythom")),  # another Python's
+    lambda raw: raw.replace(b"cache 1;", b"cache 9;"),             # another layout
+    lambda raw: b'{"a": [1]}',                                     # the old JSON
+    lambda raw: marshal.dumps({"a": [1]}),                         # marshal without the stamp
+    lambda raw: raw + b"\0",
+])
+def test_a_damaged_file_is_no_cache(tmp_path, damage):
+    path = tmp_path / "x.marshal"
+    _write(path, {"a": list(range(1000)), "b": "text " * 100})
+    path.write_bytes(damage(path.read_bytes()))
+    assert _read(path) is None
+
+
+def test_a_file_that_is_not_a_mapping_is_no_cache(tmp_path):
+    payload = marshal.dumps([1, 2])
+    import zlib
+
+    (tmp_path / "x.marshal").write_bytes(STAMP + cache_module._HEAD.pack(len(payload), zlib.crc32(payload)) + payload)
+    assert _read(tmp_path / "x.marshal") is None
+    assert _read(tmp_path / "missing.marshal") is None
+
+
+@pytest.fixture
+def built(tmp_path):
+    project, site, cache, report = build_sample(tmp_path)
+    assert report.plan.kind == "full"
+    return project, site, cache
+
+
+def _edit(project) -> None:
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing please: the protection"))
+
+
+def _same_as_full(project, site, tmp_path) -> None:
+    full = tmp_path / "full"
+    pipeline.build(project.root, full, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-full", full=True)
+    one, two = site_files(site), site_files(full)
+    assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
+
+
+def _damage_all(cache, how) -> list:
+    files = [cache / "state.marshal", cache / "records.marshal", cache / "alerts.marshal",
+             *sorted((cache / "markup").glob("*.marshal"))]
+    assert len(files) > 3 and all(f.is_file() for f in files)  # a shard with nothing in it is no file
+    for f in files:
+        f.write_bytes(how(f.read_bytes()))
+    return files
+
+
+@pytest.mark.parametrize("how", [lambda raw: raw[: len(raw) // 3], lambda raw: b"\xff" * 40,
+                                 lambda raw: raw.replace(b"cache 1;", b"cache 0;")],
+                         ids=["truncated", "garbage", "another-layout"])
+def test_a_damaged_cache_gives_a_correct_full_build(built, tmp_path, how):
+    project, site, cache = built
+    _damage_all(cache, how)
+    _edit(project)
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "full" and report.plan.reason == "no record of an earlier build"
+    _same_as_full(project, site, tmp_path)
+    # ...and the cache it leaves is whole again: the next build is partial, and right.
+    assert BuildCache(cache).previous_state("en") is not None
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing please:", "Keep writing, please:"))
+    again = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert again.plan.kind == "partial"
+    _same_as_full(project, site, tmp_path / "second")
+
+
+def test_damaged_records_and_markup_alone_give_a_correct_partial_build(built, tmp_path):
+    project, site, cache = built
+    (cache / "records.marshal").write_bytes(b"\0" * 10)
+    for shard in sorted((cache / "markup").glob("*.marshal"))[::3]:
+        shard.write_bytes(shard.read_bytes()[:-7])
+    _edit(project)
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    _same_as_full(project, site, tmp_path)
+
+
+def test_the_cache_of_an_earlier_layout_gives_a_full_build_and_is_removed(built, tmp_path):
+    project, site, cache = built
+    for name in ("state", "records", "alerts"):  # as accompany wrote them before: JSON
+        (cache / f"{name}.marshal").unlink()
+        (cache / f"{name}.json").write_text('{"en": {"version": 3, "engine": "", "docs": {}, "site": {}, "secrets": ""}}')
+    (cache / "markup.json").write_text("{}")
+    _edit(project)
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "full"
+    _same_as_full(project, site, tmp_path)
+    assert not list(cache.glob("*.json"))
+
+
+def test_a_partial_build_rewrites_only_the_markup_shards_that_changed(built, tmp_path):
+    project, site, cache = built
+    shards = {p.name: p.stat().st_mtime_ns for p in (cache / "markup").glob("*.marshal")}
+    states = (cache / "alerts.marshal").stat().st_mtime_ns
+    _edit(project)
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    now = {p.name: p.stat().st_mtime_ns for p in (cache / "markup").glob("*.marshal")}
+    assert set(shards) <= set(now)  # a shard that had nothing in it has no file
+    changed = [name for name in now if now[name] != shards.get(name)]
+    assert 1 <= len(changed) <= 2  # the action's one changed text: its new entry, and its old one's going
+    assert "Keep writing please" in "".join(html for html, _ in BuildCache(cache).remembered_markup().values())
+    _same_as_full(project, site, tmp_path)
+    assert (cache / "alerts.marshal").stat().st_mtime_ns >= states
+
+
+def test_the_alerts_snapshot_of_a_partial_build_is_a_full_builds_to_the_byte(built, tmp_path):
+    import json
+
+    from generator.alerts.snapshot import dumps
+
+    project, site, cache = built
+    alerts = cache.parent / "alerts"  # beside the cache (either build's: both caches are in tmp_path)
+    _edit(project)
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    partial = {p.name: p.read_text() for p in alerts.glob("published-*.json")}
+    assert "published-en.json" in partial and len(partial) > 1  # one snapshot for each language
+    full = tmp_path / "full"
+    pipeline.build(project.root, full, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-full", full=True)
+    for name, text in partial.items():
+        data = json.loads(text)
+        assert text == dumps(data) + "\n"  # the JSON kept for each action, put together, is json's own text
+        assert len(data["actions"]) > 3 and data["site_dir"] == str(site.absolute())
+        whole = (alerts / name).read_text()  # the full build's, made without a memo: the same but the folder
+        assert whole == text.replace(json.dumps(str(site.absolute())), json.dumps(str(full.absolute())))
+    assert "Keep writing please" in partial["published-en.json"]
