@@ -120,6 +120,12 @@ class Site:
         return len(self.past_in(year))
 
     @staticmethod
+    def open_among(items: dict[str, list]) -> list[ActionView]:
+        """The open actions among a country's or a theme's items (:attr:`countries`, :attr:`themes`), in the
+        order they are listed there; the others are :meth:`past_among`."""
+        return [a for a in items.get("actions", ()) if a.status == "open"]
+
+    @staticmethod
     def past_among(items: dict[str, list]) -> list[ActionView]:
         """The resolved and closed actions among a country's or a theme's items (:attr:`countries`,
         :attr:`themes`), newest first."""

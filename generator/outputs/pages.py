@@ -253,7 +253,8 @@ class PageRenderer:
             past = site.past_page_of(url, items) if listing_past else None
             out.append(StagedPage(url, name, "country.html",
                                   _("Urgent actions, defenders and events: %(country)s.", country=name),
-                                  {"code": code, "items": items, "past": site.past_among(items), "past_page": past}))
+                                  {"code": code, "items": items, "open": site.open_among(items),
+                                   "past": site.past_among(items), "past_page": past}))
             if past:
                 out.append(self._listing_past(past, url, _("Country"), name, items))
         if site.themes:
@@ -263,7 +264,7 @@ class PageRenderer:
             past = site.past_page_of(url, items) if listing_past else None
             out.append(StagedPage(url, label, "theme.html",
                                   _("%(theme)s: actions, tours and defenders.", theme=label),
-                                  {"theme": slug, "label": label, "items": items,
+                                  {"theme": slug, "label": label, "items": items, "open": site.open_among(items),
                                    "past": site.past_among(items), "past_page": past}))
             if past:
                 out.append(self._listing_past(past, url, _("Theme"), label, items))
