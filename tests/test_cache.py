@@ -154,3 +154,15 @@ def test_the_alerts_snapshot_of_a_partial_build_is_a_full_builds_to_the_byte(bui
         whole = (alerts / name).read_text()  # the full build's, made without a memo: the same but the folder
         assert whole == text.replace(json.dumps(str(site.absolute())), json.dumps(str(full.absolute())))
     assert "Keep writing please" in partial["published-en.json"]
+
+
+def test_the_snapshot_text_joined_by_hand_is_jsons_own_and_refuses_a_head_it_would_misplace():
+    from generator.alerts.snapshot import _text, dumps
+
+    actions = {"UA-2": {"title": "Zwei"}, "UA-1": {"title": "One", "n": [1, 2]}}
+    head = {"site_url": "https://example.org/", "organisation": "Ö"}
+    kept = {name: dumps(value) for name, value in actions.items()}
+    assert _text(head, kept) == dumps({**head, "actions": actions})
+    assert _text({}, kept) == dumps({"actions": actions})
+    with pytest.raises(ValueError, match="must sort after 'actions'"):
+        _text({"about": "sorts before actions"}, kept)

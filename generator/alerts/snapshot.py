@@ -63,7 +63,9 @@ def dumps(data) -> str:
 def _text(head: dict, actions: dict[str, str]) -> str:
     """What :func:`dumps` makes of ``head`` with its ``actions`` (by id, each already in JSON): the same
     text, without encoding again the actions a :class:`Memo` kept. ("actions" sorts before every other key.)"""
-    assert "actions" not in head and all(name > "actions" for name in head)
+    if "actions" in head or any(name < "actions" for name in head):
+        # The text is joined by hand on the key order dumps() gives: a key before "actions" would misplace it.
+        raise ValueError(f"the snapshot's head must sort after 'actions': {sorted(head)}")
     rest = dumps(head)
     body = ",".join(f"{dumps(name)}:{actions[name]}" for name in sorted(actions))
     return '{"actions":{' + body + "}" + ("," + rest[1:] if rest != "{}" else "}")
