@@ -20,7 +20,6 @@ workers use them, then the engine runs.
 
 from __future__ import annotations
 
-import gc
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from .core.problems import Problem, ProblemsFound
 from .engines import Engine, Ready, Runs, Staged, Warm, engine_runs
 from .executor import Executor
 from .leakscan import scan_files, scan_tree
-from .load import Loaded, Timings, load
+from .load import Loaded, Timings, load, no_cycle_collection
 from .outputs.files import Stale
 from .read import SourceCache
 from .outputs.sitemap import sitemap
@@ -104,25 +103,22 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
         raise ProblemsFound(problems)
     cache_dir = cache_dir or root / ".accompany" / "cache"
     sources = None if full else sources or SourceCache(cache_dir)
-    loaded = load(root, as_of, timings, site_url, sources=sources)
     # Each full collection of Python's cycle collector walks every object it tracks, and a build's heap grows
-    # enough to set off several (a fifth of one new action's time at 5,000 items). What load() made is kept to
-    # the end of the build: it is taken out of the collector's sight (so are the last build's records, below),
-    # and given back when the build ends (a preview builds again and again in one process).
-    gc.freeze()
-    given = dict(warm=warm, alerts=alerts, wait=wait)
-    try:
-        # The site folder is taken to be the last build's, and checked file by file as the build links them.
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full, **given)
-    except incremental.SiteTouched:
-        report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False, **given)
-    except Stale as stale:
-        # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
-        report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False, **given)
-        report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
-                               "built again (please report this to the developers of accompany)")
-    finally:
-        gc.unfreeze()
+    # enough to set off several, though what it makes is kept to its end: the collector waits for the build to
+    # end (a preview builds again and again in one process).
+    with no_cycle_collection():
+        loaded = load(root, as_of, timings, site_url, sources=sources)
+        given = dict(warm=warm, alerts=alerts, wait=wait)
+        try:
+            # The site folder is taken to be the last build's, and checked file by file as the build links them.
+            report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full, **given)
+        except incremental.SiteTouched:
+            report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=False, **given)
+        except Stale as stale:
+            # Nothing of the partial build was published: built again from nothing, and said, for it is a bug.
+            report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False, **given)
+            report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
+                                   "built again (please report this to the developers of accompany)")
     if sources is not None:
         sources.write()  # what was parsed, kept only once the build succeeded
     return report
@@ -287,7 +283,6 @@ def _language(loaded: Loaded, lang: str, cache: BuildCache, timings: Timings, ex
         letters = written_in(loaded.publication.languages.public, "action", "letter")
         links = LanguageLinks(loaded.config.site_url, loaded.languages, lang, letters)
     records = cache.previous_records(lang)
-    gc.freeze()  # kept to the end of the build, as what load() made (build())
     renderers = Renderers(view, cache.results, timings, executor, remembered, links, records,
                           trace=True, templates=cache.templates)
     staged = renderers.staged()
