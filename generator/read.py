@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .core.problems import Problem, format_key
+from .core.publication import Remembered
 from .core.kinds import KINDS
 from .core.source import MEDIA_DIR, Project, Source
 from .version import code_digest
@@ -408,6 +409,9 @@ class SourceCache:
         self.records: dict[str, object] = {}
         """``digest:path`` to the file's record (core/validate.py's ``records``): kept in this process only, for
         its next run (the preview's), never written."""
+        self.published = Remembered()
+        """What publishing worked out of each of those records alone (core/publication.py): kept in this process
+        only, likewise."""
         self._dirty: set[int] = set()
         if self.folder is not None:
             enabled = gc.isenabled()
@@ -473,6 +477,7 @@ class SourceCache:
         self._old_files, self.files = self.files, {}
         self.checks = {name: found for shard in shards for name, found in shard["checks"].items()}
         self.records = {name: record for name, record in self.records.items() if name in self.checks}
+        self.published.keep_only(self.records.values())
 
     def write(self) -> None:
         """Keep what the last finished run parsed, for the next process (after a build that succeeded): the
