@@ -573,8 +573,9 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
     for kind in KINDS.values():
         folder = kind.folder
         base = root / folder
+        inside_base = len(str(base)) + 1  # every file walked is base's text, a separator, then its path in base
         for file in _walk(base, recursive=kind.recursive):
-            path = rel(file)
+            path = f"{folder}/{str(file)[inside_base:]}".replace(os.sep, "/")
             status = _lstat(file)  # one system call answers the questions below, for a file that is not a link
             mode = status.st_mode if status is not None else None
             link = stat.S_ISLNK(mode) if mode is not None else file.is_symlink()
@@ -586,7 +587,7 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
                 problems.append(Problem(path, 1, "file", f"not a folder accompany reads: {folder}/ holds Markdown files only"
                                         if not kind.recursive else "not a regular file"))
                 continue
-            if file.suffix != ".md":
+            if not path.endswith(".md"):
                 problems.append(Problem(path, 1, "file", f"not a Markdown file (.md): move it out of {folder}/"
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue
