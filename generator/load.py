@@ -144,7 +144,8 @@ def _load(root: Path, as_of: date | datetime, timings: Timings, site_url: str | 
         # reported once, not again at every file that names it.
         faulty = {p.path for p in problems}
         publication = publish(catalogue.without(faulty) if faulty else catalogue, clock,
-                              config.settings.review_warning_days, config.settings.site_languages)
+                              config.settings.review_warning_days, config.settings.site_languages,
+                              sources.published if sources is not None else None)
         problems = _merge(problems, publication.problems)
         if problems:
             raise ProblemsFound(problems)

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .core.problems import Problem, format_key
+from .core.publication import Remembered
 from .core.kinds import KINDS
 from .core.source import MEDIA_DIR, Project, Source
 from .version import code_digest
@@ -408,6 +409,9 @@ class SourceCache:
         self.records: dict[str, object] = {}
         """``digest:path`` to the file's record (core/validate.py's ``records``): kept in this process only, for
         its next run (the preview's), never written."""
+        self.published = Remembered()
+        """What publishing worked out of each of those records alone (core/publication.py): kept in this process
+        only, likewise."""
         self._dirty: set[int] = set()
         if self.folder is not None:
             enabled = gc.isenabled()
@@ -473,6 +477,7 @@ class SourceCache:
         self._old_files, self.files = self.files, {}
         self.checks = {name: found for shard in shards for name, found in shard["checks"].items()}
         self.records = {name: record for name, record in self.records.items() if name in self.checks}
+        self.published.keep_only(self.records.values())
 
     def write(self) -> None:
         """Keep what the last finished run parsed, for the next process (after a build that succeeded): the
@@ -568,8 +573,9 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
     for kind in KINDS.values():
         folder = kind.folder
         base = root / folder
+        inside_base = len(str(base)) + 1  # every file walked is base's text, a separator, then its path in base
         for file in _walk(base, recursive=kind.recursive):
-            path = rel(file)
+            path = f"{folder}/{str(file)[inside_base:]}".replace(os.sep, "/")
             status = _lstat(file)  # one system call answers the questions below, for a file that is not a link
             mode = status.st_mode if status is not None else None
             link = stat.S_ISLNK(mode) if mode is not None else file.is_symlink()
@@ -581,7 +587,7 @@ def read_project(root: Path, cache: SourceCache | None = None) -> ReadResult:
                 problems.append(Problem(path, 1, "file", f"not a folder accompany reads: {folder}/ holds Markdown files only"
                                         if not kind.recursive else "not a regular file"))
                 continue
-            if file.suffix != ".md":
+            if not path.endswith(".md"):
                 problems.append(Problem(path, 1, "file", f"not a Markdown file (.md): move it out of {folder}/"
                                         + (" (images go in content/media/)" if file.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp") else "")))
                 continue

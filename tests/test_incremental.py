@@ -378,3 +378,29 @@ def test_a_new_real_name_is_looked_for_in_every_file_already_published(tmp_path)
     assert {(p.path, p.line, p.key) for p in found.value.problems} == {
         ("content/defenders/ana.md", 8, "private.real_name")}
     assert _snapshot(site) == before
+
+
+def test_the_search_index_this_process_wrote_is_merged_as_a_scan_of_it_merges(monkeypatch):
+    """The preview finds the index it merged last as the old one: its entries' places are taken from that merge
+    (engines/mkdocs_search._Written), with the bytes a parse of it gives; any other bytes are scanned."""
+    from generator.engines import mkdocs_search
+    from test_search_merge import OLD, PAGES, dump, parsed_merge, rank
+
+    monkeypatch.setattr(mkdocs_search._Written, "data", None)
+    monkeypatch.setattr(mkdocs_search._Written, "found", None)
+    scanned: list[bytes] = []
+    scan = mkdocs_search._runs
+    monkeypatch.setattr(mkdocs_search, "_runs", lambda data: scanned.append(data) or scan(data))
+    first = dump(OLD[:3] + [{"location": "x},{", "text": "a text shaped like a boundary },{\"location\":\"z/\""}]
+                 + OLD[3:])
+    part = dump([{"location": page + "#new", "title": "New", "text": f"new text of {page} }},{{ x"} for page in PAGES])
+    written = mkdocs_search.merge(first, [part], {"actions/a/", "gone/"}, rank)
+    assert written == parsed_merge(first, [part], {"actions/a/", "gone/"}, rank) and scanned == [first]
+    for replaced in [set(), {"actions/"}, {"", "tours/", "z/"}, set(PAGES)]:
+        again = mkdocs_search.merge(written, [part], replaced, rank)
+        assert again == parsed_merge(written, [part], replaced, rank)
+        written = again
+    assert scanned == [first]  # each old index was the one merged last: not scanned
+    touched = written.replace(b'"title":"New"', b'"title":"Old"', 1)
+    assert mkdocs_search.merge(touched, [], {"tours/"}, rank) == parsed_merge(touched, [], {"tours/"}, rank)
+    assert scanned == [first, touched]

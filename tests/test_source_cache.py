@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import read
+from generator.core import policy, publication
 from generator.core.problems import ProblemsFound
 from generator.core.validate import validate
 from generator.load import load
@@ -164,6 +165,69 @@ def test_a_process_that_keeps_its_cache_keeps_the_record_of_each_file_unchanged(
     assert anew == second and all(anew[path] is not second[path] for path in anew)
     project.write(PAGE, ONE)  # back to bytes it had: its record made again, not an older one
     assert _records(project.root, kept)[PAGE].title == "One"
+
+
+DEFENDER = "content/defenders/san-ignacio-river-community.md"
+
+
+def _public(root: Path, cache: SourceCache | None) -> dict:
+    """``{(language, path): entry}``: every public file of each language, as a build applies the policy."""
+    publication = load(root, date(2026, 12, 1), sources=cache).publication
+    return {(lang, e.path): e for lang, catalogue in publication.languages.public.items() for e in catalogue.entries()}
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all((a[k].source, a[k].meta, a[k].body) == (b[k].source, b[k].meta, b[k].body)
+                                        for k in a)
+
+
+def test_a_process_that_keeps_its_cache_shows_each_file_as_a_fresh_process_does(project, tmp_path, monkeypatch):
+    """The preview keeps each unchanged record as it may be shown (publication.remembered_shown): the same as a
+    new process shows it, and a changed file is stripped of its private data and redacted per its consent again."""
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    worked_out: list[str] = []  # the originals policy.shown is applied to (translations are shown every run)
+    monkeypatch.setattr(publication, "shown", lambda e: (e.source.translation or worked_out.append(e.path)) and None
+                        or policy.shown(e))
+    kept = SourceCache(tmp_path / "cache")
+    first = _public(project.root, kept)
+    assert len(first) > 30 and len(worked_out) > 10
+    worked_out.clear()
+    second = _public(project.root, kept)
+    assert worked_out == [] and _same(second, first) and _same(second, _public(project.root, None))
+    before = first["en", DEFENDER].meta
+    assert before.region == "Magdalena Medio" and before.private is None
+    text = (project.root / DEFENDER).read_text(encoding="utf-8")
+    assert "location: region" in text and "  notes: Meeting point" in text
+    project.write(DEFENDER, text.replace("location: region", "location: country")
+                  .replace("  notes: Meeting point", "  notes: CANARY-PRIVATE Meeting point")
+                  .replace("*Sample content", "<!-- CANARY-COMMENT -->*Sample content"))
+    worked_out.clear()
+    third = _public(project.root, kept)
+    assert worked_out == [DEFENDER]  # only the file that changed
+    assert _same(third, _public(project.root, None))
+    changed = third["en", DEFENDER]
+    assert changed.meta.region is None and changed.meta.country == "CO"  # redacted per the consent as it is now
+    assert changed.meta.private is None and "CANARY" not in repr(changed.meta) + changed.body
+    project.write(DEFENDER, text)  # back to bytes it had: shown from its record as it is now
+    assert _same(_public(project.root, kept), first)
+
+
+def test_a_process_that_keeps_its_cache_finds_a_real_name_declared_since(project, tmp_path):
+    """The real names each file declares are kept with its record (publication.Remembered): a name declared by an
+    edit is looked for again in every file, as a new process does."""
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    project.write(PAGE, "---\ntitle: One\n---\nWe met Rosa Tellez Canary.\n")
+    kept = SourceCache(tmp_path / "cache")
+    assert _problems(project.root, kept) == [] and _problems(project.root, kept) == []
+    lucia = "content/defenders/lucia.md"
+    text = (project.root / lucia).read_text(encoding="utf-8")
+    assert "real_name: Marisol Quintero Vargas" in text
+    project.write(lucia, text.replace("real_name: Marisol Quintero Vargas", "real_name: Rosa Tellez Canary"))
+    found = _problems(project.root, kept)
+    assert found == _problems(project.root, None) and len(found) == 1
+    assert found[0].startswith(f"{PAGE}:4: body: contains the private real name from {lucia}:")
+    project.write(lucia, text)
+    assert _problems(project.root, kept) == []
 
 
 def test_remembered_checks_follow_the_project_around_the_file(project, tmp_path):

@@ -71,10 +71,11 @@ _FACT_REFERENCES = frozenset({"campaigns", "defenders", "stops", "image"})
 
 
 def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
-            settings_languages: tuple[str, ...] = ("en",)) -> Publication:
+            settings_languages: tuple[str, ...] = ("en",), remembered: "Remembered | None" = None) -> Publication:
     """Apply the policy to every file as of ``clock``, and check what the files point at.
 
-    ``settings_languages``: the site's languages, the default first.
+    ``settings_languages``: the site's languages, the default first. ``remembered``: what was worked out of
+    each file alone in earlier runs (:class:`Remembered`), filled here.
     """
     entries = list(catalogue.entries())
     held: dict[str, Withholding] = {}
@@ -83,8 +84,8 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
         if reason is not None:
             held[entry.path] = reason
     # Files that are public now, or will be when the calendar allows: the static rules apply to them.
-    candidates = {e.path: shown(e) for e in entries if e.path not in held or held[e.path].timed}
-    secrets = collect_secrets(catalogue)
+    candidates = {e.path: remembered_shown(e, remembered) for e in entries if e.path not in held or held[e.path].timed}
+    secrets = collect_secrets(catalogue, remembered)
     watched = {name: Watched(path, line, "private.real_name", "this real name") for name, (path, line) in secrets.items()}
     warnings: list[Problem] = []
 
@@ -168,6 +169,42 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
     return Publication(default, withheld, problems, secrets, sorted(set(warnings)), watched, unlinked, by_language)
 
 
+@dataclass
+class Remembered:
+    """What :func:`publish` works out of each file alone, kept between runs by a caller that publishes again and
+    again (the preview): the file as it may be shown (:func:`.policy.shown`: its consent, private data and
+    comments) and the private real names it declares.
+
+    Kept by the id of the file's record, with the record itself (so that its id is not reused while it is
+    kept), and taken only for the very same record object, path and body: a record is immutable, and the
+    caller keeps one object per path and bytes (core/validate.py's ``records``). What depends on the date
+    or on other files is never kept: it is decided again every run.
+    """
+
+    shown: dict[int, tuple] = field(default_factory=dict)
+    secrets: dict[int, tuple] = field(default_factory=dict)
+
+    def keep_only(self, records) -> None:
+        """Forget what was worked out of any record but ``records`` (those of the files as they are now)."""
+        kept = {id(record) for record in records}
+        self.shown = {key: found for key, found in self.shown.items() if key in kept}
+        self.secrets = {key: found for key, found in self.secrets.items() if key in kept}
+
+
+def remembered_shown(entry: Entry, remembered: Remembered | None) -> Entry:
+    """:func:`.policy.shown` of ``entry``, taken from ``remembered`` when it was worked out of the same record,
+    path and body; else worked out (and kept there)."""
+    if remembered is None:
+        return shown(entry)
+    meta, body = entry.meta, entry.body
+    found = remembered.shown.get(id(meta))
+    if found is None or found[0] is not meta or found[1] != entry.path or found[2] != body:
+        public = shown(entry)
+        remembered.shown[id(meta)] = (meta, entry.path, body, public.meta, public.body)
+        return public
+    return entry.replace(meta=found[3], body=found[4])
+
+
 # ---------------------------------------------------------------- names
 
 
@@ -224,16 +261,36 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 _PLAIN = frozenset({type(None), str, bool, int, float, date, datetime})
 
 
-def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
-    """Every ``private.real_name`` of every file and translation, published or not, with the file and line."""
-    found: dict[str, tuple[str, int]] = {}
+def collect_secrets(catalogue: Catalogue, remembered: Remembered | None = None) -> dict[str, tuple[str, int]]:
+    """Every ``private.real_name`` of every file and translation, published or not, with the file and line.
 
-    def walk(value: Any, entry: Entry, loc: tuple) -> None:
+    ``remembered``: those each original declares, kept from earlier runs (:class:`Remembered`)."""
+    found: dict[str, tuple[str, int]] = {}
+    for entry in catalogue.entries():
+        kept = remembered.secrets.get(id(entry.meta)) if remembered is not None else None
+        if kept is None or kept[0] is not entry.meta or kept[1] != entry.path or kept[2] != entry.body:
+            kept = (entry.meta, entry.path, entry.body, _declared(entry))
+            if remembered is not None:
+                remembered.secrets[id(entry.meta)] = kept
+        for name, where in kept[3]:
+            found.setdefault(name, where)
+    for translations in catalogue.translations.values():  # a translation's private notes are private too
+        for t in translations.values():
+            for name, where in _declared(Entry(t.source, t.record, t.body)):
+                found.setdefault(name, where)
+    return found
+
+
+def _declared(entry: Entry) -> tuple[tuple[str, tuple[str, int]], ...]:
+    """``(real name, (file, line))`` of each ``private.real_name`` in the file, in the order they are written."""
+    found: list[tuple[str, tuple[str, int]]] = []
+
+    def walk(value: Any, loc: tuple) -> None:
         if isinstance(value, (str, int, date)) or value is None:
             return  # most values: text, numbers and dates hold no private mapping
         if isinstance(value, Private):
             if value.real_name and value.real_name.strip():
-                found.setdefault(value.real_name.strip(), (entry.path, entry.line(loc + ("real_name",))))
+                found.append((value.real_name.strip(), (entry.path, entry.line(loc + ("real_name",)))))
         elif type(value) in _FIELDS or hasattr(type(value), "model_fields"):
             names = _FIELDS.get(type(value))
             if names is None:
@@ -243,18 +300,14 @@ def collect_secrets(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
                 item = fields[name]
                 kind = item.__class__
                 if kind not in _PLAIN and (kind is not tuple or item):  # by exact type: anything else is looked at
-                    walk(item, entry, loc + (name,))
+                    walk(item, loc + (name,))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if item.__class__ not in _PLAIN:
-                    walk(item, entry, loc + (i,))
+                    walk(item, loc + (i,))
 
-    for entry in catalogue.entries():
-        walk(entry.meta, entry, ())
-    for translations in catalogue.translations.values():  # a translation's private notes are private too
-        for t in translations.values():
-            walk(t.record, Entry(t.source, t.record, t.body), ())
-    return found
+    walk(entry.meta, ())
+    return tuple(found)
 
 
 def find_secrets(entries, secrets: dict[str, tuple[str, int]]) -> list[Problem]:

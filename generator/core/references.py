@@ -42,7 +42,8 @@ class Referrer:
     def values(self, name: str, data: Any = None, model: type[BaseModel] | None = None) -> list[tuple[int, Any]]:
         """``(index, value)`` of the list ``name``: typed, or the raw words a failed file holds there."""
         if self.meta is not None and data is None:
-            return list(enumerate(getattr(self.meta, name, ()) or ()))
+            # The record's field values: a record is closed to other keys, and a kind without the field has none.
+            return list(enumerate(self.meta.__dict__.get(name) or ()))
         model = model or KINDS[self.source.kind].model
         raw = (self.source.data if data is None else data).get(name)
         if name not in model.model_fields or not isinstance(raw, tuple):
@@ -84,19 +85,22 @@ def cross_references(referrers: list[Referrer], cat: Catalogue, config: SiteConf
 
     vocabulary = config.settings.themes if config else None
     for ref in referrers:
-        for i, theme in ref.values("themes"):
+        listed = {name: ref.values(name) for name in ("themes", "campaigns", "defenders", "appeal_languages", "countries")}
+        for i, theme in listed["themes"]:
             if vocabulary is not None and theme not in vocabulary:
                 choices = ", ".join(sorted(vocabulary)) or "none defined"
                 bad(ref, ("themes", i), f"unknown theme {theme!r}; the site's themes are: {choices}")
-        for i, slug in ref.values("campaigns"):
+        for i, slug in listed["campaigns"]:
             if not exists("campaign", slug):
                 bad(ref, ("campaigns", i), f"unknown campaign {slug!r}: no file {KINDS['campaign'].folder}/{slug}.md")
-        for i, slug in ref.values("defenders"):
+        for i, slug in listed["defenders"]:
             if not exists("defender", slug):
                 bad(ref, ("defenders", i), f"unknown defender {slug!r}: no file {KINDS['defender'].folder}/{slug}.md")
-        for name in ("themes", "campaigns", "defenders", "appeal_languages", "countries"):
+        for name, values in listed.items():
+            if len(values) < 2:
+                continue  # nothing listed twice
             seen: list[Any] = []
-            for i, value in ref.values(name):
+            for i, value in values:
                 if value in seen:
                     bad(ref, (name, i), f"{value!r} is listed twice")
                 seen.append(value)

@@ -224,6 +224,7 @@ def validate(project: Project, config: SiteConfig | None, broken: frozenset[str]
     problems: list[Problem] = []
     broken = set(broken)
     referrers: list[Referrer] = []
+    remembered: list[dict | None] = []  # each referrer's, in the same order
     for source in project.sources:
         if source.translation is not None:
             continue  # after every original: see _translations
@@ -235,6 +236,7 @@ def validate(project: Project, config: SiteConfig | None, broken: frozenset[str]
         record, more = _validate_file(source, mine, records)
         problems += more
         referrers.append(Referrer(source, record))
+        remembered.append(mine)
         if record is None:
             broken.add(source.path)
             continue
@@ -251,9 +253,8 @@ def validate(project: Project, config: SiteConfig | None, broken: frozenset[str]
     more = cross_references(referrers, catalogue, config, frozenset(broken), unknowable_ids)
     more += _translations(project, catalogue, config, broken)
     known = set(catalogue.by_path()) | broken
-    for ref in referrers:
+    for ref, mine in zip(referrers, remembered):
         linked: list[tuple[tuple, str, int]] = []
-        mine = _remembered(ref.source, checked)
         if mine is None:
             more += text_problems(ref, project.media, known, linked)
         else:

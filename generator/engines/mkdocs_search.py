@@ -13,7 +13,8 @@ the entries are cut where ``},{"`` is found, each page's run of entries is known
 runs are kept or dropped and put in the engine's page order as they are. Where the text is not of that
 shape (not ASCII; a ``},{"`` not followed by ``location":"``, which a text ending in ``},{`` would give; a
 location with an escape in it), :func:`merge` parses it all, as before: the same bytes either way
-(``tests/test_incremental.py``, the digest compare).
+(``tests/test_incremental.py``, the digest compare). A process that merges again and again (the preview) finds
+as the old index the one it merged last: where its entries are is known from that merge (:class:`_Written`).
 """
 
 from __future__ import annotations
@@ -75,35 +76,58 @@ def _add(runs: list[tuple[str, int, int]], location: bytes, start: int, end: int
         runs.append((page, start, end))
 
 
+class _Written:
+    """The index this process merged last, with its config's text and where each page's entries are in it (as
+    :func:`_runs` gives them): a build in the same process (the preview's next) whose old index is exactly
+    those bytes takes them from here, not from a scan of the whole text. Compared byte for byte: any other
+    text is cut (or parsed) as the module docstring says."""
+
+    data: bytes | None = None
+    found: tuple[bytes, list[tuple[str, int, int]]] | None = None
+
+    @classmethod
+    def runs(cls, data: bytes) -> tuple[bytes, list[tuple[str, int, int]]] | None:
+        if cls.found is not None and len(data) == len(cls.data) and data == cls.data:
+            return cls.found
+        return _runs(data)
+
+
 def merge(old: bytes | None, parts: Sequence[bytes], replaced: set[str], rank: Callable[[str], int]) -> bytes:
     """``old`` without the entries of the ``replaced`` pages (their URLs), plus those pages' entries from each
     run's index (``parts``: the first run that has a page gives its entries), in the order ``rank`` gives
     each page (stable: a page's entries stay in their order); the config of the last part (else the old's)."""
-    pieces: list[tuple[int, int, bytes | memoryview]] = []  # (rank, order of appearance, a run of entries)
+    pieces: list[tuple[int, int, bytes | memoryview, str]] = []  # (rank, order of appearance, a run of entries, page)
     config = None
     if old is not None:
-        found = _runs(old)
+        found = _Written.runs(old)
         if found is None:
             previous = json.loads(old)
             config = dump(previous["config"])
             kept = [e for e in previous["docs"] if _page(e["location"]) not in replaced]
-            pieces += [(rank(_page(e["location"])), i, dump(e)) for i, e in enumerate(kept)]
+            pieces += [(rank(_page(e["location"])), i, dump(e), _page(e["location"])) for i, e in enumerate(kept)]
         else:
             config, runs = found
             view = memoryview(old)
-            pieces += [(rank(page), i, view[start:end])
+            pieces += [(rank(page), i, view[start:end], page)
                        for i, (page, start, end) in enumerate(r for r in runs if r[0] not in replaced)]
     seen: set[str] = set()
     for index in (json.loads(part) for part in parts):
         config = dump(index["config"])
         here = [e for e in index["docs"] if _page(e["location"]) in replaced - seen]
         seen |= {_page(e["location"]) for e in here}
-        pieces += [(rank(_page(e["location"])), len(pieces) + i, dump(e)) for i, e in enumerate(here)]
+        pieces += [(rank(_page(e["location"])), len(pieces) + i, dump(e), _page(e["location"]))
+                   for i, e in enumerate(here)]
     pieces.sort(key=lambda piece: piece[:2])
     out = [_PREFIX, config, _DOCS]
+    runs = []  # each piece's page and place in the text made here
+    at = len(_PREFIX) + len(config) + len(_DOCS)
     for piece in pieces:
         out += (piece[2], b",")
+        runs.append((piece[3], at, at + len(piece[2])))
+        at += len(piece[2]) + 1
     if pieces:
         out.pop()  # the last comma
     out.append(b"]}")
-    return b"".join(out)  # one copy of the kept bytes
+    data = b"".join(out)  # one copy of the kept bytes
+    _Written.data, _Written.found = data, (bytes(config), runs)
+    return data
