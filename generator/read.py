@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from .core.problems import Problem, format_key
-from .core.publication import Remembered
+from .core.per_file import Remembered
 from .core.kinds import KINDS
 from .core.source import MEDIA_DIR, Project, Source
 from .version import code_digest

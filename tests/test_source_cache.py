@@ -213,7 +213,7 @@ def test_a_process_that_keeps_its_cache_shows_each_file_as_a_fresh_process_does(
 
 
 def test_a_process_that_keeps_its_cache_finds_a_real_name_declared_since(project, tmp_path):
-    """The real names each file declares are kept with its record (publication.Remembered): a name declared by an
+    """The real names each file declares are kept with its record (per_file.Remembered): a name declared by an
     edit is looked for again in every file, as a new process does."""
     project.copy_sample("content", "campaigns", "mkdocs.yml")
     project.write(PAGE, "---\ntitle: One\n---\nWe met Rosa Tellez Canary.\n")

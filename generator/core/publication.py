@@ -22,12 +22,13 @@ Read :func:`publish` top to bottom. The rules for one file are in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from . import languages, links
-from .model import Defender, Entry, Private, Tour
+from .model import Defender, Entry, Tour
 from .names import NameFinder, Watched, texts
+from .per_file import Remembered, collect_secrets, remembered_shown
 from .policy import Clock, Withholding, shown, withholding
 from .problems import Problem, format_key
 from .source import MEDIA_DIR
@@ -71,11 +72,11 @@ _FACT_REFERENCES = frozenset({"campaigns", "defenders", "stops", "image"})
 
 
 def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
-            settings_languages: tuple[str, ...] = ("en",), remembered: "Remembered | None" = None) -> Publication:
+            settings_languages: tuple[str, ...] = ("en",), remembered: Remembered | None = None) -> Publication:
     """Apply the policy to every file as of ``clock``, and check what the files point at.
 
     ``settings_languages``: the site's languages, the default first. ``remembered``: what was worked out of
-    each file alone in earlier runs (:class:`Remembered`), filled here.
+    each file alone in earlier runs (:class:`.per_file.Remembered`), filled here.
     """
     entries = list(catalogue.entries())
     held: dict[str, Withholding] = {}
@@ -169,42 +170,6 @@ def publish(catalogue: Catalogue, clock: Clock, warn_days: int = 14,
     return Publication(default, withheld, problems, secrets, sorted(set(warnings)), watched, unlinked, by_language)
 
 
-@dataclass
-class Remembered:
-    """What :func:`publish` works out of each file alone, kept between runs by a caller that publishes again and
-    again (the preview): the file as it may be shown (:func:`.policy.shown`: its consent, private data and
-    comments) and the private real names it declares.
-
-    Kept by the id of the file's record, with the record itself (so that its id is not reused while it is
-    kept), and taken only for the very same record object, path and body: a record is immutable, and the
-    caller keeps one object per path and bytes (core/validate.py's ``records``). What depends on the date
-    or on other files is never kept: it is decided again every run.
-    """
-
-    shown: dict[int, tuple] = field(default_factory=dict)
-    secrets: dict[int, tuple] = field(default_factory=dict)
-
-    def keep_only(self, records) -> None:
-        """Forget what was worked out of any record but ``records`` (those of the files as they are now)."""
-        kept = {id(record) for record in records}
-        self.shown = {key: found for key, found in self.shown.items() if key in kept}
-        self.secrets = {key: found for key, found in self.secrets.items() if key in kept}
-
-
-def remembered_shown(entry: Entry, remembered: Remembered | None) -> Entry:
-    """:func:`.policy.shown` of ``entry``, taken from ``remembered`` when it was worked out of the same record,
-    path and body; else worked out (and kept there)."""
-    if remembered is None:
-        return shown(entry)
-    meta, body = entry.meta, entry.body
-    found = remembered.shown.get(id(meta))
-    if found is None or found[0] is not meta or found[1] != entry.path or found[2] != body:
-        public = shown(entry)
-        remembered.shown[id(meta)] = (meta, entry.path, body, public.meta, public.body)
-        return public
-    return entry.replace(meta=found[3], body=found[4])
-
-
 # ---------------------------------------------------------------- names
 
 
@@ -253,61 +218,6 @@ def _public_texts(entry: Entry, unlinked: frozenset[str]) -> list[tuple[tuple, i
         out.append((loc, entry.source.text_line(loc), links.without_targets(text, entry.path, unlinked)))
     out.append((("body",), entry.source.body_line, links.without_targets(entry.body, entry.path, unlinked)))
     return out
-
-
-#: The field names of each model, in order (looked up once per model).
-_FIELDS: dict[type, tuple[str, ...]] = {}
-#: Values that hold no private mapping, by their exact type (a subclass of one is looked at like any other value).
-_PLAIN = frozenset({type(None), str, bool, int, float, date, datetime})
-
-
-def collect_secrets(catalogue: Catalogue, remembered: Remembered | None = None) -> dict[str, tuple[str, int]]:
-    """Every ``private.real_name`` of every file and translation, published or not, with the file and line.
-
-    ``remembered``: those each original declares, kept from earlier runs (:class:`Remembered`)."""
-    found: dict[str, tuple[str, int]] = {}
-    for entry in catalogue.entries():
-        kept = remembered.secrets.get(id(entry.meta)) if remembered is not None else None
-        if kept is None or kept[0] is not entry.meta or kept[1] != entry.path or kept[2] != entry.body:
-            kept = (entry.meta, entry.path, entry.body, _declared(entry))
-            if remembered is not None:
-                remembered.secrets[id(entry.meta)] = kept
-        for name, where in kept[3]:
-            found.setdefault(name, where)
-    for translations in catalogue.translations.values():  # a translation's private notes are private too
-        for t in translations.values():
-            for name, where in _declared(Entry(t.source, t.record, t.body)):
-                found.setdefault(name, where)
-    return found
-
-
-def _declared(entry: Entry) -> tuple[tuple[str, tuple[str, int]], ...]:
-    """``(real name, (file, line))`` of each ``private.real_name`` in the file, in the order they are written."""
-    found: list[tuple[str, tuple[str, int]]] = []
-
-    def walk(value: Any, loc: tuple) -> None:
-        if isinstance(value, (str, int, date)) or value is None:
-            return  # most values: text, numbers and dates hold no private mapping
-        if isinstance(value, Private):
-            if value.real_name and value.real_name.strip():
-                found.append((value.real_name.strip(), (entry.path, entry.line(loc + ("real_name",)))))
-        elif type(value) in _FIELDS or hasattr(type(value), "model_fields"):
-            names = _FIELDS.get(type(value))
-            if names is None:
-                names = _FIELDS[type(value)] = tuple(type(value).model_fields)
-            fields = value.__dict__  # a model's field values (a name missing there fails loudly, never silently)
-            for name in names:
-                item = fields[name]
-                kind = item.__class__
-                if kind not in _PLAIN and (kind is not tuple or item):  # by exact type: anything else is looked at
-                    walk(item, loc + (name,))
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if item.__class__ not in _PLAIN:
-                    walk(item, loc + (i,))
-
-    walk(entry.meta, ())
-    return tuple(found)
 
 
 def find_secrets(entries, secrets: dict[str, tuple[str, int]]) -> list[Problem]:
