@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import read
-from generator.core import policy, publication
+from generator.core import per_file, policy
 from generator.core.problems import ProblemsFound
 from generator.core.validate import validate
 from generator.load import load
@@ -182,11 +182,11 @@ def _same(a: dict, b: dict) -> bool:
 
 
 def test_a_process_that_keeps_its_cache_shows_each_file_as_a_fresh_process_does(project, tmp_path, monkeypatch):
-    """The preview keeps each unchanged record as it may be shown (publication.remembered_shown): the same as a
+    """The preview keeps each unchanged record as it may be shown (per_file.remembered_shown): the same as a
     new process shows it, and a changed file is stripped of its private data and redacted per its consent again."""
     project.copy_sample("content", "campaigns", "mkdocs.yml")
     worked_out: list[str] = []  # the originals policy.shown is applied to (translations are shown every run)
-    monkeypatch.setattr(publication, "shown", lambda e: (e.source.translation or worked_out.append(e.path)) and None
+    monkeypatch.setattr(per_file, "shown", lambda e: (e.source.translation or worked_out.append(e.path)) and None
                         or policy.shown(e))
     kept = SourceCache(tmp_path / "cache")
     first = _public(project.root, kept)
