@@ -176,19 +176,23 @@ def build_sample(folder: Path):
 def sample_built_once(tmp_path_factory) -> Path:
     """build_sample's folder, its one full build made once per session (per xdist worker): the tests that change
     the sample and build it again start from a copy of it (copy_built) instead of a full build of their own."""
-    from generator.cache import BuildCache
-    from generator.write import Staging
-
     folder = tmp_path_factory.mktemp("sample-built")
     _, site, cache, report = build_sample(folder)
     assert report.plan.kind == "full"
-    # What the build left running in the background (the staging folder's removal, the cache's dropped files)
-    # is done before anything is copied: the copy is the folder as the next build of it would find it.
+    settle(site, cache)
+    return folder
+
+
+def settle(site: Path, cache: Path) -> None:
+    """Wait for what the last build of ``site`` left running in the background (the staging folder's removal, the
+    cache's dropped files), as its next build would: a copy made then is the folder as that build would find it."""
+    from generator.cache import BuildCache
+    from generator.write import Staging
+
     for running in (Staging._removing.get(os.fspath(site.absolute())),
                     BuildCache._dropping_in.get(os.fspath(cache.absolute()))):
         if running is not None:
             running.join()
-    return folder
 
 
 def copy_built(source: Path, folder: Path):
