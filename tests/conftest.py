@@ -7,6 +7,7 @@ import gzip
 import html
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -116,6 +117,13 @@ class Project:
             (root / folder).mkdir(parents=True, exist_ok=True)
         self.write("mkdocs.yml", MINIMAL_SETTINGS)
 
+    @classmethod
+    def existing(cls, root: Path) -> "Project":
+        """The project already at ``root`` (a copy of one, see copy_built), left as it is."""
+        project = cls.__new__(cls)
+        project.root = root
+        return project
+
     def write(self, path: str, text: str | bytes) -> Path:
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -162,6 +170,38 @@ def build_sample(folder: Path):
     project.copy_sample("content", "campaigns", "mkdocs.yml")
     report = build(project.root, folder / "site", SAMPLE_AS_OF, cache_dir=folder / "cache")
     return project, folder / "site", folder / "cache", report
+
+
+@pytest.fixture(scope="session")
+def sample_built_once(tmp_path_factory) -> Path:
+    """build_sample's folder, its one full build made once per session (per xdist worker): the tests that change
+    the sample and build it again start from a copy of it (copy_built) instead of a full build of their own."""
+    folder = tmp_path_factory.mktemp("sample-built")
+    _, site, cache, report = build_sample(folder)
+    assert report.plan.kind == "full"
+    settle(site, cache)
+    return folder
+
+
+def settle(site: Path, cache: Path) -> None:
+    """Wait for what the last build of ``site`` left running in the background (the staging folder's removal, the
+    cache's dropped files), as its next build would: a copy made then is the folder as that build would find it."""
+    from generator.cache import BuildCache
+    from generator.write import Staging
+
+    for running in (Staging._removing.get(os.fspath(site.absolute())),
+                    BuildCache._dropping_in.get(os.fspath(cache.absolute()))):
+        if running is not None:
+            running.join()
+
+
+def copy_built(source: Path, folder: Path):
+    """A copy of build_sample's folder ``source`` into ``folder``, made as ``cp -a`` makes it: the same bytes,
+    modes, times and hard links (the spare a build keeps is hard links of the site's files), so that a build in
+    the copy finds what a build in ``source`` would: ``(project, site, cache)``, as build_sample gives them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-a", "--", f"{source}/.", str(folder)], check=True)
+    return Project.existing(folder / "project"), folder / "site", folder / "cache"
 
 
 VALID_ACTION = """\

@@ -25,6 +25,7 @@ import pytest
 
 from alerting import Hub
 from conftest import REPO
+from marks import without_marks
 from generator.cli import main
 from smtp_server import SmtpServer
 from test_leaks import CANARIES, FIXTURE, HOSTILE
@@ -36,7 +37,7 @@ ROSA = ["Rosa", "Leakreal Nameson Canary", "public-defender", "public-action", "
 
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(without_marks(decomposed).casefold().split())
 
 
 def readable_message(name: str, data: bytes) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE_AS_OF, Project, read_back, site_files
+from conftest import REPO, SAMPLE_AS_OF, Project, copy_built, read_back, settle, site_files
 from conftest import VALID_ACTION
 from generator import build as pipeline
 from generator.core.problems import ProblemsFound
@@ -178,13 +178,23 @@ def _snapshot(site: Path) -> dict[str, tuple[bytes, int]]:
     return {p.relative_to(site).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
 
 
-@pytest.fixture
-def built(tmp_path):
-    project = Project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    """The sample copied into a project and built by ``accompany build --site-dir``, once per module and worker."""
+    folder = tmp_path_factory.mktemp("built")
+    project = Project(folder / "project")
     project.copy_sample("content", "campaigns", "mkdocs.yml")
-    site = tmp_path / "site"
+    site = folder / "site"
     code, out, err = project.cli("build", "--as-of", "2026-12-01", "--site-dir", str(site))
     assert (code, err) == (0, "")
+    settle(site, project.root / ".accompany" / "cache")
+    return folder
+
+
+@pytest.fixture
+def built(built_once, tmp_path):
+    """A copy (cp -a: bytes, times, hard links) of the project and site that build left, for this test to change."""
+    project, site, _ = copy_built(built_once, tmp_path)
     return project, site
 
 

@@ -7,7 +7,7 @@ import marshal
 
 import pytest
 
-from conftest import SAMPLE_AS_OF, build_sample, site_files
+from conftest import SAMPLE_AS_OF, copy_built, site_files
 from generator import build as pipeline
 from generator import cache as cache_module
 from generator.cache import STAMP, BuildCache, _read, _write
@@ -48,10 +48,9 @@ def test_a_file_that_is_not_a_mapping_is_no_cache(tmp_path):
 
 
 @pytest.fixture
-def built(tmp_path):
-    project, site, cache, report = build_sample(tmp_path)
-    assert report.plan.kind == "full"
-    return project, site, cache
+def built(sample_built_once, tmp_path):
+    """The sample as its full build left it (conftest.sample_built_once), copied into this test's folder."""
+    return copy_built(sample_built_once, tmp_path)
 
 
 def _edit(project) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION, VALID_DEFENDER, Project, build_sample,
+from conftest import (MINIMAL_SETTINGS, REPO, SAMPLE_AS_OF, VALID_ACTION, VALID_DEFENDER, Project, copy_built,
                       site_files)
 from generator import build as pipeline
 from generator.core.problems import ProblemsFound
@@ -20,10 +20,9 @@ def _stat(site: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture
-def built(tmp_path):
-    project, site, cache, report = build_sample(tmp_path)
-    assert report.plan.kind == "full"
-    return project, site, cache
+def built(sample_built_once, tmp_path):
+    """The sample as its full build left it (conftest.sample_built_once), copied into this test's folder."""
+    return copy_built(sample_built_once, tmp_path)
 
 
 def test_nothing_changed_means_nothing_is_rewritten(built):

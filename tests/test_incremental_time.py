@@ -25,8 +25,8 @@ under test.
 
 from __future__ import annotations
 
+import hashlib
 import os
-
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -84,9 +84,25 @@ def _differences(one: Path, two: Path) -> list[str]:
     return sorted(set(a) ^ set(b)) + sorted(p for p in set(a) & set(b) if a[p] != b[p])
 
 
-def _readable(site: Path) -> dict[str, str]:
-    """Each file of a site as a reader could get it (PDF text and metadata included), folded, one space for any run."""
-    return {path: " ".join(fold("\n".join(texts_of(path, data))).split()) for path, data in site_files(site).items()}
+def _readable(site: Path, last: dict[tuple[str, bytes], str] | None = None) -> dict[str, str]:
+    """Each file of a site as a reader could get it (PDF text and metadata included), folded, one space for any run.
+
+    ``last``: what the previous call read, by path and SHA-256 of the bytes; a file with the same path and bytes
+    reads the same (texts_of and fold are functions of them), so it is taken from there, and ``last`` is left
+    holding this site's files for the next call. Every file is still read at every moment: a changed byte
+    anywhere is a new key."""
+    last = {} if last is None else last
+    now: dict[tuple[str, bytes], str] = {}
+    out = {}
+    for path, data in site_files(site).items():
+        key = (path, hashlib.sha256(data).digest())
+        text = last.get(key)
+        if text is None:
+            text = " ".join(fold("\n".join(texts_of(path, data))).split())
+        out[path] = now[key] = text
+    last.clear()
+    last.update(now)
+    return out
 
 
 def _where(texts: dict[str, str], token: str) -> list[str]:
@@ -116,8 +132,8 @@ def _fixture_expected(dated, moment) -> dict[str, bool]:
     return expected
 
 
-def _check_fixture(dated, moment, site: Path) -> None:
-    texts = _readable(site)
+def _check_fixture(dated, moment, site: Path, last: dict | None = None) -> None:
+    texts = _readable(site, last)
     assert _shown_wrongly(texts, _fixture_expected(dated, moment)) == {}, moment
     besides_canary = {path: text.replace("canary-d-withdrawn", "") for path, text in texts.items()}
     for name in ("dimitra kalle", "d-withdrawn"):  # the withdrawn defender's other name, and her slug
@@ -129,11 +145,11 @@ def _url(path: str) -> str:
     return f"{path.split('/')[1]}/{path.rsplit('/', 1)[1][:-3]}/"
 
 
-def _check_sample(sample, moment, site: Path) -> None:
+def _check_sample(sample, moment, site: Path, last: dict | None = None) -> None:
     """Each profile and action has its page on the days test_time says it is public, and is linked from
     nowhere on the others; a letter and a target's address show while the action is open; the real name never."""
     day = _day(sample, moment)
-    texts = _readable(site)
+    texts = _readable(site, last)
     public = {path: expected_public(SAMPLE_PUBLIC, path, day) for path in SAMPLE_PUBLIC}
     assert {path: _url(path) + "index.html" in texts for path in SAMPLE_PUBLIC} == public, moment
     links = {path: _where(texts, _url(path)) for path, shown in public.items() if not shown}
@@ -202,6 +218,7 @@ class Chain:
         self.root, self.folder, self.renders = root, folder, renders
         self.site, self.cache = folder / "site", folder / "cache"
         self.builds = 0
+        self.read: dict[tuple[str, bytes], str] = {}  # the last site's files as _readable read them
 
     def build(self, moment):
         """Build ``moment`` on top of the last build; from the second on, check it against a full build."""
@@ -240,7 +257,7 @@ def test_the_fixture_built_moment_after_moment_is_a_full_builds_bytes_and_shows_
     chain = Chain(dated.root, tmp_path, renders)
     for moment in FIXTURE_MOMENTS:
         chain.build(moment)
-        _check_fixture(dated, moment, chain.site)
+        _check_fixture(dated, moment, chain.site, chain.read)
 
 
 def test_the_sample_built_moment_after_moment_is_a_full_builds_bytes_and_shows_only_what_is_public(
@@ -248,7 +265,7 @@ def test_the_sample_built_moment_after_moment_is_a_full_builds_bytes_and_shows_o
     chain = Chain(REPO, tmp_path, renders)
     for moment in SAMPLE_MOMENTS:
         chain.build(moment)
-        _check_sample(sample, moment, chain.site)
+        _check_sample(sample, moment, chain.site, chain.read)
 
 
 def test_going_back_in_time_and_forward_again_with_the_same_cache(dated, tmp_path, renders):
@@ -259,7 +276,7 @@ def test_going_back_in_time_and_forward_again_with_the_same_cache(dated, tmp_pat
     chain = Chain(dated.root, tmp_path, renders)
     for moment in (date(2027, 4, 1), earlier, date(2027, 4, 1)):
         chain.build(moment)
-        _check_fixture(dated, moment, chain.site)
+        _check_fixture(dated, moment, chain.site, chain.read)
     later, before = _fixture_expected(dated, date(2027, 4, 1)), _fixture_expected(dated, earlier)
     assert {token for token, shown in later.items() if shown and not before[token]} == {  # what the step back withholds
         "canary-d-consent-later", "canary-t-mentions", "canary-a-embargo"}

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, Project, build_sample, site_files
+from conftest import REPO, SAMPLE_AS_OF, VALID_ACTION, Project, copy_built, site_files
 from generator import build as pipeline
 from generator import write
 from generator.core.problems import ProblemsFound
@@ -103,8 +103,9 @@ def test_feed_and_sheet_images_point_only_at_the_site(sample_site):
 
 
 @pytest.fixture
-def live(tmp_path):
-    return build_sample(tmp_path)[:2]
+def live(sample_built_once, tmp_path):
+    """The sample's project and the site its full build made (a copy of conftest.sample_built_once)."""
+    return copy_built(sample_built_once, tmp_path)[:2]
 
 
 def _state(site: Path):

@@ -28,6 +28,7 @@ import pytest
 from PIL import Image
 
 from conftest import REPO, Project, site_files
+from marks import without_marks
 from generator.build import Renderers, build
 from generator.load import load
 from generator.outputs.cardimage import PHOTO_WIDTH, WIDTH, _photo
@@ -42,7 +43,7 @@ _SHARE_TEXT = re.compile(r'<p class="ac-share__text" id="[^"]*">(.*?)</p>', re.S
 
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(without_marks(decomposed).casefold().split())
 
 
 def link_texts(href: str) -> list[str]:

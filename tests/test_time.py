@@ -21,6 +21,7 @@ import jinja2
 import pytest
 
 from conftest import REPO, Project, site_files
+from marks import without_marks
 from generator import read
 from generator.build import build
 from generator.core.policy import Clock
@@ -39,7 +40,7 @@ from generator.outputs.sheets import Sheets
 def fold(text: str) -> str:
     """Independent of generator.core.names: no accents, case folded."""
     decomposed = unicodedata.normalize("NFKD", html.unescape(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return without_marks(decomposed).casefold()
 
 
 @dataclass

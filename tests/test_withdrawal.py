@@ -19,6 +19,7 @@ import feedparser
 import pytest
 
 from conftest import Project, site_files
+from marks import without_marks
 
 AS_OF = date(2026, 12, 1)
 #: Every form of Lucía the sample knows: shown name, real name, file name, and the alias added here.
@@ -27,7 +28,7 @@ LUCIA = ["Lucía", "Marisol Quintero Vargas", "lucia", "La Ribereña"]
 
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", html.unescape(text))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(without_marks(decomposed).casefold().split())
 
 
 def readable(path: str, data: bytes, tmp: Path) -> str:
