@@ -26,6 +26,8 @@ $(BROWSER_STAMP): scripts/install-browser-deps.sh scripts/install-cms.sh package
 
 $(SERVER_STAMP): scripts/install-server-deps.sh $(STAMP)
 	sh scripts/install-server-deps.sh
+	@touch $@
+
 $(CMS_STAMP): scripts/install-cms.sh package.json package-lock.json
 	sh scripts/install-cms.sh
 	@touch $@
