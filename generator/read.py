@@ -410,7 +410,7 @@ class SourceCache:
         """``digest:path`` to the file's record (core/validate.py's ``records``): kept in this process only, for
         its next run (the preview's), never written."""
         self.published = Remembered()
-        """What publishing worked out of each of those records alone (core/publication.py): kept in this process
+        """What publishing worked out of each of those records alone (core/per_file.py): kept in this process
         only, likewise."""
         self._dirty: set[int] = set()
         if self.folder is not None:
