@@ -79,7 +79,7 @@ from pathlib import Path
 from generator.build import build
 imported = time.perf_counter()
 root = Path(sys.argv[1])
-report = build(root, root / "site", date.fromisoformat(sys.argv[2]))
+report = build(root, root / "site", date.fromisoformat(sys.argv[2]), collect=False)  # as the accompany command does
 print(json.dumps({"phases": report.timings.phases, "files": report.files, "kind": report.plan.kind,
                   "import": imported - started, "build": time.perf_counter() - imported,
                   "rss_self": peak(), "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))

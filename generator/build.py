@@ -79,7 +79,7 @@ class Language:
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None, site_url: str | None = None,
           timings: Timings | None = None, warm: Warm | None = None, alerts: bool = True,
-          wait: bool = True, sources: SourceCache | None = None) -> BuildReport:
+          wait: bool = True, sources: SourceCache | None = None, collect: bool = True) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
     Only what changed since the last build goes to the engine, unless ``full``
@@ -106,7 +106,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     # Each full collection of Python's cycle collector walks every object it tracks, and a build's heap grows
     # enough to set off several, though what it makes is kept to its end: the collector waits for the build to
     # end (a preview builds again and again in one process).
-    with no_cycle_collection():
+    with no_cycle_collection(collect):
         loaded = load(root, as_of, timings, site_url, sources=sources)
         given = dict(warm=warm, alerts=alerts, wait=wait)
         try:
@@ -119,8 +119,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
             report = _build(loaded, site_dir, cache_dir, True, engines, timings, trust=False, **given)
             report.warnings.append(f"{stale.path} changed though nothing its template read did: everything was "
                                    "built again (please report this to the developers of accompany)")
-    if sources is not None:
-        sources.write()  # what was parsed, kept only once the build succeeded
+        if sources is not None:
+            sources.write()  # what was parsed, kept only once the build succeeded
     return report
 
 

@@ -88,8 +88,10 @@ class Progress:
 
 def run(root: Path, site_dir: Path | None, as_of, wall_clock: Callable[[], datetime], full: bool = False,
         site_url: str | None = None, verbose: bool = False, out: TextIO | None = None,
-        err: TextIO | None = None) -> int:
-    """Build, say what was built, and record the attempt. Problems propagate to the caller, recorded."""
+        err: TextIO | None = None, collect: bool = True) -> int:
+    """Build, say what was built, and record the attempt. Problems propagate to the caller, recorded.
+
+    ``collect``: False when the process ends once this returns (see build.build)."""
     from .build import build
 
     out, err = out or sys.stdout, err or sys.stderr
@@ -108,7 +110,8 @@ def run(root: Path, site_dir: Path | None, as_of, wall_clock: Callable[[], datet
         after = float(os.environ.get("ACCOMPANY_PROGRESS_AFTER", PROGRESS_AFTER))  # tests show it sooner
         with Progress(timings, err, after) if terminal else contextlib.nullcontext():
             report = build(root, target, as_of, cache_dir=cache_folder(root, site_url), full=full,
-                           site_url=site_url, timings=timings)
+                           site_url=site_url, timings=timings,
+                           collect=collect)
     except ProblemsFound as found:
         lines = [str(p) for p in found.problems[:buildrecord.KEEP_PROBLEMS]]
         record(False, problems=[f"{len(found.problems)} problem(s); nothing was built or changed"] + lines)

@@ -115,8 +115,9 @@ def entry() -> None:
     When main returns, everything the command made is written and closed, its threads joined and its
     processes waited for; what is left is the interpreter freeing its objects one by one, which after a
     build of a large site takes half a second for nothing. (An exception, Ctrl-C or the preview stopped
-    ends the process as Python does.)"""
-    code = main()
+    ends the process as Python does.) For the same reason, a build here leaves what it made to no later
+    walk of the cycle collector (``ending``)."""
+    code = main(ending=True)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -124,7 +125,8 @@ def entry() -> None:
         os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, ending: bool = False) -> int:
+    """Run one command; its exit status. ``ending``: the process ends when it returns (:func:`entry`)."""
     args = _parser().parse_args(argv)
     root = args.project.resolve()
     try:
@@ -133,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build_command import run
 
-            return run(root, args.site_dir, resolve_as_of(args.as_of), wall_clock, args.full, args.site_url, args.verbose)
+            return run(root, args.site_dir, resolve_as_of(args.as_of), wall_clock, args.full, args.site_url, args.verbose,
+                       collect=not ending)
         if args.command == "status":
             from .status import status
 

@@ -30,7 +30,7 @@ from .build import build
 from .clock import resolve_as_of
 from .core.problems import ProblemsFound, report
 from .engines import EngineFailed, Warm
-from .load import validate_settings
+from .load import collect_cycles, validate_settings
 from .preview_server import Server, Shown
 from .read import SourceCache, parse_settings
 
@@ -82,7 +82,8 @@ class _Preview:
         prefix = site_path(self.root)
         try:
             built = build(self.root, self.site, resolve_as_of(self.as_of_arg), cache_dir=self.cache,
-                          site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False, sources=self.sources)
+                          site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False, sources=self.sources,
+                          collect=False)  # collected when the preview is idle (serve)
         except (ProblemsFound, EngineFailed) as failed:
             if isinstance(failed, ProblemsFound):
                 print(report(failed.problems).replace("nothing was built or changed",
@@ -169,9 +170,14 @@ def serve(root: Path, port: int, as_of_arg) -> int:
             return 1
         server.start()
         print(f"previewing on {preview.url(preview.shown.prefix)} (Ctrl-C to stop)", flush=True)
+        idle = False
         while True:
             if changes.wait(0.5):
                 preview.stage()
+                idle = False
+            elif not idle:  # half a second without a change: what the last build left is collected now,
+                collect_cycles()  # not while the page that shows an edit is served
+                idle = True
     finally:
         changes.stop()
         preview.close()
