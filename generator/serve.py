@@ -18,6 +18,7 @@ A change is seen as it is saved (the system's file events, through watchdog).
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -39,6 +40,9 @@ WATCHED = ("content", "campaigns", "theme", "mkdocs.yml")
 SHOWN = 30
 #: After a change, how long to wait for more (an editor saving several files, or writing one in steps).
 SETTLE = 0.05
+#: Seconds without a change before the preview frees what its builds left (load.collect_cycles, a walk of every
+#: object it holds): never while a volunteer saves edit after edit.
+IDLE = 2.0
 #: What the preview of an older accompany left in .accompany/preview (the engine's project, an alerts snapshot): removed.
 _OLD_LAYOUT = ("mkdocs.yml", "accompany_hooks.py", "docs", "theme", "alerts")
 
@@ -133,8 +137,15 @@ class _Changes:
         changes = self
 
         class Handler(FileSystemEventHandler):
+            def __init__(self, names: tuple[str, ...] | None = None):
+                self.names = names
+                """The only names that count (in the project's own folder), or None: any."""
+
             def on_any_event(self, event):
-                if event.event_type not in ("opened", "closed_no_write"):
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                paths = (event.src_path, getattr(event, "dest_path", "") or "")
+                if self.names is None or any(os.path.basename(p) in self.names for p in paths if p):
                     changes.event.set()
 
         self.observer = Observer()
@@ -142,7 +153,9 @@ class _Changes:
             path = root / name
             if path.is_dir():
                 self.observer.schedule(Handler(), str(path), recursive=True)
-        self.observer.schedule(Handler(), str(root), recursive=False)  # mkdocs.yml, and folders made later
+        # mkdocs.yml, and watched folders made later; not the preview's own files (.accompany/), a site/ or an
+        # editor's backup files, which would build again for nothing.
+        self.observer.schedule(Handler(WATCHED), str(root), recursive=False)
         self.observer.daemon = True
         self.observer.start()
 
@@ -170,14 +183,14 @@ def serve(root: Path, port: int, as_of_arg) -> int:
             return 1
         server.start()
         print(f"previewing on {preview.url(preview.shown.prefix)} (Ctrl-C to stop)", flush=True)
-        idle = False
+        built = time.monotonic()  # collected since: None
         while True:
             if changes.wait(0.5):
                 preview.stage()
-                idle = False
-            elif not idle:  # half a second without a change: what the last build left is collected now,
-                collect_cycles()  # not while the page that shows an edit is served
-                idle = True
+                built = time.monotonic()
+            elif built is not None and time.monotonic() - built >= IDLE:
+                collect_cycles()
+                built = None
     finally:
         changes.stop()
         preview.close()
