@@ -85,6 +85,12 @@ BOOKKEEPING = ("markup", "state.marshal", "records.marshal", "alerts.marshal")
 class BuildCache:
     """The cache folder as one build sees it."""
 
+    #: The bookkeeping files this process last wrote or read, and what each holds: a later build of the same folder
+    #: in the same process (the preview's next) takes a file's data from here while the file is still the one
+    #: written or read (the same inode, size and time), instead of reading and loading it again. One folder's only.
+    _kept_folder: str | None = None
+    _kept: dict[str, tuple[tuple[int, int, int], dict]] = {}
+
     #: The removal of dropped files each cache folder's last commit left running (a build that did not wait for
     #: it): the next build of the same cache waits for it before it reads a file.
     _dropping_in: dict[str, threading.Thread] = {}
@@ -126,7 +132,7 @@ class BuildCache:
         """The last build's rendered Markdown, or None for a full build."""
         if self.fresh_start:
             return None
-        self._markup = [_read(self._shard_file(shard)) or {} for shard in range(MARKUP_SHARDS)]
+        self._markup = [self._read(self._shard_file(shard)) or {} for shard in range(MARKUP_SHARDS)]
         out: dict = {}
         for shard in self._markup:
             out.update(shard)
@@ -137,7 +143,7 @@ class BuildCache:
         if self.fresh_start:
             return None
         if self._states is None:
-            self._states = _read(self.folder / "state.marshal") or {}
+            self._states = self._read(self.folder / "state.marshal") or {}
         return State.from_json(self._states.get(language))
 
     def previous_records(self, language: str) -> dict | None:
@@ -145,7 +151,7 @@ class BuildCache:
         if self.fresh_start:
             return None
         if self._records is None:
-            self._records = _read(self.folder / "records.marshal") or {}
+            self._records = self._read(self.folder / "records.marshal") or {}
         found = self._records.get(language)
         return found if isinstance(found, dict) else None
 
@@ -154,7 +160,7 @@ class BuildCache:
         if self.fresh_start:
             return None
         if name not in self._remembered:
-            self._remembered[name] = _read(self.folder / f"{name}.marshal")
+            self._remembered[name] = self._read(self.folder / f"{name}.marshal")
         return self._remembered[name]
 
     def commit(self, markup: dict, states: dict[str, State], records: dict[str, dict] | None = None,
@@ -179,11 +185,11 @@ class BuildCache:
             self._dropping.start()
             BuildCache._dropping_in[os.fspath(self.folder.absolute())] = self._dropping
         self._commit_markup(markup)
-        _write(self.folder / "state.marshal", {language: state.as_json() for language, state in states.items()})
+        self._write(self.folder / "state.marshal", {language: state.as_json() for language, state in states.items()})
         if records is not None:
-            _write(self.folder / "records.marshal", records)
+            self._write(self.folder / "records.marshal", records)
         if alerts is not None and alerts != self._remembered.get("alerts"):
-            _write(self.folder / "alerts.marshal", alerts)
+            self._write(self.folder / "alerts.marshal", alerts)
         self.templates.flush()
 
     def wait(self) -> None:
@@ -202,8 +208,39 @@ class BuildCache:
         (self.folder / "markup").mkdir(parents=True, exist_ok=True)
         for i, shard in enumerate(shards):
             if stored is None or shard != stored[i]:
-                _write(self._shard_file(i), shard)
+                self._write(self._shard_file(i), shard)
         self._markup = shards
+
+    def _read(self, path: Path) -> dict | None:
+        """What :meth:`_write` wrote at ``path``: from memory while the file is the one this process last wrote or
+        read there, else read (:func:`_read`) and kept."""
+        folder, name = os.fspath(self.folder), os.fspath(path)
+        if BuildCache._kept_folder != folder:
+            BuildCache._kept_folder, BuildCache._kept = folder, {}
+        try:
+            signature = _signature(os.stat(path))
+        except OSError:
+            return None
+        kept = BuildCache._kept.get(name)
+        if kept is not None and kept[0] == signature:
+            return kept[1]
+        data = _read(path)  # if the file is replaced meanwhile, its signature is not the one kept with it: read again
+        if data is not None:
+            BuildCache._kept[name] = (signature, data)
+        return data
+
+    def _write(self, path: Path, data: dict) -> None:
+        """:func:`_write`, and ``data`` kept for a later build of this folder in this process (which only reads it,
+        as it reads what the last build left)."""
+        _write(path, data)
+        folder = os.fspath(self.folder)
+        if BuildCache._kept_folder != folder:
+            BuildCache._kept_folder, BuildCache._kept = folder, {}
+        BuildCache._kept[os.fspath(path)] = (_signature(os.stat(path)), data)
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _remove(paths: list[str]) -> None:

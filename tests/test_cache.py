@@ -165,3 +165,45 @@ def test_the_snapshot_text_joined_by_hand_is_jsons_own_and_refuses_a_head_it_wou
     assert _text({}, kept) == dumps({"actions": actions})
     with pytest.raises(ValueError, match="must sort after 'actions'"):
         _text({"about": "sorts before actions"}, kept)
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The bookkeeping files read from disk from now on, by name."""
+    names: list[str] = []
+    real = cache_module._read
+
+    def spy(path):
+        names.append(path.name)
+        return real(path)
+    monkeypatch.setattr(cache_module, "_read", spy)
+    return names
+
+
+def test_the_next_build_in_the_same_process_takes_what_the_last_wrote_from_memory(built, tmp_path, monkeypatch):
+    project, site, cache = built
+    _edit(project)
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)  # the copy's files: read from disk
+    reads = _reads(monkeypatch)
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing please:", "Keep writing, please:"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert [name for name in reads if name != "sources.marshal"] == []
+    _same_as_full(project, site, tmp_path)
+    # What memory held is what the files hold: the build that used it changed none of it.
+    for path, (_, data) in BuildCache._kept.items():
+        assert _read(cache / path.removeprefix(str(cache) + "/")) == data, path
+
+
+def test_a_file_changed_since_this_process_wrote_it_is_read_from_disk(built, tmp_path, monkeypatch):
+    project, site, cache = built
+    _edit(project)
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    (cache / "records.marshal").write_bytes(b"\0" * 10)  # another process's, or damaged
+    reads = _reads(monkeypatch)
+    river = project.root / "content/actions/river-guardians.md"
+    river.write_text(river.read_text().replace("Keep writing please:", "Keep writing, please:"))
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial"
+    assert [name for name in reads if name != "sources.marshal"] == ["records.marshal"]
+    _same_as_full(project, site, tmp_path)
