@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from stat import S_ISREG
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -320,11 +321,40 @@ def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], p
         move_files({path: files for path in plan.files}, site)  # over what was linked: a new file, not a changed one
     written = sorted(rendered) + list(plan.files)
     if engine.search_index is not None:
-        old = base / engine.search_index if base is not None else None
-        index = engine.merge_search_index(old.read_bytes() if old is not None and old.is_file() else None,
-                                          [(output / engine.search_index).read_bytes() for output, _ in runs],
+        old = _LastIndex.read(base / engine.search_index) if base is not None else None
+        index = engine.merge_search_index(old, [(output / engine.search_index).read_bytes() for output, _ in runs],
                                           {p for _, pages in runs for p in pages} | set(plan.removed), staged.pages)
         if index is not None:
             replace_files(site, {engine.search_index: index})
+            _LastIndex.wrote(site / engine.search_index, index)
             written.append(engine.search_index)
     return written
+
+
+class _LastIndex:
+    """The search indexes this process wrote last (one per language; 36 MB at 5,000 items), each by the file it
+    wrote as it was then (inode, size, time): the next build in the process (the preview's) takes an old site's
+    index from here while it is still that file (a site is moved into place whole: its files keep their inodes),
+    instead of reading it again. At most :attr:`KEEP`; one taken is no longer kept (its build writes the new one)."""
+
+    KEEP = 4
+    kept: dict[tuple[int, int, int], bytes] = {}
+
+    @classmethod
+    def read(cls, path: Path) -> bytes | None:
+        """The file's bytes (None: there is none)."""
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return None
+        if not S_ISREG(stat.st_mode):
+            return None
+        found = cls.kept.pop((stat.st_ino, stat.st_size, stat.st_mtime_ns), None)
+        return found if found is not None else path.read_bytes()
+
+    @classmethod
+    def wrote(cls, path: Path, data: bytes) -> None:
+        stat = os.stat(path)
+        cls.kept[(stat.st_ino, stat.st_size, stat.st_mtime_ns)] = data
+        while len(cls.kept) > cls.KEEP:
+            del cls.kept[next(iter(cls.kept))]  # the oldest

@@ -4,12 +4,14 @@ layout or Python) is no cache: a correct build, the full work, no traceback."""
 from __future__ import annotations
 
 import marshal
+from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLE_AS_OF, copy_built, site_files
 from generator import build as pipeline
 from generator import cache as cache_module
+from generator import incremental
 from generator.cache import STAMP, BuildCache, _read, _write
 
 
@@ -207,3 +209,25 @@ def test_a_file_changed_since_this_process_wrote_it_is_read_from_disk(built, tmp
     assert report.plan.kind == "partial"
     assert [name for name in reads if name != "sources.marshal"] == ["records.marshal"]
     _same_as_full(project, site, tmp_path)
+
+
+def test_the_next_build_in_the_same_process_takes_the_search_index_it_wrote_from_memory(built, tmp_path, monkeypatch):
+    project, site, cache = built
+    river = project.root / "content/actions/river-guardians.md"
+    _edit(project)
+    pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(str(path)) or real(path))
+    river.write_text(river.read_text().replace("Keep writing please:", "Keep writing, please:"))
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    indexes = [site / prefix / "search/search_index.json" for prefix in ("", "es", "ne")]  # the sample's languages
+    assert not {str(path) for path in indexes} & set(read)
+    _same_as_full(project, site, tmp_path)
+    # Not kept (another process, as the accompany command is): read from the file.
+    monkeypatch.setattr(incremental._LastIndex, "kept", {})
+    read.clear()
+    river.write_text(river.read_text().replace("Keep writing, please:", "Keep writing now:"))
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "partial"
+    assert {str(path) for path in indexes} <= set(read)
+    _same_as_full(project, site, tmp_path / "again")
