@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import html
 import io
 import json
@@ -193,6 +194,40 @@ def settle(site: Path, cache: Path) -> None:
                     BuildCache._dropping_in.get(os.fspath(cache.absolute()))):
         if running is not None:
             running.join()
+
+
+def tree_digest(root: Path) -> str:
+    """The SHA-256 of every file under ``root``: its path, its mode and its bytes, in order."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() or path.is_symlink():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(oct(path.lstat().st_mode).encode() + b"\0")
+            digest.update(os.readlink(path).encode() if path.is_symlink() else path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def full_build_of(tmp_path_factory):
+    """``full_build_of(root, as_of)``: the site folder of a full build (``full=True``, a fresh cache of its own)
+    of the project at ``root`` as of ``as_of``, made once per session (per xdist worker) for each state of the
+    project's files (tree_digest): the tests that compare an incremental build with a full build of the same
+    files share that full build instead of each making its own. Only for a project whose folder holds its
+    sources alone (build_sample's: site and cache beside it), built with no part of the build patched."""
+    from generator.build import build
+
+    made: dict[tuple[str, object], Path] = {}
+
+    def full_build(root: Path, as_of) -> Path:
+        key = (tree_digest(root), as_of)
+        if key not in made:
+            folder = tmp_path_factory.mktemp("full")
+            build(root, folder / "site", as_of, cache_dir=folder / "cache", full=True)
+            made[key] = folder / "site"
+        return made[key]
+
+    return full_build
 
 
 def copy_built(source: Path, folder: Path):

@@ -336,9 +336,10 @@ def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
         assert b"defenders/wanjiru" not in data, rel
 
 
-def test_two_builds_are_byte_identical(tmp_path):
-    first, second = tmp_path / "a" / "site", tmp_path / "b" / "site"
-    pipeline.build(REPO, first, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-a")
+def test_two_builds_are_byte_identical(sample_site, tmp_path):
+    # The first: conftest.sample_site, the same call (REPO as of SAMPLE_AS_OF, a fresh cache), made earlier in this
+    # process; the second made here, into another folder with a cache of its own.
+    first, second = sample_site, tmp_path / "b" / "site"
     pipeline.build(REPO, second, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-b")
     one, two = site_files(first), site_files(second)
     assert sorted(one) == sorted(two)

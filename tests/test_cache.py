@@ -60,7 +60,22 @@ def _edit(project) -> None:
     river.write_text(river.read_text().replace("Keep writing: the protection", "Keep writing please: the protection"))
 
 
+@pytest.fixture
+def same_as_full(full_build_of):
+    """Assert that ``site`` is, byte for byte, what a full build (a fresh cache) of the project's files makes:
+    the full build of the same files is made once per worker and shared (conftest.full_build_of)."""
+    def check(project, site) -> None:
+        full = full_build_of(project.root, SAMPLE_AS_OF)
+        one, two = site_files(site), site_files(full)
+        assert sorted(one) == sorted(two) and [p for p in two if one[p] != two[p]] == []
+
+    return check
+
+
 def _same_as_full(project, site, tmp_path) -> None:
+    """The same check as same_as_full, with a full build made here: for a check that more builds of the test
+    follow, which find this process's memory of the last build (the cache's files, the search index) as that
+    full build left it."""
     full = tmp_path / "full"
     pipeline.build(project.root, full, SAMPLE_AS_OF, cache_dir=tmp_path / "cache-full", full=True)
     one, two = site_files(site), site_files(full)
@@ -79,23 +94,23 @@ def _damage_all(cache, how) -> list:
 @pytest.mark.parametrize("how", [lambda raw: raw[: len(raw) // 3], lambda raw: b"\xff" * 40,
                                  lambda raw: raw.replace(b"cache 1;", b"cache 0;")],
                          ids=["truncated", "garbage", "another-layout"])
-def test_a_damaged_cache_gives_a_correct_full_build(built, tmp_path, how):
+def test_a_damaged_cache_gives_a_correct_full_build(built, tmp_path, same_as_full, how):
     project, site, cache = built
     _damage_all(cache, how)
     _edit(project)
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "full" and report.plan.reason == "no record of an earlier build"
-    _same_as_full(project, site, tmp_path)
+    _same_as_full(project, site, tmp_path)  # a full build made here: the next build follows it, as it always did
     # ...and the cache it leaves is whole again: the next build is partial, and right.
     assert BuildCache(cache).previous_state("en") is not None
     river = project.root / "content/actions/river-guardians.md"
     river.write_text(river.read_text().replace("Keep writing please:", "Keep writing, please:"))
     again = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert again.plan.kind == "partial"
-    _same_as_full(project, site, tmp_path / "second")
+    same_as_full(project, site)
 
 
-def test_damaged_records_and_markup_alone_give_a_correct_partial_build(built, tmp_path):
+def test_damaged_records_and_markup_alone_give_a_correct_partial_build(built, same_as_full):
     project, site, cache = built
     (cache / "records.marshal").write_bytes(b"\0" * 10)
     for shard in sorted((cache / "markup").glob("*.marshal"))[::3]:
@@ -103,10 +118,10 @@ def test_damaged_records_and_markup_alone_give_a_correct_partial_build(built, tm
     _edit(project)
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "partial"
-    _same_as_full(project, site, tmp_path)
+    same_as_full(project, site)
 
 
-def test_the_cache_of_an_earlier_layout_gives_a_full_build_and_is_removed(built, tmp_path):
+def test_the_cache_of_an_earlier_layout_gives_a_full_build_and_is_removed(built, same_as_full):
     project, site, cache = built
     for name in ("state", "records", "alerts"):  # as accompany wrote them before: JSON
         (cache / f"{name}.marshal").unlink()
@@ -115,11 +130,11 @@ def test_the_cache_of_an_earlier_layout_gives_a_full_build_and_is_removed(built,
     _edit(project)
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "full"
-    _same_as_full(project, site, tmp_path)
+    same_as_full(project, site)
     assert not list(cache.glob("*.json"))
 
 
-def test_a_partial_build_rewrites_only_the_markup_shards_that_changed(built, tmp_path):
+def test_a_partial_build_rewrites_only_the_markup_shards_that_changed(built, same_as_full):
     project, site, cache = built
     shards = {p.name: p.stat().st_mtime_ns for p in (cache / "markup").glob("*.marshal")}
     states = (cache / "alerts.marshal").stat().st_mtime_ns
@@ -131,7 +146,7 @@ def test_a_partial_build_rewrites_only_the_markup_shards_that_changed(built, tmp
     changed = [name for name in now if now[name] != shards.get(name)]
     assert 1 <= len(changed) <= 2  # the action's one changed text: its new entry, and its old one's going
     assert "Keep writing please" in "".join(html for html, _ in BuildCache(cache).remembered_markup().values())
-    _same_as_full(project, site, tmp_path)
+    same_as_full(project, site)
     assert (cache / "alerts.marshal").stat().st_mtime_ns >= states
 
 

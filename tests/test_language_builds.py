@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_AS_OF, VALID_ACTION, Project, site_files
+from conftest import SAMPLE_AS_OF, VALID_ACTION, Project, copy_built, settle, site_files
 
 AS_OF = SAMPLE_AS_OF.isoformat()
 
@@ -22,13 +22,24 @@ def _stat(site: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*.html")}
 
 
-@pytest.fixture
-def sample(tmp_path) -> Project:
-    project = Project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    """The sample copied into a project and built by ``accompany build`` (its site and cache in the project), once
+    per module and worker: each test changes a copy of it (sample)."""
+    folder = tmp_path_factory.mktemp("languages")
+    project = Project(folder / "project")
     project.copy_sample("content", "campaigns", "mkdocs.yml")
     code, out, err = project.cli("build", "--as-of", AS_OF)
     assert code == 0, err
     assert out.splitlines()[-1].startswith(f"built ")
+    settle(project.root / "site", project.root / ".accompany" / "cache")
+    return folder
+
+
+@pytest.fixture
+def sample(built_once, tmp_path) -> Project:
+    """A copy (cp -a: bytes, times, hard links) of the project that built_once built, for this test to change."""
+    project, _, _ = copy_built(built_once, tmp_path)
     return project
 
 

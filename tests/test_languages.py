@@ -182,14 +182,12 @@ def test_a_stop_pack_is_offered_in_the_language_of_the_stop_on_every_page(sample
                           .split("md-select__list")[-1].split("</ul>", 1)[-1])
 
 
-def test_a_translation_edited_rebuilds_its_language_only_and_gives_the_bytes_of_a_full_build(tmp_path):
-    from conftest import Project, REPO, SAMPLE_AS_OF, site_files
+def test_a_translation_edited_rebuilds_its_language_only_and_gives_the_bytes_of_a_full_build(sample_built_once, tmp_path):
+    from conftest import SAMPLE_AS_OF, copy_built, site_files
     from generator.build import build
 
-    project = Project(tmp_path / "project")
-    project.copy_sample("content", "campaigns", "mkdocs.yml")
-    site, cache = tmp_path / "site", tmp_path / "cache"
-    assert build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "full"
+    # The sample as its full build left it (conftest.sample_built_once, which checks that build was full), copied.
+    project, site, cache = copy_built(sample_built_once, tmp_path)
     english = (site / "actions/river-guardians/index.html").stat()
     es = project.root / "content/actions/river-guardians.es.md"
     es.write_text(es.read_text().replace("Protejan a los guardianes", "Protejan ya a los guardianes"))

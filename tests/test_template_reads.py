@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from conftest import SAMPLE_AS_OF, build_sample, site_files
+from conftest import SAMPLE_AS_OF, copy_built, site_files
 from generator import build as pipeline
 from generator.outputs import memo as memo_module
 from generator.outputs.memo import TemplateReads
@@ -47,8 +47,9 @@ def test_what_a_template_reads_is_kept_and_not_parsed_again():
 
 
 @pytest.fixture
-def built(tmp_path):
-    return build_sample(tmp_path)[:3]
+def built(sample_built_once, tmp_path):
+    """The sample as its full build left it (conftest.sample_built_once), copied into this test's folder."""
+    return copy_built(sample_built_once, tmp_path)
 
 
 @pytest.fixture

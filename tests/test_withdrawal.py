@@ -18,7 +18,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import Project, site_files
+from conftest import Project, copy_built, settle, site_files
 from marks import without_marks
 
 AS_OF = date(2026, 12, 1)
@@ -80,9 +80,27 @@ def sample(project) -> Project:
     return project
 
 
-def test_withdrawal_in_one_step_leaves_no_trace_and_lists_what_named_her(sample, tmp_path):
-    code, _, err = sample.cli("build", "--as-of", AS_OF.isoformat())
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    """The sample copied into a project and built by ``accompany build`` as of AS_OF (its site and cache in the
+    project), once per module and worker: each test that starts from it changes a copy of it (built)."""
+    folder = tmp_path_factory.mktemp("withdrawal")
+    project = Project(folder / "project")
+    project.copy_sample("content", "campaigns", "mkdocs.yml")
+    code, _, err = project.cli("build", "--as-of", AS_OF.isoformat())
     assert code == 0, err
+    settle(project.root / "site", project.root / ".accompany" / "cache")
+    return folder
+
+
+@pytest.fixture
+def built(built_once, tmp_path) -> Project:
+    """A copy (cp -a: bytes, times, hard links) of the project built_once built, for this test to change."""
+    return copy_built(built_once, tmp_path)[0]
+
+
+def test_withdrawal_in_one_step_leaves_no_trace_and_lists_what_named_her(built, tmp_path):
+    sample = built  # built as of AS_OF by `accompany build` (built_once)
     site = sample.root / "site"
     assert "defenders/lucia/index.html" in site_files(site)
     assert mentions(site, ["Lucía"], tmp_path)  # the control: the scan below can see her
@@ -114,9 +132,8 @@ def test_withdrawal_in_one_step_leaves_no_trace_and_lists_what_named_her(sample,
     assert mentions(site, LUCIA, tmp_path) == {}
 
 
-def test_a_name_the_policy_cannot_remove_stops_the_build_and_keeps_the_old_site(sample):
-    code, _, err = sample.cli("build", "--as-of", AS_OF.isoformat())
-    assert code == 0, err
+def test_a_name_the_policy_cannot_remove_stops_the_build_and_keeps_the_old_site(built):
+    sample = built  # built as of AS_OF by `accompany build` (built_once)
     before = site_files(sample.root / "site")
     settings = sample.root / "mkdocs.yml"
     settings.write_text(settings.read_text().replace("copyright: >-\n", "copyright: >-\n  Photos: Lucía.\n"))
