@@ -110,8 +110,7 @@ def run(root: Path, site_dir: Path | None, as_of, wall_clock: Callable[[], datet
         after = float(os.environ.get("ACCOMPANY_PROGRESS_AFTER", PROGRESS_AFTER))  # tests show it sooner
         with Progress(timings, err, after) if terminal else contextlib.nullcontext():
             report = build(root, target, as_of, cache_dir=cache_folder(root, site_url), full=full,
-                           site_url=site_url, timings=timings,
-                           collect=collect)
+                           site_url=site_url, timings=timings, collect=collect)
     except ProblemsFound as found:
         lines = [str(p) for p in found.problems[:buildrecord.KEEP_PROBLEMS]]
         record(False, problems=[f"{len(found.problems)} problem(s); nothing was built or changed"] + lines)

@@ -37,6 +37,7 @@ import jinja2
 from .incremental import State
 from .read import SourceCache
 from .outputs import Cache
+from .write import version_of
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -87,9 +88,10 @@ class BuildCache:
 
     #: The bookkeeping files this process last wrote or read, and what each holds: a later build of the same folder
     #: in the same process (the preview's next) takes a file's data from here while the file is still the one
-    #: written or read (the same inode, size and time), instead of reading and loading it again. One folder's only.
+    #: written or read (write.version_of: the same inode, size and time), instead of reading and loading it again.
+    #: One folder's only.
     _kept_folder: str | None = None
-    _kept: dict[str, tuple[tuple[int, int, int], dict]] = {}
+    _kept: dict[str, tuple[tuple, dict]] = {}
 
     #: The removal of dropped files each cache folder's last commit left running (a build that did not wait for
     #: it): the next build of the same cache waits for it before it reads a file.
@@ -218,7 +220,7 @@ class BuildCache:
         if BuildCache._kept_folder != folder:
             BuildCache._kept_folder, BuildCache._kept = folder, {}
         try:
-            signature = _signature(os.stat(path))
+            signature = version_of(path)
         except OSError:
             return None
         kept = BuildCache._kept.get(name)
@@ -236,11 +238,7 @@ class BuildCache:
         folder = os.fspath(self.folder)
         if BuildCache._kept_folder != folder:
             BuildCache._kept_folder, BuildCache._kept = folder, {}
-        BuildCache._kept[os.fspath(path)] = (_signature(os.stat(path)), data)
-
-
-def _signature(stat: os.stat_result) -> tuple[int, int, int]:
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+        BuildCache._kept[os.fspath(path)] = (version_of(path), data)
 
 
 def _remove(paths: list[str]) -> None:

@@ -135,8 +135,8 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         if args.command == "build":
             from .build_command import run
 
-            return run(root, args.site_dir, resolve_as_of(args.as_of), wall_clock, args.full, args.site_url, args.verbose,
-                       collect=not ending)
+            return run(root, args.site_dir, resolve_as_of(args.as_of), wall_clock, args.full, args.site_url,
+                       args.verbose, collect=not ending)
         if args.command == "status":
             from .status import status
 

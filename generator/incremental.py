@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from stat import S_ISREG
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .engines import Engine, Staged
-from .write import Tree, link_tree, linked, move_files, remove_files, replace_files, set_aside, start_linking
+from .write import (Tree, link_tree, linked, move_files, remove_files, replace_files, set_aside, start_linking,
+                    version_of)
 
 STATE_VERSION = 3
 
@@ -333,28 +333,24 @@ def compose(site: Path, base: Path | None, runs: list[tuple[Path, list[str]]], p
 
 class _LastIndex:
     """The search indexes this process wrote last (one per language; 36 MB at 5,000 items), each by the file it
-    wrote as it was then (inode, size, time): the next build in the process (the preview's) takes an old site's
-    index from here while it is still that file (a site is moved into place whole: its files keep their inodes),
-    instead of reading it again. At most :attr:`KEEP`; one taken is no longer kept (its build writes the new one)."""
+    wrote as it was then (write.version_of: inode, size, time): the next build in the process (the preview's) takes
+    an old site's index from here while it is still that file (a site is moved into place whole: its files keep
+    their inodes), instead of reading it again. At most :attr:`KEEP`; one taken is no longer kept (its build
+    writes the new one)."""
 
     KEEP = 4
-    kept: dict[tuple[int, int, int], bytes] = {}
+    kept: dict[tuple, bytes] = {}
 
     @classmethod
     def read(cls, path: Path) -> bytes | None:
         """The file's bytes (None: there is none)."""
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
+        if not path.is_file():
             return None
-        if not S_ISREG(stat.st_mode):
-            return None
-        found = cls.kept.pop((stat.st_ino, stat.st_size, stat.st_mtime_ns), None)
+        found = cls.kept.pop(version_of(path), None)
         return found if found is not None else path.read_bytes()
 
     @classmethod
     def wrote(cls, path: Path, data: bytes) -> None:
-        stat = os.stat(path)
-        cls.kept[(stat.st_ino, stat.st_size, stat.st_mtime_ns)] = data
+        cls.kept[version_of(path)] = data
         while len(cls.kept) > cls.KEEP:
             del cls.kept[next(iter(cls.kept))]  # the oldest

@@ -100,6 +100,14 @@ class Tree:
             target.write_bytes(self.files[path])
 
 
+def version_of(path: Path) -> tuple[int, int, int, int]:
+    """What tells the file at ``path`` as this process wrote or read it from another version, without reading it:
+    its device, inode, size and modification time. Not its change time (read.stat_key's), which a hard link to
+    it changes: a site's files are linked into the next build's. Raises OSError where there is none."""
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 def replace_files(root: Path, files: Mapping[str, bytes]) -> None:
     """Write ``files`` into an existing tree, replacing what is there.
 
