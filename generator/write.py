@@ -289,8 +289,8 @@ class Staging:
     :meth:`swap_in` has put the new site in place, the old one is in there
     too, and goes with the rest.
 
-    With ``background``, a build that succeeded removes it in a thread
-    while it records what it published (the alerts' snapshot, the cache),
+    With ``background``, a build that succeeded removes it in another process
+    (waited for by a thread) while it records what it published (the alerts' snapshot, the cache),
     and :meth:`wait` waits for it: nothing is left behind a build that
     returned. (A removal the build does not wait for was tried: for seconds
     after the build, the last site, withdrawn pages included, sat beside the
@@ -334,7 +334,7 @@ class Staging:
                 _move_back(there, folder)
         old = self.output if exc_type is None and self.keep else None
         if exc_type is None and self.background and self.swapped:
-            self.removal = threading.Thread(target=_retire, args=(self.root, old, self.site_dir, self.spare))
+            self.removal = threading.Thread(target=_retire_apart, args=(self.root, old, self.site_dir, self.spare))
             self.removal.start()
             Staging._removing[os.fspath(self.site_dir.absolute())] = self.removal
         else:
@@ -402,6 +402,30 @@ def _retire(folder: Path, old: Path | None, site: Path, spare: Path | None) -> N
         except OSError:
             pass  # removed with the rest
     shutil.rmtree(folder, ignore_errors=True)
+
+
+#: :func:`_retire` as a program of its own (this package imports only the standard library): see _retire_apart.
+_RETIRER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from generator.write import _retire
+_retire(*[None if arg == "" else __import__("pathlib").Path(arg) for arg in sys.argv[2:]])
+"""
+
+
+def _retire_apart(folder: Path, old: Path | None, site: Path, spare: Path | None) -> None:
+    """:func:`_retire` in a process of its own: walking the old site and removing files is a system call
+    at a time, which in a thread would wait for the interpreter after each while the build records what it
+    published; done here, in this thread, if that process fails."""
+    package_root = os.fspath(Path(__file__).resolve().parents[1])
+    args = [os.fspath(path) if path is not None else "" for path in (folder, old, site, spare)]
+    try:
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", _RETIRER, package_root, *args],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        done = None
+    if done is None or done.returncode != 0 or folder.exists():
+        _retire(folder, old, site, spare)
 
 
 def scrub(old: Path, site: Path) -> None:

@@ -296,13 +296,13 @@ def test_the_staging_folder_goes_with_the_old_site_and_nothing_else(tmp_path):
 def test_a_build_that_does_not_wait_for_the_old_site_to_go_leaves_it_to_the_next_staging(tmp_path, monkeypatch):
     from generator import write
 
-    retire = write._retire
+    retire = write._retire_apart
 
     def slow(*args):
         time.sleep(0.5)
         retire(*args)
 
-    monkeypatch.setattr(write, "_retire", slow)
+    monkeypatch.setattr(write, "_retire_apart", slow)
     site, spare = tmp_path / "site", tmp_path / "spare"
     (site / "old").mkdir(parents=True)
     (site / "old" / "index.html").write_text("old")
@@ -318,6 +318,32 @@ def test_a_build_that_does_not_wait_for_the_old_site_to_go_leaves_it_to_the_next
         assert not (second.output / "old").exists()
     second.wait()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_old_site_is_scrubbed_and_removed_by_a_process_of_its_own(tmp_path, monkeypatch):
+    """The old site is walked and removed by another process (write._retire_apart), not by a thread of the
+    build's, which would wait for the interpreter at each file while the build records what it published;
+    what it keeps as the spare is only what the new site holds, as the same file."""
+    from generator import write
+
+    def here(*args):
+        raise AssertionError("retired in the build's own process")
+
+    site, spare, root = tmp_path / "site", tmp_path / "spare", tmp_path / ".site-build"
+    old = root / "site"  # the old site, as Staging.swap_in leaves it
+    for name in ("kept", "changed", "gone"):
+        (old / name).mkdir(parents=True)
+        (old / name / "index.html").write_text(f"old {name}")
+    (old / "gone" / "photo.jpg").write_text("withdrawn")
+    (site / "kept").mkdir(parents=True)
+    os.link(old / "kept" / "index.html", site / "kept" / "index.html")
+    (site / "changed").mkdir()
+    (site / "changed" / "index.html").write_text("new changed")
+    monkeypatch.setattr(write, "_retire", here)
+    write._retire_apart(root, old, site, spare)
+    assert not root.exists()
+    assert sorted(str(p.relative_to(spare)) for p in spare.rglob("*")) == ["changed", "kept", "kept/index.html"]
+    assert (spare / "kept" / "index.html").stat().st_ino == (site / "kept" / "index.html").stat().st_ino
 
 
 def test_rebuild_after_withdrawal_leaves_no_stale_file(built):
