@@ -39,7 +39,7 @@ from .read import SourceCache
 from .outputs.sitemap import sitemap
 from .core.languages import written_in
 from .outputs.languages import LanguageLinks, prefix
-from .render import TEMPLATES, Renderers, check_links, render
+from .render import TEMPLATES, LastSite, Renderers, check_links, render
 from .write import Staging, Tree, replace_files, site_dir_problems
 
 __all__ = ["TEMPLATES", "BuildReport", "Renderers", "build", "load", "render"]
@@ -170,10 +170,12 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             timings.phases["engine"] = timings.phases.get("engine", 0.0) + (
                 time.perf_counter() - runs.started if runs.started else 0.0)  # overlaps the files
             warnings += part.renderers.warnings
-        # The links of pages not made again were checked by the last build: only when something it made is gone
-        # can one of them lead nowhere now.
-        everything = any(part.plan.kind == "full" or part.plan.removed for part in languages)
-        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages], everything)
+        # The links of what was not made again were checked by the last build: one of them can lead nowhere now
+        # only if it leads to something that build made and this one does not (check_links reads those again).
+        whole = any(part.plan.kind == "full" for part in languages)
+        gone = [part.prefix + engine.site_path(path) for part in languages for path in part.plan.removed]
+        check_links([(part.prefix, part.renderers, part.staged, part.files) for part in languages], whole, gone,
+                    None if whole else LastSite(site_dir, default.previous.site))
         if all(part.plan.kind == "none" for part in languages):
             linking.stop()
             staging.keep_spare()
@@ -231,7 +233,6 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
     if any(part.plan.kind == "full" for part in languages):
         manifest = incremental.site_manifest(site_dir)
     else:  # the linked files are the old site's, as checked; only what this build wrote is looked at
-        gone = [part.prefix + engine.site_path(path) for part in languages for path in part.plan.removed]
         manifest = incremental.manifest_after(site_dir, default.previous.site, skipped + gone, written + sorted(maps))
     count = len(manifest)
     # What `accompany alert` compares: the site as now published, never before it is.

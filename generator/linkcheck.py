@@ -14,6 +14,11 @@ content file, line and key that made it, where that can be known (a campaign's
 and the previous site stays.
 
 A pure function over ``{page URL: bytes}`` and ``{site path: bytes}``: no files are read here.
+
+A partial build checks the links of what it made; what it kept of the last
+build (the same bytes, whose links the last build checked) can only lead
+nowhere now where it led to something gone: :class:`Gone` says which kept
+page or file may, so that only those are read again.
 """
 
 from __future__ import annotations
@@ -65,6 +70,15 @@ def _css_urls(data: bytes) -> Iterable[bytes]:
         yield next(g for g in match.groups() if g is not None)
 
 
+#: The files whose links are read (besides the pages): HTML, and stylesheets.
+_HTML, _CSS = (".html", ".htm"), (".css",)
+
+
+def holds_links(path: str) -> bool:
+    """Whether the check reads the links of the file at ``path`` (every page's are read)."""
+    return path.endswith(_HTML + _CSS)
+
+
 def find_links(pages: Mapping[str, bytes], files: Mapping[str, bytes]) -> Iterable[_Link]:
     """Every relative link in the pages, HTML files and stylesheets, resolved to a site path."""
     for page in sorted(pages):
@@ -75,9 +89,9 @@ def find_links(pages: Mapping[str, bytes], files: Mapping[str, bytes]) -> Iterab
                 yield _Link(page, target, posixpath.normpath(target.split("#")[0]))
         yield from _resolved(page, page, _attributes(data))
     for path in sorted(files):
-        if path.endswith((".html", ".htm")):
+        if path.endswith(_HTML):
             yield from _resolved(path, posixpath.dirname(path) + "/", _attributes(files[path]))
-        elif path.endswith(".css"):
+        elif path.endswith(_CSS):
             yield from _resolved(path, posixpath.dirname(path) + "/", _css_urls(files[path]))
 
 
@@ -101,6 +115,78 @@ def _exists(resolved: str, pages: set[str], files: set[str]) -> bool:
         return True
     page = resolved if resolved.endswith("/") or not resolved else resolved + "/"
     return page in pages or (page + "index.html") in files
+
+
+#: A character reference as html.unescape reads one (the link's target is unescaped before it is resolved).
+_REFERENCE = rb"&(?!%s)(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
+#: The references every page is full of (Jinja escapes ' as &#39;), passed over where they stand for no character
+#: of a gone path.
+_COMMON = ("#39;", "#34;", "amp;", "quot;", "lt;", "gt;", "#x27;")
+
+
+class Gone:
+    """What the last build's site held that the new one will not (a page, a file): which of the pages and
+    files kept from the last build may link there, and so must have their links checked again.
+
+    A relative link is resolved from its page's folder: the path it leads to is the start of that folder
+    (all of it, some, or none) followed by parts the link names. So a link from the folder ``base`` to
+    ``t1/.../tk``, which shares ``t1 ... tc`` with ``base``, names each of ``t(c+1) ... tk`` (once
+    ``html.unescape`` has read it, as the check does); where ``base`` is inside it (``c = k``), it may
+    name none (``../`` from a print page leads to its action). A page or file whose bytes, raw and
+    unescaped, lack one of those names for each thing gone has no link to any of them: its links lead
+    where they did.
+    """
+
+    def __init__(self, paths: Iterable[str]):
+        """``paths``: the site paths gone, every language's under its prefix (``actions/x/index.html``,
+        ``es/feeds/x.rss.xml``). A folder's ``index.html`` is gone as the folder too (``actions/x/``)."""
+        self.targets: list[tuple[tuple[str, ...], tuple[bytes, ...]]] = []
+        for path in sorted(set(paths)):
+            parts = tuple(part for part in path.split("/") if part)
+            if parts and parts[-1] == "index.html":
+                parts = parts[:-1]  # linked to as actions/x/ (and actions/x/index.html names x too)
+            self.targets.append((parts, tuple(part.encode() for part in parts)))
+        self._chars = {char for parts, _ in self.targets for part in parts for char in part}
+        common = [ref for ref in _COMMON if self._chars.isdisjoint(html.unescape("&" + ref))]
+        self._reference = re.compile(_REFERENCE % b"|".join(re.escape(ref.encode()) for ref in common) if common
+                                     else _REFERENCE.replace(b"(?!%s)", b""))
+        self._hides: dict[bytes, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.targets)
+
+    def may_link(self, base: str, data: bytes) -> bool:
+        """Whether ``data``, a page or file whose links are resolved from the folder ``base`` (a page's URL,
+        ``actions/x/``; a file's folder), may link to something gone. When in doubt, it may."""
+        folder = tuple(part for part in base.split("/") if part)
+        found: dict[bytes, bool] = {}  # each name looked for once, the longest (the most telling) first
+        text = None
+        for parts, names in self.targets:
+            shared = 0
+            while shared < min(len(parts), len(folder)) and parts[shared] == folder[shared]:
+                shared += 1
+            needed = sorted(names[shared:], key=len, reverse=True)  # none where base is inside it: it may
+            if all(found[name] if name in found else found.setdefault(name, name in data) for name in needed):
+                return True
+            if text is None:
+                text = self._unescaped(data)
+            if text is not data and all(name in text for name in needed):
+                return True
+        return False
+
+    def _unescaped(self, data: bytes) -> bytes:
+        """``data`` unescaped where a character reference in it could stand for a character of a gone
+        path (``&#97;``); else ``data`` itself (most pages: ``&#39;`` is no part of a slug)."""
+        for match in self._reference.finditer(data):
+            reference = match.group()
+            hides = self._hides.get(reference)
+            if hides is None:
+                raw = reference.decode("utf-8", "replace")
+                text = html.unescape(raw)
+                hides = self._hides[reference] = text != raw and not self._chars.isdisjoint(text)
+            if hides:
+                return html.unescape(data.decode("utf-8", "replace")).encode()
+        return data
 
 
 def check_links(pages: Mapping[str, bytes], files: Mapping[str, bytes], origin_of: Callable[[str], Origin],

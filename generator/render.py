@@ -15,7 +15,11 @@ The outputs besides pages are listed once, in :func:`outputs`.
 from __future__ import annotations
 
 import hashlib
+import os
+import posixpath
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
 import jinja2
 
@@ -23,7 +27,7 @@ from . import linkcheck
 from .cms.admin import site_files as admin_site_files
 from .core.kinds import sections
 from .core.messages import N_
-from .core.problems import ProblemsFound
+from .core.problems import Problem, ProblemsFound
 from .engines import Staged
 from .executor import Executor
 from .load import Loaded, Timings
@@ -43,7 +47,7 @@ from .outputs.sheets import Sheets
 from .outputs.memo import Memo
 from .outputs.trace import Queries, Recorder, global_key
 from .version import code_digest, folder_digest
-from .write import Tree, WriteRefused, read_tree
+from .write import Tree, WriteRefused, file_digest, read_tree
 
 #: Folder of the page templates inside theme/; the rest of theme/ goes to the engine.
 TEMPLATES = "accompany"
@@ -192,15 +196,48 @@ class Renderers:
         return origin_of
 
 
-def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everything: bool = True) -> None:
+@dataclass(frozen=True)
+class LastSite:
+    """The site the last build left, as it recorded it (incremental.State.site): each file's size and mtime."""
+
+    folder: Path
+    manifest: Mapping[str, list[int]]
+
+    def read(self, path: str) -> bytes | None:
+        """The file at the site path ``path``, if it is still the one the last build left there; else None."""
+        try:
+            with open(self.folder / path, "rb") as file:
+                stat = os.fstat(file.fileno())
+                if self.manifest.get(path) != [stat.st_size, stat.st_mtime_ns]:
+                    return None
+                data = file.read()
+        except OSError:
+            return None
+        return data if len(data) == stat.st_size else None
+
+
+def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everything: bool = True,
+                gone: Iterable[str] = (), last: LastSite | None = None) -> None:
     """Every link of a site in one or several languages leads to a page or file it will hold; else every
     broken one, as problems. ``languages``: ``(where its pages are: "" or "es/", renderers, staged, files)``,
     so that a link from one language to another (the switcher, a letter in another language) is checked too.
 
-    ``everything`` False: the links of the pages not rendered in this build (the memo's: unchanged) are
-    not read again. They were checked by the last build, and lead where they did as long as nothing the
-    last build made is gone (the build checks everything when something is).
+    ``everything`` False: the links of the pages and files this build rendered are read; of those the memo
+    kept (the last build's bytes, whose links the last build checked), only the links of those that may lead
+    to something ``gone``: the site paths, every language's, that the last build made and this one does not
+    (linkcheck.Gone says which). Which may is read in ``last``, the last build's site: a kept file's own
+    bytes there, and a kept page's HTML, which the engine made of the page's staged bytes and which holds
+    its links as written (a page that may is made again, and its links read). What ``last`` does not hold
+    as the last build left it may.
     """
+    with languages[0][1].timings.phase("links"):  # the kept pages made again to be read, too
+        broken = _broken_links(languages, everything, linkcheck.Gone(gone), last)
+    if broken:
+        raise ProblemsFound(broken)
+
+
+def _broken_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everything: bool, gone: linkcheck.Gone,
+                  last: LastSite | None) -> list[Problem]:
     pages: dict[str, bytes] = {}
     urls: set[str] = set()
     files: dict[str, bytes] = {}
@@ -208,11 +245,24 @@ def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everythi
     origins = []
     for prefix, renderers, staged, tree in languages:
         engine = renderers.loaded.engine
-        read = staged.pages.rendered() if not everything and hasattr(staged.pages, "rendered") else staged.pages
-        pages.update({prefix + engine.page_url(doc): staged.pages[doc] for doc in read})
+        read = staged.pages.rendered() if not everything and hasattr(staged.pages, "rendered") else set(staged.pages)
+        read_files = tree.files.rendered() if not everything and hasattr(tree.files, "rendered") else set(tree.files)
+        if gone:  # what the memo kept, where it may lead to something gone
+            for doc in sorted(set(staged.pages) - read):
+                html = last.read(prefix + engine.site_path(doc)) if last else None
+                if html is None or gone.may_link(prefix + engine.page_url(doc), html):
+                    read.add(doc)
+            for path in sorted(set(tree.files) - read_files):
+                if not linkcheck.holds_links(path):
+                    continue
+                data = last.read(prefix + path) if last else None
+                if data is None or file_digest(data) != tree.files.digest(path):
+                    read_files.add(path)
+                elif gone.may_link(prefix + posixpath.dirname(path) + "/", data):
+                    files[prefix + path] = data  # the bytes it would be made with
+        pages.update({prefix + engine.page_url(doc): staged.pages[doc] for doc in sorted(read)})
         urls |= {prefix + engine.page_url(doc) for doc in staged.pages}
-        read_files = tree.files.rendered() if not everything and hasattr(tree.files, "rendered") else tree.files
-        files.update({prefix + path: tree.files[path] for path in read_files})
+        files.update({prefix + path: tree.files[path] for path in sorted(read_files)})
         files.update({prefix + path: data for path, data in engine.static_files(staged.theme).items()})
         made |= {prefix + path for path in engine.made_files} | {prefix + path for path in tree.files}
         origins.append((prefix, renderers.link_origins()))
@@ -221,10 +271,7 @@ def check_links(languages: list[tuple[str, "Renderers", Staged, Tree]], everythi
         prefix, origin = next((p, o) for p, o in sorted(origins, key=lambda po: -len(po[0])) if page.startswith(p))
         return origin(page[len(prefix):])
 
-    with languages[0][1].timings.phase("links"):
-        broken = linkcheck.check_links(pages, files, origin_of, made, urls)
-    if broken:
-        raise ProblemsFound(broken)
+    return linkcheck.check_links(pages, files, origin_of, made, urls)
 
 
 def render(loaded: Loaded, timings: Timings | None = None, cache: Cache | None = None) -> Tree:

@@ -166,16 +166,16 @@ def test_a_site_touched_by_someone_else_while_content_changed_gets_a_full_build(
 
 def test_a_kept_page_made_after_all_and_found_changed_makes_the_build_whole(built, tmp_path, monkeypatch):
     """A trace that missed a read (here: the memo told every query answers as it did) would keep the last
-    build's bytes. Wherever a kept page is made after all (the link check, when something is gone), its
-    bytes are compared with the kept ones: they differ, so nothing of the partial build is published and
-    everything is built again, with a warning."""
+    build's bytes. Wherever a kept page is made after all (the link check, for one that may link to something
+    gone), its bytes are compared with the kept ones: they differ, so nothing of the partial build is published
+    and everything is built again, with a warning."""
     from generator.outputs.memo import Memo
 
     project, site, cache = built
     monkeypatch.setattr(Memo, "_changed_queries", lambda self: set())
     path = project.root / "content/defenders/san-ignacio-river-community.md"
     path.write_text(path.read_text().replace("name: River community of San Ignacio", "name: River people of San Ignacio"))
-    (project.root / "content/tours/americas-listening-tour.md").unlink()  # something gone: every link is checked
+    (project.root / "content/tours/americas-listening-tour.md").unlink()  # gone: what lists it is read again
     report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
     assert report.plan.kind == "full"
     assert [w for w in report.warnings if "changed though nothing its template read did" in w]
@@ -403,3 +403,126 @@ def test_the_search_index_this_process_wrote_is_merged_as_a_scan_of_it_merges(mo
     touched = written.replace(b'"title":"New"', b'"title":"Old"', 1)
     assert mkdocs_search.merge(touched, [], {"tours/"}, rank) == parsed_merge(touched, [], {"tours/"}, rank)
     assert scanned == [first, touched]
+
+
+# ---------------------------------------------------------------- the link check when something is gone
+
+WITHDRAWN = (VALID_ACTION.replace("UA-TEST-001", "UA-TEST-002").replace("title: A valid action", "title: A case")
+             .replace("Body.", "Its text."))
+
+
+@pytest.fixture
+def made_for_links(monkeypatch) -> list[str]:
+    """What the memo kept and the link check had made after all: pages (by doc path) and files (by site path)."""
+    from generator.outputs.files import Files
+
+    made: list[str] = []
+    checking = []
+    real_get, real_check = Files.__getitem__, pipeline.check_links
+
+    def getitem(self, path):
+        if checking and path in self.kept and path not in self.made:
+            made.append(path)
+        return real_get(self, path)
+
+    def check_links(*args, **kwargs):
+        checking.append(True)
+        try:
+            return real_check(*args, **kwargs)
+        finally:
+            checking.clear()
+
+    monkeypatch.setattr(Files, "__getitem__", getitem)
+    monkeypatch.setattr(pipeline, "check_links", check_links)
+    return made
+
+
+def _two_actions(project: Project, links: str = "", settings: str = MINIMAL_SETTINGS,
+                 template: str = "defender.html") -> tuple[Path, Path]:
+    """Two open actions (``a``, ``withdrawn-case``) and a defender, with ``links`` at the end of the page template
+    ``template``; built once: ``(site, cache)``."""
+    project.write("mkdocs.yml", settings)
+    project.write("content/actions/a.md", VALID_ACTION)
+    project.write("content/actions/withdrawn-case.md", WITHDRAWN)
+    project.write("content/defenders/ana.md", VALID_DEFENDER)
+    path = project.root / "theme/accompany" / template
+    path.write_text(path.read_text() + links)
+    site, cache = project.root.parent / "site", project.root.parent / "cache"
+    assert pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache).plan.kind == "full"
+    return site, cache
+
+
+def test_a_removal_renders_nothing_it_kept_to_check_its_links(project, rendered, made_for_links):
+    """The kept pages and files are read as the last build left them: none leads to the action gone."""
+    site, cache = _two_actions(project)
+    rendered.clear()
+    (project.root / "content/actions/withdrawn-case.md").unlink()
+    report = pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert report.plan.kind == "partial" and "actions/withdrawn-case/index.md" in report.plan.removed
+    assert "defenders/ana/" not in rendered and "actions/a/" not in rendered  # kept by the memo
+    assert made_for_links == []  # neither they nor actions/a/print/index.html made again to be read
+    assert not (site / "actions/withdrawn-case").exists()
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("unlink", ["'../../actions/withdrawn-case/'", "'../../actions/withdrawn-case/withdrawn-case.pdf'"]),
+    ("close", ["'../../actions/withdrawn-case/withdrawn-case.pdf'"]),  # the page stays, its PDF goes
+])
+def test_a_kept_page_that_links_to_what_is_gone_is_still_caught(project, made_for_links, change, expected):
+    """The template (not the site graph, which the memo traces) links to an action and its PDF: the page that
+    shows it is kept by the memo, read again as the link check finds it may lead to what is gone, and stops the
+    build; the site stays as it was."""
+    site, cache = _two_actions(project, '<a href="../../actions/withdrawn-case/">A case</a>\n'
+                                        '<a href="../../actions/withdrawn-case/withdrawn-case.pdf">Its PDF</a>\n')
+    action = project.root / "content/actions/withdrawn-case.md"
+    if change == "unlink":
+        action.unlink()
+    else:
+        action.write_text(WITHDRAWN.replace("status: open", "status: closed"))
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert [str(p) for p in found.value.problems] == [
+        f"content/defenders/ana.md:1: link: the page defenders/ana/ links to {link}, which is not in the site "
+        "(the link is made by theme/accompany/defender.html)" for link in expected]
+    assert made_for_links == ["defenders/ana/index.md"]  # kept by the memo, made again to be read
+    assert (site / "actions/withdrawn-case/withdrawn-case.pdf").is_file()
+
+
+def test_a_kept_page_in_another_language_that_links_to_what_is_gone_is_caught(project, made_for_links):
+    """Each language's kept pages are read in its own folder of the last site (``es/``): only the Spanish
+    page links to the action."""
+    two = MINIMAL_SETTINGS.replace("  language: en\n", "  languages: [en, es]\n")
+    site, cache = _two_actions(project, '{% if site_lang == "es" %}<a href="../../actions/withdrawn-case/">Un caso</a>'
+                                        '{% endif %}\n', two)
+    assert "Un caso" in (site / "es/defenders/ana/index.html").read_text()
+    assert "withdrawn-case" not in (site / "defenders/ana/index.html").read_text()
+    (project.root / "content/actions/withdrawn-case.md").unlink()
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert [str(p) for p in found.value.problems] == [
+        "content/defenders/ana.md:1: link: the page es/defenders/ana/ links to '../../actions/withdrawn-case/', "
+        "which is not in the site (the link is made by theme/accompany/defender.html)"]
+    assert made_for_links == ["defenders/ana/index.md"]  # the Spanish one, kept by the memo
+
+
+def test_a_kept_print_page_that_links_to_what_is_gone_is_caught_in_the_bytes_last_written(project, made_for_links):
+    """A print page is a file: kept, it is read in the last site (its bytes are the kept ones), not made again."""
+    site, cache = _two_actions(project, '<a href="../../withdrawn-case/">A case</a>\n', template="sheet.html")
+    (project.root / "content/actions/withdrawn-case.md").unlink()
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert [str(p) for p in found.value.problems] == [
+        "content/actions/a.md:1: link: actions/a/print/index.html links to '../../withdrawn-case/', "
+        "which is not in the site"]
+    assert made_for_links == []
+
+
+def test_a_kept_page_not_as_the_last_build_left_it_is_made_again_to_be_read(project, made_for_links):
+    """Its HTML in the last site, changed by someone else, says nothing of its links: the page is made again."""
+    site, cache = _two_actions(project, '<a href="../../actions/withdrawn-case/">A case</a>\n')
+    (site / "defenders/ana/index.html").write_text("defaced")
+    (project.root / "content/actions/withdrawn-case.md").unlink()
+    with pytest.raises(ProblemsFound) as found:
+        pipeline.build(project.root, site, SAMPLE_AS_OF, cache_dir=cache)
+    assert [p.path for p in found.value.problems] == ["content/defenders/ana.md"]
+    assert made_for_links == ["defenders/ana/index.md"]

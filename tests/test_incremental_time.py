@@ -176,7 +176,7 @@ def _not_the_sites(spare: Path, site: Path) -> list[str]:
 @dataclass
 class Renders:
     """The URL of every page rendered (in every language): ``decided`` where the memo could not keep the page,
-    ``for_links`` where the link check asked for a kept page's bytes (it reads every page once something is gone)."""
+    ``for_links`` where the link check asked for a kept page's bytes (one that may link to something gone)."""
 
     decided: list[str] = field(default_factory=list)
     for_links: list[str] = field(default_factory=list)

@@ -16,7 +16,8 @@ import pytest
 from conftest import MINIMAL_SETTINGS, VALID_ACTION, site_files
 from generator.core.source import Source
 from generator.engines.mkdocs import MkDocs, material_language
-from generator.linkcheck import Origin, check_links
+from generator.core.urls import relative_url
+from generator.linkcheck import Gone, Origin, check_links, find_links
 
 PAGE = b'---\ntitle: "X"\n---\n\n'
 
@@ -160,3 +161,47 @@ def test_a_british_english_site_builds(project, tmp_path, theme_language):
     assert (code, err) == (0, "")
     page = (tmp_path / "site/actions/a/index.html").read_text()
     assert '<html lang="en"' in page and "20 December 2026" in page
+
+
+# ---------------------------------------------------------------- what a kept page may link to, once something is gone
+
+GONE = ["actions/withdrawn-case/index.html", "actions/withdrawn-case/withdrawn-case.pdf",
+        "actions/withdrawn-case/print/index.html", "es/actions/withdrawn-case/index.html", "feeds/campaign-c.rss.xml"]
+#: Where the pages and files that link are: the home page, a page, a print page inside what is gone, another language.
+BASES = ["", "defenders/ana/", "actions/other/", "actions/withdrawn-case/print/", "es/", "es/defenders/ana/",
+         "es/actions/other/print/"]
+
+
+def _resolved(base: str, data: bytes) -> list[str]:
+    """Where the links of a page at ``base`` lead, as the check resolves them."""
+    return [link.resolved for link in find_links({base: data}, {})]
+
+
+def test_every_link_to_something_gone_is_seen_however_it_is_written():
+    gone = Gone(GONE)
+    for base in BASES:
+        for path in GONE:
+            target = path[: -len("index.html")] if path.endswith("/index.html") else path
+            forms = {relative_url(target, base), relative_url(target, base) + "#letter", "/" + target,
+                     relative_url(target, base).replace("../", ".././", 1), relative_url(target, base).rstrip("/")}
+            if path.endswith("/index.html"):
+                forms.add(relative_url(path, base))
+            for link in forms:
+                data = f'<p>A page</p> <a href="{link}">x</a>'.encode()
+                assert set(_resolved(base, data)) & {target, target.rstrip("/"), path}, (base, link)  # it leads there
+                assert gone.may_link(base, data), (base, link)
+                hidden = "".join(f"&#{ord(c)};" if c in "wcf" else c for c in link).encode()  # as references
+                assert gone.may_link(base, f'<a href="{hidden.decode()}">x</a>'.encode()), (base, hidden)
+
+
+@pytest.mark.parametrize("base, data", [
+    ("defenders/ana/", b'<a href="../../actions/other/">don&#39;t</a> <a href="../../print/">p</a>'),
+    ("defenders/ana/", b'<a href="../../actions/">withdrawn</a> <a href="../../feeds/campaign-d.rss.xml">d</a>'),
+    ("actions/other/", b'<a href="../withdrawn/">x</a> <a href="print/">print</a> <a href="other.pdf">pdf</a>'),
+    ("es/defenders/ana/", b'<a href="../../actions/other/">x</a> &amp; &lt;a&gt;'),
+])
+def test_what_names_nothing_gone_is_not_read_again(base, data):
+    gone = Gone(GONE)
+    assert not set(_resolved(base, data)) & {p[: -len("index.html")] if p.endswith("/index.html") else p for p in GONE}
+    assert not gone.may_link(base, data)
+    assert not Gone([]).may_link(base, data) and not Gone([])
