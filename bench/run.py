@@ -179,7 +179,7 @@ def measure(n: int, work: Path, repeat: int = 3, pelican: bool = True, preview_e
     row["warm"]["rewritten"] = sum(1 for p in after if before.get(p) != after[p]) + len(set(before) - set(after))
 
     # One new urgent action, a new one each time (issued the day before), taken out again between runs.
-    adds = []
+    adds, removes = [], []
     for i in range(repeat):
         print(f"   one new urgent action ({i + 1} of {repeat})", flush=True)
         path = synth.new_action(root, 99990 + i)
@@ -190,8 +190,12 @@ def measure(n: int, work: Path, repeat: int = 3, pelican: bool = True, preview_e
             _child(FULL, str(root), AS_OF, str(work / f"full{n}"), str(work / f"full{n}-cache"))
             adds[-1]["as_full"] = _same_files(root / "site", work / f"full{n}" / "site")
         path.unlink()
-        _child(BUILD, str(root), AS_OF)  # back to the site without it, not timed
+        removes.append(_child(BUILD, str(root), AS_OF))  # back to the site without it: one action taken out
+        removes[-1].update(new_action_shows(root / "site", path.stem, f"UA-B-{99990 + i:05d}"))
     row["add_one"] = _median(adds)
+    row["remove_one"] = _median(removes)
+    row["remove_one"]["walls"] = [r["wall"] for r in removes]
+    row["remove_one"]["gone"] = all(not any(r[k] for k in SHOWS) for r in removes)
     row["add_one"]["walls"] = [r["wall"] for r in adds]
     row["add_one"]["shows"] = all(all(r[k] for k in SHOWS) for r in adds)
     row["add_one"]["as_full"] = adds[0]["as_full"]
@@ -224,16 +228,19 @@ SHOWS = ("page", "in_search", "in_sitemap", "in_feeds", "pdf", "in_pack")
 
 def new_action_shows(site: Path, slug: str, action_id: str) -> dict:
     """Whether the new action is on its page, in the search index, the sitemap, the open actions' feeds,
-    its own PDF and the pack of every open action (read back with pypdf)."""
+    its own PDF and the pack of every open action (read back with pypdf); after it is taken out, none should say so."""
     from pypdf import PdfReader
 
     def pdf_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages) if path.is_file() else ""
 
+    def text(path: Path) -> str:  # "" where there is none (the action taken out again: its page is gone)
+        return path.read_text() if path.is_file() else ""
+
     index = json.loads((site / "search" / "search_index.json").read_text())
     feeds = [site / "feeds" / f"actions-open.{suffix}" for suffix in ("rss.xml", "atom.xml", "json")]
     return {
-        "page": action_id in (site / f"actions/{slug}/index.html").read_text(),
+        "page": action_id in text(site / f"actions/{slug}/index.html"),
         "in_search": any(d["location"].startswith(f"actions/{slug}/") for d in index["docs"]),
         "in_sitemap": f"actions/{slug}/" in (site / "sitemap.xml").read_text(),
         "in_feeds": all(f"action/{action_id}" in feed.read_text() for feed in feeds),
@@ -274,8 +281,8 @@ PREVIEW_TARGET = {1000: 1.0, 5000: 2.0}
 
 def new_action_table(rows: list[dict]) -> str:
     lines = ["| N | one new action | every run | shown everywhere | = full build | Hugo, full | Pelican, full "
-             "| new action / Hugo | preview, edit shown | preview, first stage |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| new action / Hugo | taken out again | preview, edit shown | preview, first stage |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         add, hugo = r["add_one"], r.get("hugo")
         pelican, view = r.get("pelican"), r.get("preview")
@@ -284,6 +291,8 @@ def new_action_table(rows: list[dict]) -> str:
                  f"{hugo['wall']:.2f} s ({hugo['pages']:,} pages)",
                  f"{pelican['wall']:.2f} s ({pelican['pages']:,} pages)" if pelican else "-",
                  f"{add['wall'] / hugo['wall']:.2f}",
+                 (f"{gone['wall']:.2f} s (" + ", ".join(f"{w:.2f}" for w in gone["walls"]) + ")"
+                  + ("" if gone["gone"] else ", NOT gone everywhere")) if (gone := r.get("remove_one")) else "-",
                  f"{view['median']:.2f} s (" + ", ".join(f"{w:.2f}" for w in view["latencies"]) + ")" if view else "-",
                  f"{view['start']:.1f} s" if view else "-"]
         lines.append("| " + " | ".join(cells) + " |")
@@ -362,8 +371,10 @@ def report(rows: list[dict]) -> str:
         "",
         "One new urgent action (a fresh `accompany build` after one open action file is added, issued the day",
         "before; a new one each run, taken out again between runs), beside full builds of the same texts by",
-        "Hugo and Pelican (bench/others.py says how the texts were given to them), and the preview (how soon",
-        "an edit saved in a file shows in the page `accompany serve` serves: bench/preview.py):",
+        "Hugo and Pelican (bench/others.py says how the texts were given to them), the build that takes it out",
+        "again (a fresh `accompany build` after its file is deleted: gone from its page, search, sitemap, feeds and",
+        "the pack, or the table says NOT), and the preview (how soon an edit saved in a file shows in the page",
+        "`accompany serve` serves: bench/preview.py):",
         "",
         new_action_table(rows),
         "",
