@@ -338,6 +338,8 @@ def report(rows: list[dict]) -> str:
         ("warm rebuild ≤ 0.5 × cold, no file rewritten", all(r["warm"]["wall"] <= 0.5 * r["cold"]["wall"] and r["warm"]["rewritten"] == 0 for r in rows)),
         ("one new action shown everywhere (page, search, sitemap, feeds, its PDF, the pack) and the same bytes "
          "as a full build", all(r["add_one"]["shows"] and r["add_one"]["as_full"] for r in rows)),
+        *([("the new action taken out again is gone everywhere (page, search, sitemap, feeds, its PDF, the pack)",
+            all(r["remove_one"]["gone"] for r in rows))] if all("remove_one" in r for r in rows) else []),
         *[(f"one new action at N = {r['n']:,} ≤ {ADD_ONE_TARGET[r['n']]:.1f} s (measured {r['add_one']['wall']:.2f} s)",
            r["add_one"]["wall"] <= ADD_ONE_TARGET[r["n"]]) for r in rows if r["n"] in ADD_ONE_TARGET],
         *[(f"one new action at N = {r['n']:,} below Hugo's full build ({r['add_one']['wall']:.2f} s against "
