@@ -404,7 +404,9 @@ def _retire(folder: Path, old: Path | None, site: Path, spare: Path | None) -> N
     shutil.rmtree(folder, ignore_errors=True)
 
 
-#: :func:`_retire` as a program of its own (this package imports only the standard library): see _retire_apart.
+#: :func:`_retire` as a program of its own, run isolated (``-I -S``: no site-packages): this module's imports must stay
+#: in the standard library and accompany's own light modules, or it fails and the thread does the work
+#: (tests/test_build.py's test of _retire_apart fails then). See _retire_apart.
 _RETIRER = """
 import sys
 sys.path.insert(0, sys.argv[1])
