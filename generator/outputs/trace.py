@@ -250,6 +250,10 @@ class _Gone(Exception):
     pass
 
 
+#: What :func:`_resolved` remembers of a reference that could not be resolved.
+_GONE_REF = object()
+
+
 def _resolve(ref: Any, site, prints: Fingerprints, stops: Callable[[], dict]) -> Any:
     if not isinstance(ref, list):
         return ref
@@ -284,10 +288,12 @@ def _resolved(ref: Any, site, prints: Fingerprints, stops: Callable[[], dict], m
         if found is memo:
             try:
                 found = _resolve(ref, site, prints, stops)
-            except Exception as exc:  # noqa: BLE001 - remembered as gone
-                found = exc
+            except Exception:  # noqa: BLE001 - remembered as gone
+                # Not the exception: its traceback holds every frame of the build up to here, and so all it made,
+                # which a process that builds again and again (the preview) would keep, one build more each time.
+                found = _GONE_REF
             memo[key] = found
-        if isinstance(found, Exception):
+        if found is _GONE_REF:
             raise _Gone(ref[0])
         return found
     if isinstance(ref, list) and ref and ref[0] in ("t", "l"):
