@@ -305,14 +305,16 @@ class Staging:
     nor removing the site costs a system call per file.
     """
 
-    #: The removal each site folder's last staging left running (a build that did not wait for it): the next
-    #: staging of the same site waits for it before it starts, for it leaves the spare the next one takes.
-    _removing: dict[str, threading.Thread] = {}
+    #: The removal each site folder's last staging left running (a build that did not wait for it), and whether it
+    #: leaves a spare: then the next staging of the same site waits for it before it starts, for it takes that spare.
+    #: One that only removes its folder (after a full build: nothing of the old site is the new one's) is not waited
+    #: for (at N = 5,000, seconds of removing the engine's runs and the old site, which the preview's next edit waited for).
+    _removing: dict[str, tuple[threading.Thread, bool]] = {}
 
     def __init__(self, site_dir: Path, background: bool = False, spare: Path | None = None):
         """``background``: after a build that succeeded, remove the folder in a thread (:meth:`wait` joins it)."""
-        last = Staging._removing.pop(os.fspath(site_dir.absolute()), None)
-        if last is not None:
+        last, spare_left = Staging._removing.get(os.fspath(site_dir.absolute()), (None, False))
+        if last is not None and spare_left:
             last.join()
         self.site_dir = site_dir
         self.background = background
@@ -336,7 +338,7 @@ class Staging:
         if exc_type is None and self.background and self.swapped:
             self.removal = threading.Thread(target=_retire_apart, args=(self.root, old, self.site_dir, self.spare))
             self.removal.start()
-            Staging._removing[os.fspath(self.site_dir.absolute())] = self.removal
+            Staging._removing[os.fspath(self.site_dir.absolute())] = (self.removal, old is not None)
         else:
             _retire(self.root, old, self.site_dir, self.spare)
 
@@ -376,7 +378,8 @@ class Staging:
         does not wait (the preview's: its next edit is the sooner shown) leaves it to the next staging of the site."""
         if self.removal is not None:
             self.removal.join()
-            Staging._removing.pop(os.fspath(self.site_dir.absolute()), None)
+            if Staging._removing.get(os.fspath(self.site_dir.absolute()), (None,))[0] is self.removal:
+                del Staging._removing[os.fspath(self.site_dir.absolute())]
 
     def swap_in(self) -> None:
         """Put the built site in place of the old one, atomically where the system allows."""

@@ -190,7 +190,7 @@ def settle(site: Path, cache: Path) -> None:
     from generator.cache import BuildCache
     from generator.write import Staging
 
-    for running in (Staging._removing.get(os.fspath(site.absolute())),
+    for running in (Staging._removing.get(os.fspath(site.absolute()), (None,))[0],
                     BuildCache._dropping_in.get(os.fspath(cache.absolute()))):
         if running is not None:
             running.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -318,6 +319,39 @@ def test_a_build_that_does_not_wait_for_the_old_site_to_go_leaves_it_to_the_next
         assert not (second.output / "old").exists()
     second.wait()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_removal_that_leaves_no_spare_is_not_waited_for_by_the_next_staging(tmp_path, monkeypatch):
+    """After a full build nothing of the old site is the new one's: its staging folder only goes, and the next
+    build (the preview's next edit) does not wait for it (seconds at N = 5,000); nothing is left once both are done."""
+    from generator import write
+
+    retire, going = write._retire_apart, threading.Event()
+
+    def slow(*args):
+        going.wait(10)
+        retire(*args)
+
+    monkeypatch.setattr(write, "_retire_apart", slow)
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    (site / "old").mkdir(parents=True)
+    (site / "old" / "index.html").write_text("old")
+    with write.Staging(site, background=True, spare=spare) as first:
+        (first.output / "new").mkdir(parents=True)
+        (first.output / "new" / "index.html").write_text("new")
+        first.swap_in()  # no keep_spare: a full build's
+    with write.Staging(site, background=True, spare=spare) as second:
+        assert first.removal.is_alive() and first.root.exists()  # not waited for
+        assert not second.take_spare(True)  # none was left
+        (second.output / "new").mkdir(parents=True)
+        (second.output / "new" / "index.html").write_text("newer")
+        second.swap_in()
+        second.keep_spare()
+    going.set()
+    second.wait()
+    first.removal.join()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "spare"]
+    assert [p for p in spare.rglob("*") if not p.is_dir()] == []  # the second's old site, scrubbed: nothing is the new's
 
 
 def test_the_old_site_is_scrubbed_and_removed_by_a_process_of_its_own(tmp_path, monkeypatch):
