@@ -134,6 +134,10 @@ class _Changes:
         from watchdog.observers import Observer
 
         self.event = threading.Event()
+        self.root = root
+        self._inside: dict[str, tuple[int, object]] = {}
+        """The watched folders whose files are watched too: the folder's inode, and its watch."""
+        self._lock = threading.Lock()
         changes = self
 
         class Handler(FileSystemEventHandler):
@@ -146,18 +150,39 @@ class _Changes:
                     return
                 paths = (event.src_path, getattr(event, "dest_path", "") or "")
                 if self.names is None or any(os.path.basename(p) in self.names for p in paths if p):
+                    if self.names is not None:
+                        changes._watch_inside()  # a watched folder made (or put back) since: its files too
                     changes.event.set()
 
+        self.Handler = Handler
         self.observer = Observer()
-        for name in WATCHED:
-            path = root / name
-            if path.is_dir():
-                self.observer.schedule(Handler(), str(path), recursive=True)
+        self._watch_inside()
         # mkdocs.yml, and watched folders made later; not the preview's own files (.accompany/), a site/ or an
         # editor's backup files, which would build again for nothing.
         self.observer.schedule(Handler(WATCHED), str(root), recursive=False)
         self.observer.daemon = True
         self.observer.start()
+
+    def _watch_inside(self) -> None:
+        """Watch the files in each watched folder there is now and that is not watched yet (or is another
+        folder of the same name: removed, then made again)."""
+        with self._lock:
+            for name in WATCHED:
+                path = self.root / name
+                try:
+                    inode = path.stat().st_ino if path.is_dir() else None
+                except OSError:
+                    inode = None
+                last = self._inside.get(name)
+                if inode is None or (last is not None and last[0] == inode):
+                    continue
+                if last is not None:
+                    self.observer.unschedule(last[1])
+                    del self._inside[name]
+                try:
+                    self._inside[name] = (inode, self.observer.schedule(self.Handler(), str(path), recursive=True))
+                except OSError:
+                    continue  # gone again meanwhile: its next making says so
 
     def wait(self, timeout: float) -> bool:
         """Whether something changed within ``timeout`` seconds (then a little more, for the rest of a save)."""

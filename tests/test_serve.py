@@ -54,3 +54,45 @@ def test_only_a_change_to_the_sites_own_files_builds_again(project: Project):
         while _builds(preview) < 2:
             assert time.monotonic() < deadline, preview.output()
             time.sleep(0.1)
+
+
+def _page(preview: Preview, path: str) -> str:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(preview.url + path, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def test_a_watched_folder_made_after_the_preview_started_is_watched_too(project: Project):
+    import shutil
+
+    project.write("content/actions/a.md", VALID_ACTION)
+    shutil.rmtree(project.root / "campaigns")
+    with Preview(project.root) as preview:
+        time.sleep(1.5)
+        (project.root / "campaigns").mkdir()  # built again: nothing in it yet
+        deadline = time.monotonic() + 30
+        while _builds(preview) < 2:
+            assert time.monotonic() < deadline, preview.output()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        project.write("campaigns/c.md", "---\ntitle: Made later\nsummary: A campaign.\nstarts: 2026-01-01\n---\n\nC.\n")
+        while "Made later" not in _page(preview, "campaigns/c/"):
+            assert time.monotonic() < deadline + 30, preview.output()
+            time.sleep(0.1)
+        shutil.rmtree(project.root / "campaigns")  # removed, and made again: another folder, watched too
+        while _builds(preview) < 4:
+            assert time.monotonic() < deadline + 30, preview.output()
+            time.sleep(0.1)
+        (project.root / "campaigns").mkdir()
+        while _builds(preview) < 5:
+            assert time.monotonic() < deadline + 30, preview.output()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        project.write("campaigns/c.md", "---\ntitle: Made again\nsummary: A campaign.\nstarts: 2026-01-01\n---\n\nC.\n")
+        while "Made again" not in _page(preview, "campaigns/c/"):
+            assert time.monotonic() < deadline + 60, preview.output()
+            time.sleep(0.1)
