@@ -137,6 +137,88 @@ def test_a_translated_page_shows_the_translation_and_an_untranslated_one_the_ori
     assert head(sample_site, "es/defenders/tierra-viva/index.html").notes == []
 
 
+class EngineTitles(HTMLParser):
+    """The titles in the engine's own navigation and header, each with the language it is marked with
+    (the nearest lang attribute inside them; None: the page's)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.nav: dict[str, str | None] = {}
+        self.header: dict[str, str | None] = {}
+        self._open: list[tuple[str, str | None, str | None]] = []  # (tag, lang, zone)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        zone = self._open[-1][2] if self._open else None
+        if "md-nav--primary" in (a.get("class") or "").split():
+            zone = "nav"
+        elif a.get("data-md-component") == "header-topic":
+            zone = "header"
+        self._open.append((tag, a.get("lang"), zone))
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if not text or not self._open or self._open[-1][2] is None:
+            return
+        inside = [lang for _, lang, zone in self._open if zone is not None and lang]
+        getattr(self, self._open[-1][2])[text] = inside[-1] if inside else None
+
+
+def engine_titles(site: Path, path: str) -> EngineTitles:
+    parser = EngineTitles()
+    parser.feed((site / path).read_text())
+    return parser
+
+
+def test_a_title_the_engine_shows_in_its_original_language_is_marked_with_it(sample_site):
+    """WCAG 3.1.2 in Material's own navigation and header: a page not translated into the site's language
+    is named in its original's words, marked with their language; a translated one, and the interface's
+    own words, are not marked."""
+    for prefix in ("es/", "ne/"):
+        page = engine_titles(sample_site, prefix + "about-accompaniment/index.html")
+        assert page.header == {"About protective accompaniment": "en"}, prefix
+        assert page.nav["About protective accompaniment"] == "en" and page.nav["How to help"] == "en", prefix
+        assert {lang for title, lang in page.nav.items() if "accompaniment" not in title and title != "How to help"} \
+            == {None}, prefix
+    spanish = engine_titles(sample_site, "es/index.html")
+    assert spanish.nav["Acciones urgentes"] is None and spanish.nav["About protective accompaniment"] == "en"
+    assert engine_titles(sample_site, "es/actions/river-guardians/index.html").header \
+        == {"Protejan a los guardianes del río de San Ignacio": None}  # translated
+    english = engine_titles(sample_site, "about-accompaniment/index.html")
+    assert english.header == {"About protective accompaniment": None}
+    assert set(english.nav.values()) == {None}
+    # Written in Spanish and not translated into Nepali: its name is marked as Spanish there, and the header
+    # marks it as the page's own heading does.
+    assert engine_titles(sample_site, "ne/defenders/tierra-viva/index.html").header == {"Asociación Tierra Viva": "es"}
+    for prefix in LANGUAGES.values():
+        path = prefix + "defenders/tierra-viva/index.html"
+        h1 = re.search(r"<h1([^>]*)>([^<]*)</h1>", (sample_site / path).read_text())
+        lang = re.search(r'lang="([^"]+)"', h1.group(1))
+        assert engine_titles(sample_site, path).header == {h1.group(2): lang and lang.group(1)}, path
+
+
+def test_a_share_text_and_a_profiles_facts_mark_the_words_shown_in_their_original_language(sample_site):
+    def share_text(path):
+        return re.search(r'<p class="ac-share__text" id="share-text">(.*?)</p>', (sample_site / path).read_text()).group(1)
+
+    assert share_text("es/tours/voices-of-the-river/index.html").startswith(
+        '<span lang="en">Voices of the River: a European speaker tour</span>. 5–14 de diciembre de 2026. https://')
+    assert share_text("es/actions/river-guardians/index.html").startswith(  # translated: nothing marked
+        "Protejan a los guardianes del río de San Ignacio. Actúe a más tardar el 22 de diciembre de 2026. https://")
+    assert share_text("actions/river-guardians/index.html").startswith("Protect the river guardians of San Ignacio. Act by")
+    facts = (sample_site / "ne/defenders/tierra-viva/index.html").read_text()
+    assert '<dd lang="es">Asistencia jurídica en reclamos de tierras</dd>' in facts
+    assert '<dd lang="es">Asociación Tierra Viva</dd>' in facts
+
+
 def test_each_letter_links_to_the_letter_in_the_other_languages_it_is_written_in(sample_site):
     for page, others in [("actions/river-guardians/index.html", {"es"}),
                          ("es/actions/river-guardians/index.html", {"en"}),

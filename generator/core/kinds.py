@@ -79,8 +79,8 @@ class Kind:
     index_template: str = "index.html"
     order: Order = _by(lambda v: (v.meta.title.casefold(), v.slug))
     """Its public items in the order readers expect (on its index, on country and theme pages)."""
-    heading: Callable[[Content], str] = lambda meta: meta.title
-    """What its page is called: the title, or a profile's name."""
+    heading_key: str = "title"
+    """The front matter key its page is called by: the title, or a profile's name."""
     placed: bool = False
     """Listed on the pages of the countries and themes its items carry."""
     feed_date: Callable[[Content], date] | None = None
@@ -88,6 +88,10 @@ class Kind:
     Actions and tours have entries of their own (updates, closures, stops): outputs/feeds.py."""
     recursive: bool = False
     """Files in sub-folders too (pages)."""
+
+    def heading(self, meta: Content) -> str:
+        """What its page is called (``heading_key``)."""
+        return getattr(meta, self.heading_key)
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -101,7 +105,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          description=N_("The human rights defenders we accompany."), label="profile", one=N_("Defender profile"),
          many="Defender profiles", item_template="defender.html",
          index_template="defenders.html", order=_by(lambda d: (d.meta.name.casefold(), d.slug)),
-         heading=lambda meta: meta.name, placed=True),
+         heading_key="name", placed=True),
     Kind("tour", "tours", "content/tours", Tour, "tours", title=N_("Speaker tours"), nav=N_("Tours"),
          description=N_("Meet the defenders on tour: upcoming and past events."), label="tour",
          one=N_("Speaker tour"), many="Speaker tours",

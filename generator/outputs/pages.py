@@ -303,7 +303,18 @@ class PageRenderer:
         # Material prints "page title - site name": a home page titled with the site's name would say it twice.
         title = None if page.url == "" and page.title.strip() == self.site.config.site_name else page.title
         extra = {key: value for output in self.extras for key, value in output.page_meta(page.url).items()}
+        lang = self._title_lang(page)
+        if title and lang:
+            extra["title_lang"] = lang  # the engine's navigation and header mark it (theme/partials)
         return front_matter(title, page.description, self._links(page.url), extra)
+
+    def _title_lang(self, page: StagedPage) -> str | None:
+        """The language the page's title is shown in, where it is not the page's: its original's, when
+        the title is not translated into the site's language."""
+        context = page.context or {}
+        item, kind = context.get("item") or context.get("page"), context.get("kind")
+        lang = written_in(getattr(item, "entry", item), (kind.heading_key if item and kind else "title",))
+        return lang if lang and lang != self.site.config.settings.language else None
 
     def render(self, page: StagedPage) -> str:
         template = self.env.get_template(page.template)
