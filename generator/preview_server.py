@@ -10,7 +10,8 @@ never written into the site:
   pages' Content-Security-Policy allows scripts from 'self' only), which asks
   ``__accompany__/version`` when the preview changes and then reloads the page;
 - while the files have problems, every HTML page shows them above it, in the
-  banner theme/ styles (``.ac-preview-problems``), escaped.
+  banner theme/ styles (``.ac-preview-problems``), escaped; its sentences in the
+  site's language (accompany's catalog), the problems as the terminal has them.
 """
 
 from __future__ import annotations
@@ -24,10 +25,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .catalogs import SOURCE, formatter
+from .outputs.l10n import Formatter
+
 #: The folder of the preview's own files, under the site's path (no site has one: accompany writes no such folder).
 OWN = "__accompany__/"
 #: How long a page's question "has the preview changed?" waits for an answer, in seconds.
 POLL = 25.0
+#: How many problems the browser shows (all of them are in the terminal).
+SHOWN = 30
 
 _RELOAD_JS = b"""\
 /* accompany serve only: reload the page when the preview changes. */
@@ -59,13 +65,18 @@ class Shown:
         self.version = 0
         self.problems: tuple[str, ...] = ()
         self.prefix = prefix
+        self.fmt: Formatter = formatter(SOURCE)
+        """The language of the site last built, which the banner speaks."""
 
-    def update(self, problems: tuple[str, ...] = (), prefix: str | None = None) -> None:
+    def update(self, problems: tuple[str, ...] = (), prefix: str | None = None, language: str | None = None) -> None:
         """A new version: the site folder as just built (no problems), or the last good one with ``problems``."""
+        fmt = formatter(language) if language is not None else None
         with self._changed:
             self.problems = tuple(problems)
             if prefix is not None:
                 self.prefix = prefix
+            if fmt is not None:
+                self.fmt = fmt
             self.version += 1
             self._changed.notify_all()
 
@@ -76,14 +87,22 @@ class Shown:
             return self.version
 
 
-def banner(problems: tuple[str, ...]) -> str:
-    """The problems as every page shows them, inside Material's banner (the theme's ``announce`` block)."""
+def banner(problems: tuple[str, ...], fmt: Formatter) -> str:
+    """The problems as every page shows them, inside Material's banner (the theme's ``announce`` block): the
+    first :data:`SHOWN` of them, and what ``fmt``'s language says around them."""
     count = len(problems)
-    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-    return ('<div class="ac-preview-problems" role="alert">'
-            f'<p><strong>Not updated: accompany found {count} problem{"s" if count != 1 else ""}.</strong> '
-            "This preview shows the last version that worked. Fix the files and save: it updates by itself.</p>"
-            f"<ul>{items}</ul></div>")
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems[:SHOWN])
+    if count > SHOWN:
+        # Translators: the last line of the preview's list of problems, when it shows only the first ones.
+        more = fmt.ngettext("and %(num)s more: see the terminal", "and %(num)s more: see the terminal", count - SHOWN)
+        items += f"<li>{html.escape(more)}</li>"
+    # Translators: in the preview (accompany serve), above every page, while the files have problems.
+    found = fmt.ngettext("Not updated: accompany found %(num)s problem.", "Not updated: accompany found %(num)s problems.",
+                         count)
+    # Translators: in the preview, after "Not updated: accompany found 2 problems."
+    advice = fmt.gettext("This preview shows the last version that worked. Fix the files and save: it updates by itself.")
+    return (f'<div class="ac-preview-problems" role="alert"><p><strong>{html.escape(found)}</strong> '
+            f"{html.escape(advice)}</p><ul>{items}</ul></div>")
 
 
 #: Where a page made by the engine has its banner (Material's, shown when the theme's announce block is not
@@ -92,15 +111,15 @@ _BANNER = '<div class="md-banner__inner md-grid md-typeset">'
 _ANNOUNCE = '<div data-md-component="announce">'
 
 
-def inject(page: bytes, script: str, version: int, problems: tuple[str, ...]) -> bytes:
+def inject(page: bytes, script: str, version: int, problems: tuple[str, ...], fmt: Formatter) -> bytes:
     """The HTML ``page`` with the reload ``script`` (a URL; the page is of ``version``) and the ``problems``
-    banner, if any."""
+    banner, if any, in ``fmt``'s language."""
     text = page.decode("utf-8", "replace")
     tag = f'<script src="{html.escape(script)}" data-version="{version}" defer></script>'
     head = text.find("</head>")
     text = text[:head] + tag + text[head:] if head >= 0 else tag + text
     if problems:
-        shown = banner(problems)
+        shown = banner(problems, fmt)
         announce = text.find(_ANNOUNCE)
         inner = text.find(_BANNER, announce) if announce >= 0 else -1
         if inner >= 0 and text[announce + len(_ANNOUNCE):inner].split() != ['<aside', 'class="md-banner">']:
@@ -204,8 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
             kind = "application/gzip" if encoding == "gzip" else "application/octet-stream"
         if kind == "text/html":
             shown = self.server.shown
-            version, problems = shown.version, shown.problems
-            data = inject(data, shown.prefix + OWN + "reload.js", version, problems)
+            version, problems, fmt = shown.version, shown.problems, shown.fmt
+            data = inject(data, shown.prefix + OWN + "reload.js", version, problems, fmt)
         if kind.startswith("text/") or kind in ("application/json", "application/xml", "text/javascript"):
             kind += "; charset=utf-8"
         self._send(status, kind, data, body)

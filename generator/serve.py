@@ -36,8 +36,6 @@ from .preview_server import Server, Shown
 from .read import SourceCache, parse_settings
 
 WATCHED = ("content", "campaigns", "theme", "mkdocs.yml")
-#: How many problems the browser shows (all of them are in the terminal).
-SHOWN = 30
 #: After a change, how long to wait for more (an editor saving several files, or writing one in steps).
 SETTLE = 0.05
 #: Seconds without a change before the preview frees what its builds left (load.collect_cycles, a walk of every
@@ -96,14 +94,13 @@ class _Preview:
             else:
                 print(f"engine: {failed}\nthe preview keeps the last good version", file=sys.stderr)
                 lines = [f"{self.root.name}: the engine failed: {failed}"]
-            shown = lines[:SHOWN] + ([f"... and {len(lines) - SHOWN} more: see the terminal"] if len(lines) > SHOWN else [])
             if self.good:
-                self.shown.update(tuple(shown))
+                self.shown.update(tuple(lines))
             return False
         plan = built.plan
         changed = built.files if plan.kind == "full" else len(plan.pages) + len(plan.files) + len(plan.removed)
         self.good = True
-        self.shown.update((), prefix)
+        self.shown.update((), prefix, built.loaded.site.config.settings.language)
         print(f"preview updated ({changed} file{'s' if changed != 1 else ''} changed)", flush=True)
         self._warm_up(built.loaded)
         return True

@@ -154,6 +154,24 @@ def test_the_reload_script_and_the_problems_go_into_html_only_and_go_when_fixed(
     assert not any("ac-preview" in p.read_text() for p in server.site.rglob("*.html"))  # never written
 
 
+def test_the_problems_are_told_in_the_language_of_the_site_last_built_and_only_the_first_are_listed(served):
+    """The banner's sentences from accompany's catalog of the site's language (the problems as the terminal
+    has them); a long list shows its first 30 and says how many more the terminal has."""
+    server, shown = served
+    problems = tuple(f"content/actions/a{n:02}.md:3: country: XX is not a country" for n in range(32))
+    shown.update((), None, "es")
+    shown.update(problems)  # a failed build: the language stays the last good build's
+    text = " ".join("".join(Scripts(ask(server, "/org/actions/a/")[2].decode()).banner).split())
+    assert text.startswith("Sin actualizar: accompany encontró 32 problemas. Esta vista previa muestra la última "
+                           "versión que funcionó.")
+    assert "a29.md:3: country: XX is not a country" in text and "a30.md" not in text
+    assert text.endswith("y 2 más: vea la terminal")
+    shown.update((), None, "de")
+    shown.update(problems[:1])
+    text = " ".join("".join(Scripts(ask(server, "/org/actions/a/")[2].decode()).banner).split())
+    assert text.startswith("Nicht aktualisiert: accompany hat 1 Problem gefunden.") and "weitere" not in text
+
+
 def test_the_version_answers_when_the_preview_changes(served):
     server, shown = served
     seen = str(shown.version)
@@ -194,3 +212,24 @@ def test_a_withdrawn_defender_leaves_the_preview(tmp_path: Path):
     # The preview is no one's public site: nothing of it is recorded for `accompany alert` to compare.
     assert not (project.root / ".accompany" / "preview" / "alerts").exists()
     assert not (project.root / ".accompany" / "alerts").exists()
+
+
+def test_a_spanish_sites_preview_tells_its_problems_in_spanish(tmp_path: Path):
+    """`accompany serve` gives the banner the language of the site it built (`accompany.language`)."""
+    from conftest import MINIMAL_SETTINGS
+
+    project = Project(tmp_path / "project")
+    project.write("mkdocs.yml", MINIMAL_SETTINGS.replace("language: en", "language: es"))
+    profile = project.write("content/defenders/ana.md", VALID_DEFENDER)
+    with Preview(project.root) as preview:
+        profile.write_text(VALID_DEFENDER.replace("country: CO", "country: XX"))
+        deadline = time.monotonic() + 60
+        while True:
+            with urllib.request.urlopen(preview.url + "defenders/ana/") as response:
+                banner = " ".join("".join(Scripts(response.read().decode()).banner).split())
+            if banner:
+                break
+            assert time.monotonic() < deadline, preview.output()
+            time.sleep(0.2)
+    assert banner.startswith("Sin actualizar: accompany encontró 1 problema. Esta vista previa muestra")
+    assert "content/defenders/ana.md:" in banner and "country" in banner
