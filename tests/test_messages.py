@@ -200,6 +200,8 @@ class _Words(HTMLParser):
 def html_words(text: str) -> list[str]:
     # A macro may print attributes alone (lang_attr): those readers do not get are not words.
     text = re.sub(r'\s(?!(?:%s)=)[\w:-]+="[^"<>]*"' % "|".join(READ_ATTRIBUTES), " ", text)
+    # A value printed right after a tag's name is its attributes (<dd{{ m.tl(item, "role") }}>): a tag still.
+    text = re.sub(r"(<[a-zA-Z][\w-]*)" + PLACE, r"\1 " + PLACE, text)
     parser = _Words()
     parser.feed(text)
     parser.close()
