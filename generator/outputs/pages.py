@@ -174,6 +174,13 @@ def written_in(entry: Any, loc: tuple) -> str | None:
     return entry.meta.lang
 
 
+def marked_lang(item: Any, loc: tuple, page_lang: str) -> str:
+    """The language to mark one text of ``item`` (an entry or a view of one) with on a page in ``page_lang``:
+    the language it is shown in (:func:`written_in`) where that is not the page's, else ""."""
+    lang = written_in(getattr(item, "entry", item), loc)
+    return lang if lang and lang != page_lang else ""
+
+
 #: The note above a page shown (in part) in its original's words: a language it is not translated into.
 TRANSLATION_NOTE = "translation_note.html"
 
@@ -313,8 +320,8 @@ class PageRenderer:
         the title is not translated into the site's language."""
         context = page.context or {}
         item, kind = context.get("item") or context.get("page"), context.get("kind")
-        lang = written_in(getattr(item, "entry", item), (kind.heading_key if item and kind else "title",))
-        return lang if lang and lang != self.site.config.settings.language else None
+        loc = (kind.heading_key if item and kind else "title",)
+        return marked_lang(item, loc, self.site.config.settings.language) or None
 
     def render(self, page: StagedPage) -> str:
         template = self.env.get_template(page.template)
@@ -449,9 +456,7 @@ class PageRenderer:
 
         def text_lang(item: Any, *loc: Any) -> str:
             """The language of one text of an item (``title``; ``steps, 0``) where it is not the page's, else ""."""
-            entry = getattr(item, "entry", item)
-            lang = written_in(entry, tuple(loc))
-            return lang if lang and lang != page_lang else ""
+            return marked_lang(item, loc, page_lang)
 
         def media(path: str) -> str:
             self.markup.used_media.add("content/" + path)
