@@ -21,6 +21,7 @@ workers use them, then the engine runs.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -79,7 +80,8 @@ class Language:
 def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | None = None,
           full: bool = False, engines: int | None = None, site_url: str | None = None,
           timings: Timings | None = None, warm: Warm | None = None, alerts: bool = True,
-          wait: bool = True, sources: SourceCache | None = None, collect: bool = True) -> BuildReport:
+          wait: bool = True, sources: SourceCache | None = None, collect: bool = True,
+          swapped: Callable[[Loaded], None] | None = None) -> BuildReport:
     """Build the public site into ``site_dir``: all or nothing.
 
     Only what changed since the last build goes to the engine, unless ``full``
@@ -94,6 +96,9 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     next build of ``site_dir`` in this process waits for it (the preview: an edit is shown the sooner).
     ``sources``: the files as the last build in this process parsed them (the preview keeps them, with their
     records), for a cache in ``cache_dir``; by default read from there.
+    ``swapped``: called with the project as loaded once the new site is in place, before the build records what
+    it made (the preview's pages reload then: the rest of the build is for the next one); not called where
+    nothing changed, for then no new site is swapped in.
     A site in several languages is built one language after the other, each
     as a site of its own: the default at the top, another under ``<lang>/``.
     """
@@ -108,7 +113,7 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
     # end (a preview builds again and again in one process).
     with no_cycle_collection(collect):
         loaded = load(root, as_of, timings, site_url, sources=sources)
-        given = dict(warm=warm, alerts=alerts, wait=wait)
+        given = dict(warm=warm, alerts=alerts, wait=wait, swapped=swapped)
         try:
             # The site folder is taken to be the last build's, and checked file by file as the build links them.
             report = _build(loaded, site_dir, cache_dir, full, engines, timings, trust=not full, **given)
@@ -125,7 +130,8 @@ def build(root: Path, site_dir: Path, as_of: date | datetime, cache_dir: Path | 
 
 
 def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines: int | None, timings: Timings,
-           trust: bool, warm: Warm | None = None, alerts: bool = True, wait: bool = True) -> BuildReport:
+           trust: bool, warm: Warm | None = None, alerts: bool = True, wait: bool = True,
+           swapped: Callable[[Loaded], None] | None = None) -> BuildReport:
     engine = loaded.engine
     cache = BuildCache(cache_dir, fresh_start=full)
     executor = Executor(engines)
@@ -228,6 +234,8 @@ def _build(loaded: Loaded, site_dir: Path, cache_dir: Path, full: bool, engines:
             raise ProblemsFound(leaks)
         with timings.phase("swap"):
             staging.swap_in()
+        if swapped is not None:
+            swapped(loaded)
         if all(part.plan.kind != "full" for part in languages):
             staging.keep_spare()  # the old site: what the new one shares with it kept for the next build
     if any(part.plan.kind == "full" for part in languages):

@@ -82,10 +82,16 @@ class _Preview:
 
     def stage(self) -> bool:
         prefix = site_path(self.root)
+        told: list[bool] = []
+
+        def tell(loaded) -> None:  # the pages open in a browser reload once the new site is in place
+            self.shown.update((), prefix, loaded.site.config.settings.language)
+            told.append(True)
+
         try:
             built = build(self.root, self.site, resolve_as_of(self.as_of_arg), cache_dir=self.cache,
                           site_url=self.url(prefix), warm=self.warm, alerts=False, wait=False, sources=self.sources,
-                          collect=False)  # collected when the preview is idle (serve)
+                          collect=False, swapped=tell)  # collected when the preview is idle (serve)
         except (ProblemsFound, EngineFailed) as failed:
             if isinstance(failed, ProblemsFound):
                 print(report(failed.problems).replace("nothing was built or changed",
@@ -100,7 +106,8 @@ class _Preview:
         plan = built.plan
         changed = built.files if plan.kind == "full" else len(plan.pages) + len(plan.files) + len(plan.removed)
         self.good = True
-        self.shown.update((), prefix, built.loaded.site.config.settings.language)
+        if not told:  # nothing changed: the site is the last one, but the problems shown (if any) are gone
+            tell(built.loaded)
         print(f"preview updated ({changed} file{'s' if changed != 1 else ''} changed)", flush=True)
         self._warm_up(built.loaded)
         return True
